@@ -1,0 +1,41 @@
+package dev.inertia.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/** The {@code inertia} command: dispatches to a subcommand; one line and a non-zero exit on bad input. */
+public final class Main {
+    static final String USAGE = """
+            usage: inertia <command> [flags]
+              info [--json]                      the JVM, the SIMD path and the threads
+            """;
+
+    private Main() {}
+
+    public static void main(String[] argv) {
+        System.exit(run(argv, System.out, System.err));
+    }
+
+    /** Runs one command and returns its exit status: 0 ok, 2 bad usage, 1 failure. */
+    public static int run(String[] argv, PrintStream out, PrintStream err) {
+        if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
+            (argv.length == 0 ? err : out).print(USAGE);
+            return argv.length == 0 ? 2 : 0;
+        }
+        List<String> rest = Arrays.asList(argv).subList(1, argv.length);
+        try {
+            switch (argv[0]) {
+                case "info" -> InfoCommand.run(rest, out, err);
+                default -> throw new UsageException("unknown command '" + argv[0] + "'; try 'inertia --help'");
+            }
+            return 0;
+        } catch (UsageException e) {
+            err.println("inertia: " + e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+            err.println("inertia: " + e.getMessage());
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.inertia.memory;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A lifetime for off-heap tensors. Everything allocated from a scope is freed at once by
+ * {@link #close()}; touching such memory afterwards throws {@link IllegalStateException}.
+ *
+ * <p>Backed by a shared {@link Arena} because the kernel pool's threads work on the same memory.
+ */
+public final class Scope implements AutoCloseable {
+    /** Alignment of every allocation: one cache line, one 512-bit vector. */
+    public static final long ALIGNMENT = 64;
+
+    private final Arena arena;
+
+    private Scope(Arena arena) {
+        this.arena = arena;
+    }
+
+    /** Opens a new scope. */
+    public static Scope open() {
+        return new Scope(Arena.ofShared());
+    }
+
+    /** Allocates {@code bytes} zeroed bytes, 64-byte aligned. */
+    public MemorySegment allocate(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("cannot allocate a negative number of bytes: " + bytes);
+        }
+        ensureOpen();
+        return arena.allocate(Math.max(bytes, 1), ALIGNMENT).asSlice(0, bytes);
+    }
+
+    /** The arena behind this scope, for callers that allocate their own segments in it. */
+    public Arena arena() {
+        return arena;
+    }
+
+    /** Whether the scope is still open. */
+    public boolean isOpen() {
+        return arena.scope().isAlive();
+    }
+
+    void ensureOpen() {
+        if (!isOpen()) {
+            throw new IllegalStateException("scope is closed: its tensors were freed");
+        }
+    }
+
+    /** Frees every allocation of this scope. Closing twice is allowed and does nothing. */
+    @Override
+    public void close() {
+        if (isOpen()) {
+            arena.close();
+        }
+    }
+}

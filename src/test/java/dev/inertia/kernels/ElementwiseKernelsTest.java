@@ -1,0 +1,103 @@
+package dev.inertia.kernels;
+
+import static dev.inertia.kernels.KernelFixtures.PAD;
+import static dev.inertia.kernels.KernelFixtures.assertSameF32;
+import static dev.inertia.kernels.KernelFixtures.assertSameF64;
+import static dev.inertia.kernels.KernelFixtures.buffer;
+import static dev.inertia.kernels.KernelFixtures.copyOf;
+import static dev.inertia.kernels.KernelFixtures.randomF32;
+import static dev.inertia.kernels.KernelFixtures.randomF64;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The selected elementwise kernels against their scalar twin, bit for bit, sentinels included. */
+class ElementwiseKernelsTest {
+    private final ElementwiseKernels simd = Kernels.elementwise();
+    private final ElementwiseKernels scalar = new ScalarElementwise();
+
+    static IntStream sizes() {
+        return KernelFixtures.sizes();
+    }
+
+    @FunctionalInterface
+    interface Binary {
+        void apply(ElementwiseKernels k, MemorySegment a, MemorySegment b, MemorySegment out, int n);
+    }
+
+    private void binaryF32(String name, int n, Binary op) {
+        long seed = KernelFixtures.seed(name, n);
+        try (Arena arena = Arena.ofConfined()) {
+            Random r = new Random(seed);
+            MemorySegment a = randomF32(arena, n, r), b = randomF32(arena, n, r);
+            MemorySegment expected = buffer(arena, n, 4), actual = buffer(arena, n, 4);
+            op.apply(scalar, a, b, expected, n);
+            op.apply(simd, a, b, actual, n);
+            assertSameF32(expected, actual, n, name + " seed " + seed);
+        }
+    }
+
+    private void binaryF64(String name, int n, Binary op) {
+        long seed = KernelFixtures.seed(name, n);
+        try (Arena arena = Arena.ofConfined()) {
+            Random r = new Random(seed);
+            MemorySegment a = randomF64(arena, n, r), b = randomF64(arena, n, r);
+            MemorySegment expected = buffer(arena, n, 8), actual = buffer(arena, n, 8);
+            op.apply(scalar, a, b, expected, n);
+            op.apply(simd, a, b, actual, n);
+            assertSameF64(expected, actual, n, name + " seed " + seed);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void binaryOpsF32(int n) {
+        binaryF32("addF32", n, (k, a, b, o, m) -> k.addF32(a, PAD, b, PAD, o, PAD, m));
+        binaryF32("subF32", n, (k, a, b, o, m) -> k.subF32(a, PAD, b, PAD, o, PAD, m));
+        binaryF32("mulF32", n, (k, a, b, o, m) -> k.mulF32(a, PAD, b, PAD, o, PAD, m));
+        binaryF32("scaleF32", n, (k, a, b, o, m) -> k.scaleF32(-0.37f, a, PAD, o, PAD, m));
+        binaryF32("fillF32", n, (k, a, b, o, m) -> k.fillF32(2.5f, o, PAD, m));
+        binaryF32("fillF32 zero", n, (k, a, b, o, m) -> k.fillF32(0f, o, PAD, m));
+        binaryF32("copyF32", n, (k, a, b, o, m) -> k.copyF32(a, PAD, o, PAD, m));
+        binaryF32("axpyF32", n, (k, a, b, o, m) -> {
+            k.copyF32(b, PAD, o, PAD, m);
+            k.axpyF32(1.7f, a, PAD, o, PAD, m);
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void binaryOpsF64(int n) {
+        binaryF64("addF64", n, (k, a, b, o, m) -> k.addF64(a, PAD, b, PAD, o, PAD, m));
+        binaryF64("subF64", n, (k, a, b, o, m) -> k.subF64(a, PAD, b, PAD, o, PAD, m));
+        binaryF64("mulF64", n, (k, a, b, o, m) -> k.mulF64(a, PAD, b, PAD, o, PAD, m));
+        binaryF64("scaleF64", n, (k, a, b, o, m) -> k.scaleF64(-0.37, a, PAD, o, PAD, m));
+        binaryF64("fillF64", n, (k, a, b, o, m) -> k.fillF64(2.5, o, PAD, m));
+        binaryF64("fillF64 zero", n, (k, a, b, o, m) -> k.fillF64(0, o, PAD, m));
+        binaryF64("copyF64", n, (k, a, b, o, m) -> k.copyF64(a, PAD, o, PAD, m));
+        binaryF64("axpyF64", n, (k, a, b, o, m) -> {
+            k.copyF64(b, PAD, o, PAD, m);
+            k.axpyF64(1.7, a, PAD, o, PAD, m);
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void inPlaceAndUnalignedOffsets(int n) {
+        long seed = KernelFixtures.seed("inPlace", n);
+        try (Arena arena = Arena.ofConfined()) {
+            Random r = new Random(seed);
+            MemorySegment a = randomF32(arena, n, r), b = randomF32(arena, n, r);
+            MemorySegment expected = copyOf(arena, a), actual = copyOf(arena, a);
+            // out aliases a; offsets shifted by one element so vectors straddle cache lines
+            int m = Math.max(n - 1, 0);
+            scalar.addF32(expected, PAD + 1, b, PAD, expected, PAD + 1, m);
+            simd.addF32(actual, PAD + 1, b, PAD, actual, PAD + 1, m);
+            assertSameF32(expected, actual, n, "in-place add, seed " + seed);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.inertia.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+/**
+ * Shared fixtures for kernel tests: the sizes every kernel is run on, seeded data that hits
+ * kinks and special values, and buffers with sentinels around the region a kernel may write.
+ */
+final class KernelFixtures {
+    static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE_UNALIGNED;
+    /** Elements of padding on each side of a region; filled with {@link #SENTINEL}. */
+    static final int PAD = 19;
+    static final double SENTINEL = -7777.25;
+
+    private KernelFixtures() {}
+
+    /** 0..70, primes, powers of two and their neighbours, up to 4100. */
+    static IntStream sizes() {
+        IntStream small = IntStream.rangeClosed(0, 70);
+        IntStream larger = IntStream.of(97, 127, 128, 129, 255, 256, 257, 511, 512, 513, 1000, 1021, 1024, 2047,
+                2053, 4093, 4096, 4099, 4100);
+        return IntStream.concat(small, larger);
+    }
+
+    /** A random value; about one in six is exactly 0, one of the kink points, or a signed zero. */
+    static double value(Random r, double[] kinkPoints) {
+        int pick = r.nextInt(12);
+        if (pick == 0) {
+            return kinkPoints[r.nextInt(kinkPoints.length)];
+        }
+        if (pick == 1) {
+            return r.nextBoolean() ? 0.0 : -0.0;
+        }
+        return (r.nextDouble() * 2 - 1) * 8;
+    }
+
+    /** A buffer of {@code n} elements surrounded by sentinels; element i is at index PAD + i. */
+    static MemorySegment buffer(Arena arena, int n, int bytesPerElement) {
+        MemorySegment s = arena.allocate((long) (n + 2 * PAD) * bytesPerElement, 64);
+        for (int i = 0; i < n + 2 * PAD; i++) {
+            if (bytesPerElement == 4) {
+                s.setAtIndex(F, i, (float) SENTINEL);
+            } else {
+                s.setAtIndex(D, i, SENTINEL);
+            }
+        }
+        return s;
+    }
+
+    static MemorySegment randomF32(Arena arena, int n, Random r, double... kinkPoints) {
+        MemorySegment s = buffer(arena, n, 4);
+        for (int i = 0; i < n; i++) {
+            s.setAtIndex(F, PAD + i, (float) value(r, kinkPoints.length == 0 ? new double[] {0} : kinkPoints));
+        }
+        return s;
+    }
+
+    static MemorySegment randomF64(Arena arena, int n, Random r, double... kinkPoints) {
+        MemorySegment s = buffer(arena, n, 8);
+        for (int i = 0; i < n; i++) {
+            s.setAtIndex(D, PAD + i, value(r, kinkPoints.length == 0 ? new double[] {0} : kinkPoints));
+        }
+        return s;
+    }
+
+    /** Asserts that two F32 buffers are bitwise equal, sentinels included. */
+    static void assertSameF32(MemorySegment expected, MemorySegment actual, int n, String what) {
+        for (int i = 0; i < n + 2 * PAD; i++) {
+            int e = Float.floatToIntBits(expected.getAtIndex(F, i));
+            int a = Float.floatToIntBits(actual.getAtIndex(F, i));
+            if (e != a) {
+                assertEquals(expected.getAtIndex(F, i), actual.getAtIndex(F, i),
+                        what + ": n=" + n + ", element " + (i - PAD) + (i < PAD || i >= PAD + n ? " (sentinel)" : ""));
+            }
+        }
+    }
+
+    /** Asserts that two F64 buffers are bitwise equal, sentinels included. */
+    static void assertSameF64(MemorySegment expected, MemorySegment actual, int n, String what) {
+        for (int i = 0; i < n + 2 * PAD; i++) {
+            long e = Double.doubleToLongBits(expected.getAtIndex(D, i));
+            long a = Double.doubleToLongBits(actual.getAtIndex(D, i));
+            if (e != a) {
+                assertEquals(expected.getAtIndex(D, i), actual.getAtIndex(D, i),
+                        what + ": n=" + n + ", element " + (i - PAD) + (i < PAD || i >= PAD + n ? " (sentinel)" : ""));
+            }
+        }
+    }
+
+    static MemorySegment copyOf(Arena arena, MemorySegment s) {
+        MemorySegment c = arena.allocate(s.byteSize(), 64);
+        c.copyFrom(s);
+        return c;
+    }
+
+    /** The seed of a test, printed in its failure messages. */
+    static long seed(String testName, int n) {
+        return testName.hashCode() * 1_000_003L + n;
+    }
+}
