@@ -9,10 +9,13 @@ public final class Kernels {
     private static final ElementwiseKernels ELEMENTWISE = Simd.select("PanamaElementwise", ScalarElementwise::new);
     private static final ReductionKernels REDUCTIONS = Simd.select("PanamaReductions", ScalarReductions::new);
     private static final ActivationKernels ACTIVATIONS = Simd.select("PanamaActivations", ScalarActivations::new);
+    // Until the SIMD GEMM lands, the scalar twin serves both paths.
+    private static final GemmKernels GEMM = new ScalarGemm();
 
     private static final ElementwiseKernels SCALAR_ELEMENTWISE = new ScalarElementwise();
     private static final ReductionKernels SCALAR_REDUCTIONS = new ScalarReductions();
     private static final ActivationKernels SCALAR_ACTIVATIONS = new ScalarActivations();
+    private static final GemmKernels SCALAR_GEMM = new ScalarGemm();
 
     private Kernels() {}
 
@@ -28,6 +31,10 @@ public final class Kernels {
         return ACTIVATIONS;
     }
 
+    public static GemmKernels gemm() {
+        return GEMM;
+    }
+
     public static ElementwiseKernels scalarElementwise() {
         return SCALAR_ELEMENTWISE;
     }
@@ -38,5 +45,9 @@ public final class Kernels {
 
     public static ActivationKernels scalarActivations() {
         return SCALAR_ACTIVATIONS;
+    }
+
+    public static GemmKernels scalarGemm() {
+        return SCALAR_GEMM;
     }
 }
