@@ -9,6 +9,7 @@ public final class Kernels {
     private static final ElementwiseKernels ELEMENTWISE = Simd.select("PanamaElementwise", ScalarElementwise::new);
     private static final ReductionKernels REDUCTIONS = Simd.select("PanamaReductions", ScalarReductions::new);
     private static final ActivationKernels ACTIVATIONS = Simd.select("PanamaActivations", ScalarActivations::new);
+    private static final OptimizerKernels OPTIMIZERS = Simd.select("PanamaOptimizerKernels", ScalarOptimizerKernels::new);
     // Until the SIMD GEMM lands, the scalar twin serves both paths.
     private static final GemmKernels GEMM = new ScalarGemm();
 
@@ -16,6 +17,7 @@ public final class Kernels {
     private static final ReductionKernels SCALAR_REDUCTIONS = new ScalarReductions();
     private static final ActivationKernels SCALAR_ACTIVATIONS = new ScalarActivations();
     private static final GemmKernels SCALAR_GEMM = new ScalarGemm();
+    private static final OptimizerKernels SCALAR_OPTIMIZERS = new ScalarOptimizerKernels();
 
     private Kernels() {}
 
@@ -35,6 +37,11 @@ public final class Kernels {
         return GEMM;
     }
 
+    /** The fused optimizer steps. */
+    public static OptimizerKernels optimizers() {
+        return OPTIMIZERS;
+    }
+
     public static ElementwiseKernels scalarElementwise() {
         return SCALAR_ELEMENTWISE;
     }
@@ -49,5 +56,9 @@ public final class Kernels {
 
     public static GemmKernels scalarGemm() {
         return SCALAR_GEMM;
+    }
+
+    public static OptimizerKernels scalarOptimizers() {
+        return SCALAR_OPTIMIZERS;
     }
 }
