@@ -11,7 +11,8 @@ import java.lang.foreign.MemorySegment;
  * <p>Every per-step scalar (bias corrections, products of hyperparameters) is computed once by
  * the caller and passed in, so the loops only do per-element arithmetic. The formulas below are
  * exactly what is computed, operation by operation and rounding by rounding (no fused
- * multiply-add), in the order the PyTorch implementations use; the scalar twin
+ * multiply-add), left to right as written, which is the order of the PyTorch implementations'
+ * scalar code (e.g. {@code addcdiv_(g, den, value=-c)} is {@code theta + (-c * g) / den}); the scalar twin
  * {@code ScalarOptimizerKernels} is their executable definition and the SIMD version gives the
  * same bits. In the formulas, {@code t} is {@code theta} after the decoupled weight decay.
  *
@@ -25,10 +26,10 @@ public interface OptimizerKernels {
      * INNAprop, in the operation order of the official implementation (innaprop.py):
      * <pre>
      * t     = decay * theta                                       decay = 1 - lr*wd
-     * v'    = sigma * v + oneMinusSigma * (g * g)
+     * v'    = sigma * v + oneMinusSigma * g * g
      * den   = sqrt(v') / sqrtBias + eps                           sqrtBias = sqrt(1 - sigma^k)
      * psi'  = psiKeep * psi + psiTheta * t                        psiKeep = 1 - lr/beta, psiTheta = lr*(1/beta - alpha)
-     * theta'= (thetaKeep * t - thetaPsi * psi') - gradStep * (g / den)
+     * theta'= (thetaKeep * t - thetaPsi * psi') - gradStep * g / den
      *                                         thetaKeep = 1 + lr*(1-alpha*beta)/(beta-lr), thetaPsi = lr/(beta-lr),
      *                                         gradStep = lr*beta
      * </pre>
@@ -65,9 +66,9 @@ public interface OptimizerKernels {
      * <pre>
      * t      = decay * theta                                      decay = 1 - lr*wd
      * m'     = beta1 * m + oneMinusBeta1 * g
-     * v'     = beta2 * v + oneMinusBeta2 * (g * g)
+     * v'     = beta2 * v + oneMinusBeta2 * g * g
      * den    = sqrt(v') / sqrtBias2 + eps                         sqrtBias2 = sqrt(1 - beta2^k)
-     * theta' = t - stepSize * (m' / den)                          stepSize = lr / (1 - beta1^k)
+     * theta' = t - stepSize * m' / den                          stepSize = lr / (1 - beta1^k)
      * </pre>
      * F32: 28 bytes per element.
      */
@@ -104,10 +105,10 @@ public interface OptimizerKernels {
      * RMSprop as torch.optim.RMSprop with {@code centered=False}:
      * <pre>
      * d      = g + weightDecay * theta
-     * v'     = alpha * v + oneMinusAlpha * (d * d)
+     * v'     = alpha * v + oneMinusAlpha * d * d
      * avg    = sqrt(v') + eps
      * buf'   = momentum * buf + d / avg;  theta' = theta - lr * buf'      when momentum != 0
-     * theta' = theta - lr * (d / avg)                                     when momentum == 0
+     * theta' = theta - lr * d / avg                                       when momentum == 0
      * </pre>
      * When {@code momentum == 0} the buffer is not touched and may be null. F32: 20 bytes per
      * element without momentum, 28 with.

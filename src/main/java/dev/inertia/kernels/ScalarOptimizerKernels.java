@@ -21,10 +21,10 @@ final class ScalarOptimizerKernels implements OptimizerKernels {
         for (int i = 0; i < n; i++) {
             float gi = g.getAtIndex(F, gOff + i);
             float t = decay * theta.getAtIndex(F, thetaOff + i);
-            float vi = sigma * v.getAtIndex(F, vOff + i) + oneMinusSigma * (gi * gi);
+            float vi = sigma * v.getAtIndex(F, vOff + i) + oneMinusSigma * gi * gi;
             float den = (float) Math.sqrt(vi) / sqrtBias + eps;
             float p = psiKeep * psi.getAtIndex(F, psiOff + i) + psiTheta * t;
-            theta.setAtIndex(F, thetaOff + i, (thetaKeep * t - thetaPsi * p) - gradStep * (gi / den));
+            theta.setAtIndex(F, thetaOff + i, (thetaKeep * t - thetaPsi * p) - gradStep * gi / den);
             psi.setAtIndex(F, psiOff + i, p);
             v.setAtIndex(F, vOff + i, vi);
             if (zeroGrad) {
@@ -41,10 +41,10 @@ final class ScalarOptimizerKernels implements OptimizerKernels {
         for (int i = 0; i < n; i++) {
             double gi = g.getAtIndex(D, gOff + i);
             double t = decay * theta.getAtIndex(D, thetaOff + i);
-            double vi = sigma * v.getAtIndex(D, vOff + i) + oneMinusSigma * (gi * gi);
+            double vi = sigma * v.getAtIndex(D, vOff + i) + oneMinusSigma * gi * gi;
             double den = Math.sqrt(vi) / sqrtBias + eps;
             double p = psiKeep * psi.getAtIndex(D, psiOff + i) + psiTheta * t;
-            theta.setAtIndex(D, thetaOff + i, (thetaKeep * t - thetaPsi * p) - gradStep * (gi / den));
+            theta.setAtIndex(D, thetaOff + i, (thetaKeep * t - thetaPsi * p) - gradStep * gi / den);
             psi.setAtIndex(D, psiOff + i, p);
             v.setAtIndex(D, vOff + i, vi);
             if (zeroGrad) {
@@ -93,9 +93,9 @@ final class ScalarOptimizerKernels implements OptimizerKernels {
             float gi = g.getAtIndex(F, gOff + i);
             float t = decay * theta.getAtIndex(F, thetaOff + i);
             float mi = beta1 * m.getAtIndex(F, mOff + i) + oneMinusBeta1 * gi;
-            float vi = beta2 * v.getAtIndex(F, vOff + i) + oneMinusBeta2 * (gi * gi);
+            float vi = beta2 * v.getAtIndex(F, vOff + i) + oneMinusBeta2 * gi * gi;
             float den = (float) Math.sqrt(vi) / sqrtBias2 + eps;
-            theta.setAtIndex(F, thetaOff + i, t - stepSize * (mi / den));
+            theta.setAtIndex(F, thetaOff + i, t - stepSize * mi / den);
             m.setAtIndex(F, mOff + i, mi);
             v.setAtIndex(F, vOff + i, vi);
             if (zeroGrad) {
@@ -112,9 +112,9 @@ final class ScalarOptimizerKernels implements OptimizerKernels {
             double gi = g.getAtIndex(D, gOff + i);
             double t = decay * theta.getAtIndex(D, thetaOff + i);
             double mi = beta1 * m.getAtIndex(D, mOff + i) + oneMinusBeta1 * gi;
-            double vi = beta2 * v.getAtIndex(D, vOff + i) + oneMinusBeta2 * (gi * gi);
+            double vi = beta2 * v.getAtIndex(D, vOff + i) + oneMinusBeta2 * gi * gi;
             double den = Math.sqrt(vi) / sqrtBias2 + eps;
-            theta.setAtIndex(D, thetaOff + i, t - stepSize * (mi / den));
+            theta.setAtIndex(D, thetaOff + i, t - stepSize * mi / den);
             m.setAtIndex(D, mOff + i, mi);
             v.setAtIndex(D, vOff + i, vi);
             if (zeroGrad) {
@@ -177,14 +177,16 @@ final class ScalarOptimizerKernels implements OptimizerKernels {
             if (weightDecay != 0f) {
                 d = d + weightDecay * th;
             }
-            float vi = alpha * v.getAtIndex(F, vOff + i) + oneMinusAlpha * (d * d);
+            float vi = alpha * v.getAtIndex(F, vOff + i) + oneMinusAlpha * d * d;
             v.setAtIndex(F, vOff + i, vi);
-            float u = d / ((float) Math.sqrt(vi) + eps);
+            float avg = (float) Math.sqrt(vi) + eps;
             if (momentum != 0f) {
-                u = momentum * buf.getAtIndex(F, bufOff + i) + u;
-                buf.setAtIndex(F, bufOff + i, u);
+                float b = momentum * buf.getAtIndex(F, bufOff + i) + d / avg;
+                buf.setAtIndex(F, bufOff + i, b);
+                theta.setAtIndex(F, thetaOff + i, th - lr * b);
+            } else {
+                theta.setAtIndex(F, thetaOff + i, th - lr * d / avg);
             }
-            theta.setAtIndex(F, thetaOff + i, th - lr * u);
             if (zeroGrad) {
                 g.setAtIndex(F, gOff + i, 0f);
             }
@@ -201,14 +203,16 @@ final class ScalarOptimizerKernels implements OptimizerKernels {
             if (weightDecay != 0) {
                 d = d + weightDecay * th;
             }
-            double vi = alpha * v.getAtIndex(D, vOff + i) + oneMinusAlpha * (d * d);
+            double vi = alpha * v.getAtIndex(D, vOff + i) + oneMinusAlpha * d * d;
             v.setAtIndex(D, vOff + i, vi);
-            double u = d / (Math.sqrt(vi) + eps);
+            double avg = Math.sqrt(vi) + eps;
             if (momentum != 0) {
-                u = momentum * buf.getAtIndex(D, bufOff + i) + u;
-                buf.setAtIndex(D, bufOff + i, u);
+                double b = momentum * buf.getAtIndex(D, bufOff + i) + d / avg;
+                buf.setAtIndex(D, bufOff + i, b);
+                theta.setAtIndex(D, thetaOff + i, th - lr * b);
+            } else {
+                theta.setAtIndex(D, thetaOff + i, th - lr * d / avg);
             }
-            theta.setAtIndex(D, thetaOff + i, th - lr * u);
             if (zeroGrad) {
                 g.setAtIndex(D, gOff + i, 0.0);
             }

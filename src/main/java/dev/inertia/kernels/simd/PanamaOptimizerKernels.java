@@ -34,10 +34,10 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             FloatVector gi = FloatVector.fromMemorySegment(F, g, gb + i * 4L, NATIVE);
             FloatVector t = FloatVector.fromMemorySegment(F, theta, tb + i * 4L, NATIVE).mul(decay);
-            FloatVector vi = FloatVector.fromMemorySegment(F, v, vb + i * 4L, NATIVE).mul(sigma).add(gi.mul(gi).mul(oneMinusSigma));
+            FloatVector vi = FloatVector.fromMemorySegment(F, v, vb + i * 4L, NATIVE).mul(sigma).add(gi.mul(oneMinusSigma).mul(gi));
             FloatVector den = vi.sqrt().div(sqrtBias).add(eps);
             FloatVector p = FloatVector.fromMemorySegment(F, psi, pb + i * 4L, NATIVE).mul(psiKeep).add(t.mul(psiTheta));
-            t.mul(thetaKeep).sub(p.mul(thetaPsi)).sub(gi.div(den).mul(gradStep)).intoMemorySegment(theta, tb + i * 4L, NATIVE);
+            t.mul(thetaKeep).sub(p.mul(thetaPsi)).sub(gi.mul(gradStep).div(den)).intoMemorySegment(theta, tb + i * 4L, NATIVE);
             p.intoMemorySegment(psi, pb + i * 4L, NATIVE);
             vi.intoMemorySegment(v, vb + i * 4L, NATIVE);
             if (zeroGrad) {
@@ -48,10 +48,10 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
             VectorMask<Float> m = F.indexInRange(i, n);
             FloatVector gi = FloatVector.fromMemorySegment(F, g, gb + i * 4L, NATIVE, m);
             FloatVector t = FloatVector.fromMemorySegment(F, theta, tb + i * 4L, NATIVE, m).mul(decay);
-            FloatVector vi = FloatVector.fromMemorySegment(F, v, vb + i * 4L, NATIVE, m).mul(sigma).add(gi.mul(gi).mul(oneMinusSigma));
+            FloatVector vi = FloatVector.fromMemorySegment(F, v, vb + i * 4L, NATIVE, m).mul(sigma).add(gi.mul(oneMinusSigma).mul(gi));
             FloatVector den = vi.sqrt().div(sqrtBias).add(eps);
             FloatVector p = FloatVector.fromMemorySegment(F, psi, pb + i * 4L, NATIVE, m).mul(psiKeep).add(t.mul(psiTheta));
-            t.mul(thetaKeep).sub(p.mul(thetaPsi)).sub(gi.div(den).mul(gradStep)).intoMemorySegment(theta, tb + i * 4L, NATIVE, m);
+            t.mul(thetaKeep).sub(p.mul(thetaPsi)).sub(gi.mul(gradStep).div(den)).intoMemorySegment(theta, tb + i * 4L, NATIVE, m);
             p.intoMemorySegment(psi, pb + i * 4L, NATIVE, m);
             vi.intoMemorySegment(v, vb + i * 4L, NATIVE, m);
             if (zeroGrad) {
@@ -71,10 +71,10 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
         for (int bound = D.loopBound(n); i < bound; i += D.length()) {
             DoubleVector gi = DoubleVector.fromMemorySegment(D, g, gb + i * 8L, NATIVE);
             DoubleVector t = DoubleVector.fromMemorySegment(D, theta, tb + i * 8L, NATIVE).mul(decay);
-            DoubleVector vi = DoubleVector.fromMemorySegment(D, v, vb + i * 8L, NATIVE).mul(sigma).add(gi.mul(gi).mul(oneMinusSigma));
+            DoubleVector vi = DoubleVector.fromMemorySegment(D, v, vb + i * 8L, NATIVE).mul(sigma).add(gi.mul(oneMinusSigma).mul(gi));
             DoubleVector den = vi.sqrt().div(sqrtBias).add(eps);
             DoubleVector p = DoubleVector.fromMemorySegment(D, psi, pb + i * 8L, NATIVE).mul(psiKeep).add(t.mul(psiTheta));
-            t.mul(thetaKeep).sub(p.mul(thetaPsi)).sub(gi.div(den).mul(gradStep)).intoMemorySegment(theta, tb + i * 8L, NATIVE);
+            t.mul(thetaKeep).sub(p.mul(thetaPsi)).sub(gi.mul(gradStep).div(den)).intoMemorySegment(theta, tb + i * 8L, NATIVE);
             p.intoMemorySegment(psi, pb + i * 8L, NATIVE);
             vi.intoMemorySegment(v, vb + i * 8L, NATIVE);
             if (zeroGrad) {
@@ -85,10 +85,10 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
             VectorMask<Double> m = D.indexInRange(i, n);
             DoubleVector gi = DoubleVector.fromMemorySegment(D, g, gb + i * 8L, NATIVE, m);
             DoubleVector t = DoubleVector.fromMemorySegment(D, theta, tb + i * 8L, NATIVE, m).mul(decay);
-            DoubleVector vi = DoubleVector.fromMemorySegment(D, v, vb + i * 8L, NATIVE, m).mul(sigma).add(gi.mul(gi).mul(oneMinusSigma));
+            DoubleVector vi = DoubleVector.fromMemorySegment(D, v, vb + i * 8L, NATIVE, m).mul(sigma).add(gi.mul(oneMinusSigma).mul(gi));
             DoubleVector den = vi.sqrt().div(sqrtBias).add(eps);
             DoubleVector p = DoubleVector.fromMemorySegment(D, psi, pb + i * 8L, NATIVE, m).mul(psiKeep).add(t.mul(psiTheta));
-            t.mul(thetaKeep).sub(p.mul(thetaPsi)).sub(gi.div(den).mul(gradStep)).intoMemorySegment(theta, tb + i * 8L, NATIVE, m);
+            t.mul(thetaKeep).sub(p.mul(thetaPsi)).sub(gi.mul(gradStep).div(den)).intoMemorySegment(theta, tb + i * 8L, NATIVE, m);
             p.intoMemorySegment(psi, pb + i * 8L, NATIVE, m);
             vi.intoMemorySegment(v, vb + i * 8L, NATIVE, m);
             if (zeroGrad) {
@@ -170,9 +170,9 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
             FloatVector gi = FloatVector.fromMemorySegment(F, g, gb + i * 4L, NATIVE);
             FloatVector t = FloatVector.fromMemorySegment(F, theta, tb + i * 4L, NATIVE).mul(decay);
             FloatVector mi = FloatVector.fromMemorySegment(F, m1, mb + i * 4L, NATIVE).mul(beta1).add(gi.mul(oneMinusBeta1));
-            FloatVector vi = FloatVector.fromMemorySegment(F, v, vb + i * 4L, NATIVE).mul(beta2).add(gi.mul(gi).mul(oneMinusBeta2));
+            FloatVector vi = FloatVector.fromMemorySegment(F, v, vb + i * 4L, NATIVE).mul(beta2).add(gi.mul(oneMinusBeta2).mul(gi));
             FloatVector den = vi.sqrt().div(sqrtBias2).add(eps);
-            t.sub(mi.div(den).mul(stepSize)).intoMemorySegment(theta, tb + i * 4L, NATIVE);
+            t.sub(mi.mul(stepSize).div(den)).intoMemorySegment(theta, tb + i * 4L, NATIVE);
             mi.intoMemorySegment(m1, mb + i * 4L, NATIVE);
             vi.intoMemorySegment(v, vb + i * 4L, NATIVE);
             if (zeroGrad) {
@@ -184,9 +184,9 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
             FloatVector gi = FloatVector.fromMemorySegment(F, g, gb + i * 4L, NATIVE, m);
             FloatVector t = FloatVector.fromMemorySegment(F, theta, tb + i * 4L, NATIVE, m).mul(decay);
             FloatVector mi = FloatVector.fromMemorySegment(F, m1, mb + i * 4L, NATIVE, m).mul(beta1).add(gi.mul(oneMinusBeta1));
-            FloatVector vi = FloatVector.fromMemorySegment(F, v, vb + i * 4L, NATIVE, m).mul(beta2).add(gi.mul(gi).mul(oneMinusBeta2));
+            FloatVector vi = FloatVector.fromMemorySegment(F, v, vb + i * 4L, NATIVE, m).mul(beta2).add(gi.mul(oneMinusBeta2).mul(gi));
             FloatVector den = vi.sqrt().div(sqrtBias2).add(eps);
-            t.sub(mi.div(den).mul(stepSize)).intoMemorySegment(theta, tb + i * 4L, NATIVE, m);
+            t.sub(mi.mul(stepSize).div(den)).intoMemorySegment(theta, tb + i * 4L, NATIVE, m);
             mi.intoMemorySegment(m1, mb + i * 4L, NATIVE, m);
             vi.intoMemorySegment(v, vb + i * 4L, NATIVE, m);
             if (zeroGrad) {
@@ -206,9 +206,9 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
             DoubleVector gi = DoubleVector.fromMemorySegment(D, g, gb + i * 8L, NATIVE);
             DoubleVector t = DoubleVector.fromMemorySegment(D, theta, tb + i * 8L, NATIVE).mul(decay);
             DoubleVector mi = DoubleVector.fromMemorySegment(D, m1, mb + i * 8L, NATIVE).mul(beta1).add(gi.mul(oneMinusBeta1));
-            DoubleVector vi = DoubleVector.fromMemorySegment(D, v, vb + i * 8L, NATIVE).mul(beta2).add(gi.mul(gi).mul(oneMinusBeta2));
+            DoubleVector vi = DoubleVector.fromMemorySegment(D, v, vb + i * 8L, NATIVE).mul(beta2).add(gi.mul(oneMinusBeta2).mul(gi));
             DoubleVector den = vi.sqrt().div(sqrtBias2).add(eps);
-            t.sub(mi.div(den).mul(stepSize)).intoMemorySegment(theta, tb + i * 8L, NATIVE);
+            t.sub(mi.mul(stepSize).div(den)).intoMemorySegment(theta, tb + i * 8L, NATIVE);
             mi.intoMemorySegment(m1, mb + i * 8L, NATIVE);
             vi.intoMemorySegment(v, vb + i * 8L, NATIVE);
             if (zeroGrad) {
@@ -220,9 +220,9 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
             DoubleVector gi = DoubleVector.fromMemorySegment(D, g, gb + i * 8L, NATIVE, m);
             DoubleVector t = DoubleVector.fromMemorySegment(D, theta, tb + i * 8L, NATIVE, m).mul(decay);
             DoubleVector mi = DoubleVector.fromMemorySegment(D, m1, mb + i * 8L, NATIVE, m).mul(beta1).add(gi.mul(oneMinusBeta1));
-            DoubleVector vi = DoubleVector.fromMemorySegment(D, v, vb + i * 8L, NATIVE, m).mul(beta2).add(gi.mul(gi).mul(oneMinusBeta2));
+            DoubleVector vi = DoubleVector.fromMemorySegment(D, v, vb + i * 8L, NATIVE, m).mul(beta2).add(gi.mul(oneMinusBeta2).mul(gi));
             DoubleVector den = vi.sqrt().div(sqrtBias2).add(eps);
-            t.sub(mi.div(den).mul(stepSize)).intoMemorySegment(theta, tb + i * 8L, NATIVE, m);
+            t.sub(mi.mul(stepSize).div(den)).intoMemorySegment(theta, tb + i * 8L, NATIVE, m);
             mi.intoMemorySegment(m1, mb + i * 8L, NATIVE, m);
             vi.intoMemorySegment(v, vb + i * 8L, NATIVE, m);
             if (zeroGrad) {
@@ -407,9 +407,9 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             FloatVector th = FloatVector.fromMemorySegment(F, theta, tb + i * 4L, NATIVE);
             FloatVector d = FloatVector.fromMemorySegment(F, g, gb + i * 4L, NATIVE).add(th.mul(weightDecay), decayOn);
-            FloatVector vi = FloatVector.fromMemorySegment(F, v, vb + i * 4L, NATIVE).mul(alpha).add(d.mul(d).mul(oneMinusAlpha));
+            FloatVector vi = FloatVector.fromMemorySegment(F, v, vb + i * 4L, NATIVE).mul(alpha).add(d.mul(oneMinusAlpha).mul(d));
             vi.intoMemorySegment(v, vb + i * 4L, NATIVE);
-            th.sub(d.div(vi.sqrt().add(eps)).mul(lr)).intoMemorySegment(theta, tb + i * 4L, NATIVE);
+            th.sub(d.mul(lr).div(vi.sqrt().add(eps))).intoMemorySegment(theta, tb + i * 4L, NATIVE);
             if (zeroGrad) {
                 zero.intoMemorySegment(g, gb + i * 4L, NATIVE);
             }
@@ -418,9 +418,9 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
             VectorMask<Float> m = F.indexInRange(i, n);
             FloatVector th = FloatVector.fromMemorySegment(F, theta, tb + i * 4L, NATIVE, m);
             FloatVector d = FloatVector.fromMemorySegment(F, g, gb + i * 4L, NATIVE, m).add(th.mul(weightDecay), decayOn);
-            FloatVector vi = FloatVector.fromMemorySegment(F, v, vb + i * 4L, NATIVE, m).mul(alpha).add(d.mul(d).mul(oneMinusAlpha));
+            FloatVector vi = FloatVector.fromMemorySegment(F, v, vb + i * 4L, NATIVE, m).mul(alpha).add(d.mul(oneMinusAlpha).mul(d));
             vi.intoMemorySegment(v, vb + i * 4L, NATIVE, m);
-            th.sub(d.div(vi.sqrt().add(eps)).mul(lr)).intoMemorySegment(theta, tb + i * 4L, NATIVE, m);
+            th.sub(d.mul(lr).div(vi.sqrt().add(eps))).intoMemorySegment(theta, tb + i * 4L, NATIVE, m);
             if (zeroGrad) {
                 zero.intoMemorySegment(g, gb + i * 4L, NATIVE, m);
             }
@@ -437,9 +437,9 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
         for (int bound = D.loopBound(n); i < bound; i += D.length()) {
             DoubleVector th = DoubleVector.fromMemorySegment(D, theta, tb + i * 8L, NATIVE);
             DoubleVector d = DoubleVector.fromMemorySegment(D, g, gb + i * 8L, NATIVE).add(th.mul(weightDecay), decayOn);
-            DoubleVector vi = DoubleVector.fromMemorySegment(D, v, vb + i * 8L, NATIVE).mul(alpha).add(d.mul(d).mul(oneMinusAlpha));
+            DoubleVector vi = DoubleVector.fromMemorySegment(D, v, vb + i * 8L, NATIVE).mul(alpha).add(d.mul(oneMinusAlpha).mul(d));
             vi.intoMemorySegment(v, vb + i * 8L, NATIVE);
-            th.sub(d.div(vi.sqrt().add(eps)).mul(lr)).intoMemorySegment(theta, tb + i * 8L, NATIVE);
+            th.sub(d.mul(lr).div(vi.sqrt().add(eps))).intoMemorySegment(theta, tb + i * 8L, NATIVE);
             if (zeroGrad) {
                 zero.intoMemorySegment(g, gb + i * 8L, NATIVE);
             }
@@ -448,9 +448,9 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
             VectorMask<Double> m = D.indexInRange(i, n);
             DoubleVector th = DoubleVector.fromMemorySegment(D, theta, tb + i * 8L, NATIVE, m);
             DoubleVector d = DoubleVector.fromMemorySegment(D, g, gb + i * 8L, NATIVE, m).add(th.mul(weightDecay), decayOn);
-            DoubleVector vi = DoubleVector.fromMemorySegment(D, v, vb + i * 8L, NATIVE, m).mul(alpha).add(d.mul(d).mul(oneMinusAlpha));
+            DoubleVector vi = DoubleVector.fromMemorySegment(D, v, vb + i * 8L, NATIVE, m).mul(alpha).add(d.mul(oneMinusAlpha).mul(d));
             vi.intoMemorySegment(v, vb + i * 8L, NATIVE, m);
-            th.sub(d.div(vi.sqrt().add(eps)).mul(lr)).intoMemorySegment(theta, tb + i * 8L, NATIVE, m);
+            th.sub(d.mul(lr).div(vi.sqrt().add(eps))).intoMemorySegment(theta, tb + i * 8L, NATIVE, m);
             if (zeroGrad) {
                 zero.intoMemorySegment(g, gb + i * 8L, NATIVE, m);
             }
@@ -467,7 +467,7 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             FloatVector th = FloatVector.fromMemorySegment(F, theta, tb + i * 4L, NATIVE);
             FloatVector d = FloatVector.fromMemorySegment(F, g, gb + i * 4L, NATIVE).add(th.mul(weightDecay), decayOn);
-            FloatVector vi = FloatVector.fromMemorySegment(F, v, vb + i * 4L, NATIVE).mul(alpha).add(d.mul(d).mul(oneMinusAlpha));
+            FloatVector vi = FloatVector.fromMemorySegment(F, v, vb + i * 4L, NATIVE).mul(alpha).add(d.mul(oneMinusAlpha).mul(d));
             vi.intoMemorySegment(v, vb + i * 4L, NATIVE);
             FloatVector b = FloatVector.fromMemorySegment(F, buf, bb + i * 4L, NATIVE).mul(momentum).add(d.div(vi.sqrt().add(eps)));
             b.intoMemorySegment(buf, bb + i * 4L, NATIVE);
@@ -480,7 +480,7 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
             VectorMask<Float> m = F.indexInRange(i, n);
             FloatVector th = FloatVector.fromMemorySegment(F, theta, tb + i * 4L, NATIVE, m);
             FloatVector d = FloatVector.fromMemorySegment(F, g, gb + i * 4L, NATIVE, m).add(th.mul(weightDecay), decayOn);
-            FloatVector vi = FloatVector.fromMemorySegment(F, v, vb + i * 4L, NATIVE, m).mul(alpha).add(d.mul(d).mul(oneMinusAlpha));
+            FloatVector vi = FloatVector.fromMemorySegment(F, v, vb + i * 4L, NATIVE, m).mul(alpha).add(d.mul(oneMinusAlpha).mul(d));
             vi.intoMemorySegment(v, vb + i * 4L, NATIVE, m);
             FloatVector b = FloatVector.fromMemorySegment(F, buf, bb + i * 4L, NATIVE, m).mul(momentum).add(d.div(vi.sqrt().add(eps)));
             b.intoMemorySegment(buf, bb + i * 4L, NATIVE, m);
@@ -501,7 +501,7 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
         for (int bound = D.loopBound(n); i < bound; i += D.length()) {
             DoubleVector th = DoubleVector.fromMemorySegment(D, theta, tb + i * 8L, NATIVE);
             DoubleVector d = DoubleVector.fromMemorySegment(D, g, gb + i * 8L, NATIVE).add(th.mul(weightDecay), decayOn);
-            DoubleVector vi = DoubleVector.fromMemorySegment(D, v, vb + i * 8L, NATIVE).mul(alpha).add(d.mul(d).mul(oneMinusAlpha));
+            DoubleVector vi = DoubleVector.fromMemorySegment(D, v, vb + i * 8L, NATIVE).mul(alpha).add(d.mul(oneMinusAlpha).mul(d));
             vi.intoMemorySegment(v, vb + i * 8L, NATIVE);
             DoubleVector b = DoubleVector.fromMemorySegment(D, buf, bb + i * 8L, NATIVE).mul(momentum).add(d.div(vi.sqrt().add(eps)));
             b.intoMemorySegment(buf, bb + i * 8L, NATIVE);
@@ -514,7 +514,7 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
             VectorMask<Double> m = D.indexInRange(i, n);
             DoubleVector th = DoubleVector.fromMemorySegment(D, theta, tb + i * 8L, NATIVE, m);
             DoubleVector d = DoubleVector.fromMemorySegment(D, g, gb + i * 8L, NATIVE, m).add(th.mul(weightDecay), decayOn);
-            DoubleVector vi = DoubleVector.fromMemorySegment(D, v, vb + i * 8L, NATIVE, m).mul(alpha).add(d.mul(d).mul(oneMinusAlpha));
+            DoubleVector vi = DoubleVector.fromMemorySegment(D, v, vb + i * 8L, NATIVE, m).mul(alpha).add(d.mul(oneMinusAlpha).mul(d));
             vi.intoMemorySegment(v, vb + i * 8L, NATIVE, m);
             DoubleVector b = DoubleVector.fromMemorySegment(D, buf, bb + i * 8L, NATIVE, m).mul(momentum).add(d.div(vi.sqrt().add(eps)));
             b.intoMemorySegment(buf, bb + i * 8L, NATIVE, m);
