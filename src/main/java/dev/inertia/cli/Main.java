@@ -9,6 +9,8 @@ public final class Main {
     static final String USAGE = """
             usage: inertia <command> [flags]
               info [--json]                      the JVM, the SIMD path and the threads
+              bench step --optimizer NAME --params N [--threads T] [--dtype f32|f64] [--json]
+                                                 one fused optimizer step: ms, GB/s, bytes/param
             """;
 
     private Main() {}
@@ -27,6 +29,13 @@ public final class Main {
         try {
             switch (argv[0]) {
                 case "info" -> InfoCommand.run(rest, out, err);
+                // Until the bench dispatcher lands, 'bench' has one subcommand here: step.
+                case "bench" -> {
+                    if (rest.isEmpty() || !rest.getFirst().equals("step")) {
+                        throw new UsageException("usage: inertia " + BenchStepCommand.USAGE);
+                    }
+                    BenchStepCommand.run(rest.subList(1, rest.size()), out, err);
+                }
                 default -> throw new UsageException("unknown command '" + argv[0] + "'; try 'inertia --help'");
             }
             return 0;
