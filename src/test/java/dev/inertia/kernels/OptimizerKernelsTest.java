@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The selected fused optimizer steps against their scalar twin, bit for bit, on every buffer
  * they touch (theta, state, gradient), sentinels included; every variant (weight decay on and
- * off, momentum, Nesterov, zero-grad fused or not). Offsets differ per buffer.
+ * off, momentum, Nesterov; zero-grad fused on odd sizes). Offsets differ per buffer.
  */
 class OptimizerKernelsTest {
     private final OptimizerKernels simd = Kernels.optimizers();
@@ -86,7 +86,8 @@ class OptimizerKernelsTest {
     @ParameterizedTest
     @MethodSource("sizes")
     void innapropAndInna(int n) {
-        for (boolean zg : new boolean[] {false, true}) {
+        {
+            boolean zg = n % 2 == 1; // zero-grad fused on odd sizes, not on even ones
             checkF32("innapropF32 " + zg, n, (k, t, p, v, g, m) -> k.innapropF32(t, PAD, p, PAD, v, PAD, g, PAD, m,
                     0.9999f, 0.999f, 0.001f, 0.0447f, 1e-8f, 0.9989f, 0.0010f, 1.0002f, 0.0011f, 0.0009f, zg));
             checkF64("innapropF64 " + zg, n, (k, t, p, v, g, m) -> k.innapropF64(t, PAD, p, PAD, v, PAD, g, PAD, m,
@@ -102,7 +103,8 @@ class OptimizerKernelsTest {
     @ParameterizedTest
     @MethodSource("sizes")
     void adamw(int n) {
-        for (boolean zg : new boolean[] {false, true}) {
+        {
+            boolean zg = n % 2 == 1; // zero-grad fused on odd sizes, not on even ones
             checkF32("adamwF32 " + zg, n, (k, t, m1, v, g, m) -> k.adamwF32(t, PAD, m1, PAD, v, PAD, g, PAD, m,
                     0.99999f, 0.9f, 0.1f, 0.999f, 0.001f, 0.0316f, 1e-8f, 0.01f, zg));
             checkF64("adamwF64 " + zg, n, (k, t, m1, v, g, m) -> k.adamwF64(t, PAD, m1, PAD, v, PAD, g, PAD, m,
@@ -113,7 +115,8 @@ class OptimizerKernelsTest {
     @ParameterizedTest
     @MethodSource("sizes")
     void sgd(int n) {
-        for (boolean zg : new boolean[] {false, true}) {
+        {
+            boolean zg = n % 2 == 1; // zero-grad fused on odd sizes, not on even ones
             for (float wd : new float[] {0f, 0.01f}) {
                 String s = " wd " + wd + " zg " + zg;
                 checkF32("sgdF32 plain" + s, n, (k, t, b, u, g, m) -> k.sgdF32(t, PAD, null, 0, g, PAD, m, 0.1f, wd,
@@ -135,7 +138,8 @@ class OptimizerKernelsTest {
     @ParameterizedTest
     @MethodSource("sizes")
     void rmsprop(int n) {
-        for (boolean zg : new boolean[] {false, true}) {
+        {
+            boolean zg = n % 2 == 1; // zero-grad fused on odd sizes, not on even ones
             for (float wd : new float[] {0f, 0.01f}) {
                 String s = " wd " + wd + " zg " + zg;
                 checkF32("rmspropF32 plain" + s, n, (k, t, b, v, g, m) -> k.rmspropF32(t, PAD, v, PAD, null, 0, g, PAD,
