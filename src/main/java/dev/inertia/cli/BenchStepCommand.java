@@ -11,6 +11,8 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -48,9 +50,9 @@ public final class BenchStepCommand {
         }
         TensorOptimizer<?> opt = TensorOptimizer.byName(name);
         if (args.has("momentum")) {
-            opt = opt.withHyperparameters(java.util.Map.of("momentum", args.number("momentum", 0)));
+            opt = opt.withHyperparameters(Map.of("momentum", args.number("momentum", 0)));
         } else if (name.equals("sgd")) {
-            opt = opt.withHyperparameters(java.util.Map.of("momentum", 0.9)); // the usual comparison: SGD-momentum
+            opt = opt.withHyperparameters(Map.of("momentum", 0.9)); // the usual comparison: SGD-momentum
         }
         double[] ms;
         try (Scope scope = Scope.open()) {
@@ -64,7 +66,7 @@ public final class BenchStepCommand {
         double gbps = bytesPerParam * (double) params / (median * 1e-3) / 1e9;
         Json json = new Json()
                 .put("optimizer", opt.name())
-                .put("dtype", dtype.name().toLowerCase(java.util.Locale.ROOT))
+                .put("dtype", dtype.name().toLowerCase(Locale.ROOT))
                 .put("params", params)
                 .put("tensors", tensors)
                 .put("threads", Parallel.threads())
@@ -77,7 +79,7 @@ public final class BenchStepCommand {
         if (args.has("json")) {
             out.println(json);
         } else {
-            out.printf(java.util.Locale.ROOT, "%s %s step, %d parameters in %d tensors, %d threads: median %.3f ms, "
+            out.printf(Locale.ROOT, "%s %s step, %d parameters in %d tensors, %d threads: median %.3f ms, "
                     + "%d bytes/param, %.2f GB/s%n", opt.name(), dtype, params, tensors, Parallel.threads(), median,
                     bytesPerParam, gbps);
         }
@@ -119,7 +121,7 @@ public final class BenchStepCommand {
 
     /** A count like 10000000, 10M or 1e7. */
     private static long parseCount(String v) {
-        String s = v.trim().toUpperCase(java.util.Locale.ROOT);
+        String s = v.trim().toUpperCase(Locale.ROOT);
         long scale = 1;
         if (s.endsWith("K")) {
             scale = 1_000;

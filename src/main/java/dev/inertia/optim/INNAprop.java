@@ -7,6 +7,7 @@ import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -114,7 +115,7 @@ public final class INNAprop implements TensorOptimizer<INNAprop.State> {
 
     @Override
     public State init(Tensor theta, Scope scope) {
-        return new State(theta, java.util.Objects.requireNonNull(scope, "scope"), alpha, beta);
+        return new State(theta, Objects.requireNonNull(scope, "scope"), alpha, beta);
     }
 
     @Override

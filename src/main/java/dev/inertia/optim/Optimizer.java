@@ -5,6 +5,7 @@ import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -210,7 +211,7 @@ public final class Optimizer {
             for (int i = 0; i < size; i++) {
                 if (ids.length != size || ids[i] != index + i) {
                     throw new IllegalArgumentException("state dict group " + gi + " holds parameters "
-                            + java.util.Arrays.toString(ids) + ", this optimizer's group " + gi + " has " + size
+                            + Arrays.toString(ids) + ", this optimizer's group " + gi + " has " + size
                             + " parameters from index " + index);
                 }
             }
@@ -227,9 +228,9 @@ public final class Optimizer {
             for (Map.Entry<String, Tensor> e : s.buffers().entrySet()) {
                 StateDict.Buffer b = ps.buffers().get(e.getKey());
                 if (b.dtype() != e.getValue().dtype()
-                        || !java.util.Arrays.equals(b.shape(), e.getValue().shape())) {
+                        || !Arrays.equals(b.shape(), e.getValue().shape())) {
                     throw new IllegalArgumentException("parameter " + i + " buffer " + e.getKey() + ": state dict "
-                            + "holds " + b.dtype() + java.util.Arrays.toString(b.shape()) + ", expected "
+                            + "holds " + b.dtype() + Arrays.toString(b.shape()) + ", expected "
                             + e.getValue().describe());
                 }
             }
