@@ -9,6 +9,7 @@ public final class Kernels {
     private static final ElementwiseKernels ELEMENTWISE = Simd.select("PanamaElementwise", ScalarElementwise::new);
     private static final ReductionKernels REDUCTIONS = Simd.select("PanamaReductions", ScalarReductions::new);
     private static final ActivationKernels ACTIVATIONS = Simd.select("PanamaActivations", ScalarActivations::new);
+    private static final PrecisionKernels PRECISION = Simd.select("PanamaPrecision", ScalarPrecision::new);
     // Until the SIMD GEMM lands, the scalar twin serves both paths.
     private static final GemmKernels GEMM = new ScalarGemm();
 
@@ -16,6 +17,7 @@ public final class Kernels {
     private static final ReductionKernels SCALAR_REDUCTIONS = new ScalarReductions();
     private static final ActivationKernels SCALAR_ACTIVATIONS = new ScalarActivations();
     private static final GemmKernels SCALAR_GEMM = new ScalarGemm();
+    private static final PrecisionKernels SCALAR_PRECISION = new ScalarPrecision();
 
     private Kernels() {}
 
@@ -35,6 +37,10 @@ public final class Kernels {
         return GEMM;
     }
 
+    public static PrecisionKernels precision() {
+        return PRECISION;
+    }
+
     public static ElementwiseKernels scalarElementwise() {
         return SCALAR_ELEMENTWISE;
     }
@@ -49,5 +55,9 @@ public final class Kernels {
 
     public static GemmKernels scalarGemm() {
         return SCALAR_GEMM;
+    }
+
+    public static PrecisionKernels scalarPrecision() {
+        return SCALAR_PRECISION;
     }
 }
