@@ -12,4 +12,6 @@ module dev.inertia {
     exports dev.inertia.memory;
     exports dev.inertia.kernels;
     exports dev.inertia.cli;
+    exports dev.inertia.data;
+    exports dev.inertia.train;
 }
