@@ -243,8 +243,9 @@ public final class SafeTensors {
                 writeFully(channel, prefix);
                 writeFully(channel, ByteBuffer.wrap(header));
                 ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
+                MemorySegment chunkSegment = MemorySegment.ofBuffer(chunk);
                 for (Map.Entry<String, Entry> e : ordered) {
-                    writeData(channel, e.getValue(), chunk);
+                    writeData(channel, e.getValue(), chunk, chunkSegment);
                 }
                 channel.force(true);
             }
@@ -320,12 +321,12 @@ public final class SafeTensors {
     }
 
     /** Copies a tensor's native-order elements into little-endian chunks and writes them. */
-    private static void writeData(FileChannel channel, Entry entry, ByteBuffer chunk) throws IOException {
+    private static void writeData(FileChannel channel, Entry entry, ByteBuffer chunk, MemorySegment chunkSegment)
+            throws IOException {
         MemorySegment src = entry.data();
         int elementSize = entry.dtype().byteSize();
         ValueLayout nativeLayout = elementLayout(elementSize, ByteOrder.nativeOrder());
         ValueLayout littleLayout = elementLayout(elementSize, ByteOrder.LITTLE_ENDIAN);
-        MemorySegment chunkSegment = MemorySegment.ofBuffer(chunk);
         long perChunk = CHUNK / elementSize;
         long total = entry.elementCount();
         for (long done = 0; done < total; ) {
