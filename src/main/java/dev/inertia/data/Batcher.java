@@ -170,7 +170,7 @@ public final class Batcher {
                 row[p] = table[pixels[base + p] & 0xFF];
             }
             MemorySegment.copy(row, 0, images, FLOAT, (long) i * features * Float.BYTES, features);
-            fullLabels.setAtIndex(INT, i, labelBytes[example]);
+            fullLabels.setAtIndex(INT, i, labelBytes[example] & 0xFF);
         }
     }
 

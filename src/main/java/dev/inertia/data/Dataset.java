@@ -90,7 +90,7 @@ public final class Dataset {
     /** The label of example {@code index}. */
     public int label(int index) {
         Objects.checkIndex(index, size);
-        return labels[index];
+        return labels[index] & 0xFF;
     }
 
     /** Pixel {@code p} (row-major) of example {@code index}, 0..255. */
@@ -104,7 +104,7 @@ public final class Dataset {
     public int[] classCounts() {
         int[] counts = new int[classes];
         for (byte label : labels) {
-            counts[label]++;
+            counts[label & 0xFF]++;
         }
         return counts;
     }
