@@ -70,7 +70,7 @@ public final class FashionMnist {
         }
         return new DataSource(DataSource.Kind.BUNDLED_SAMPLE, null,
                 "the bundled Fashion-MNIST sample (5,000 training and 1,000 test images); for the full set pass"
-                        + " --data-dir, set " + ENV + " or install " + SYSTEM_DIR);
+                        + " --data-dir, set " + ENV + " or install Debian's dataset-fashion-mnist (" + SYSTEM_DIR + ")");
     }
 
     /** Looks the data up and loads it. */

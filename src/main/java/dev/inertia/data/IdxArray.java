@@ -7,7 +7,7 @@ import java.util.Arrays;
  *
  * @param source where it was read from (a path or a resource name), for messages
  * @param dims   the dimensions, outermost first (for images: count, rows, columns)
- * @param data   the elements as stored (read them with {@code & 0xFF})
+ * @param data   the elements as stored (read them with {@code & 0xFF}); the array itself, not a copy
  */
 public record IdxArray(String source, int[] dims, byte[] data) {
     public IdxArray {
@@ -17,7 +17,10 @@ public record IdxArray(String source, int[] dims, byte[] data) {
             if (d < 0) {
                 throw new IllegalArgumentException(source + ": negative dimension in " + describe(dims));
             }
-            size = Math.multiplyExact(size, (long) d);
+            size *= d;
+            if (size > Idx.MAX_ELEMENTS) {
+                throw new IllegalArgumentException(source + ": dimensions " + describe(dims) + " are too large");
+            }
         }
         if (size != data.length) {
             throw new IllegalArgumentException(source + ": dimensions " + describe(dims) + " hold " + size
