@@ -13,4 +13,6 @@ module dev.inertia {
     exports dev.inertia.kernels;
     exports dev.inertia.numerics;
     exports dev.inertia.cli;
+    exports dev.inertia.data;
+    exports dev.inertia.train;
 }
