@@ -11,5 +11,6 @@ module dev.inertia {
 
     exports dev.inertia.memory;
     exports dev.inertia.kernels;
+    exports dev.inertia.autodiff;
     exports dev.inertia.cli;
 }

@@ -9,6 +9,14 @@ public final class Kernels {
     private static final ElementwiseKernels ELEMENTWISE = Simd.select("PanamaElementwise", ScalarElementwise::new);
     private static final ReductionKernels REDUCTIONS = Simd.select("PanamaReductions", ScalarReductions::new);
     private static final ActivationKernels ACTIVATIONS = Simd.select("PanamaActivations", ScalarActivations::new);
+    private static final BroadcastKernels BROADCAST = Simd.select("PanamaBroadcast", ScalarBroadcast::new);
+    // Families whose work is dominated by transcendental functions, strided gathers or tiny
+    // rows: their scalar twin is the implementation on every path.
+    private static final MathKernels MATH = new ScalarMath();
+    private static final PoolingKernels POOLING = new ScalarPooling();
+    private static final ConvKernels CONV = new ScalarConv();
+    private static final SoftmaxKernels SOFTMAX = new ScalarSoftmax();
+    private static final NormKernels NORM = new ScalarNorm();
     // Until the SIMD GEMM lands, the scalar twin serves both paths.
     private static final GemmKernels GEMM = new ScalarGemm();
 
@@ -16,6 +24,7 @@ public final class Kernels {
     private static final ReductionKernels SCALAR_REDUCTIONS = new ScalarReductions();
     private static final ActivationKernels SCALAR_ACTIVATIONS = new ScalarActivations();
     private static final GemmKernels SCALAR_GEMM = new ScalarGemm();
+    private static final BroadcastKernels SCALAR_BROADCAST = new ScalarBroadcast();
 
     private Kernels() {}
 
@@ -33,6 +42,34 @@ public final class Kernels {
 
     public static GemmKernels gemm() {
         return GEMM;
+    }
+
+    public static BroadcastKernels broadcast() {
+        return BROADCAST;
+    }
+
+    public static MathKernels math() {
+        return MATH;
+    }
+
+    public static PoolingKernels pooling() {
+        return POOLING;
+    }
+
+    public static ConvKernels conv() {
+        return CONV;
+    }
+
+    public static SoftmaxKernels softmax() {
+        return SOFTMAX;
+    }
+
+    public static NormKernels norm() {
+        return NORM;
+    }
+
+    public static BroadcastKernels scalarBroadcast() {
+        return SCALAR_BROADCAST;
     }
 
     public static ElementwiseKernels scalarElementwise() {
