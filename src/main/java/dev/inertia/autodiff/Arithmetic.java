@@ -133,7 +133,7 @@ final class Arithmetic {
         void backward(Var out) {
             Var a = out.input(0), b = out.input(1);
             Tensor dy = out.grad;
-            if (a.requiresGrad) {
+            if (a.requiresGrad && !((kind == Kind.ADD || kind == Kind.SUB) && a.gradAlias(dy))) {
                 Tensor s = a.gradSink(0);
                 switch (kind) {
                     case ADD, SUB -> Kern.copy(dy, s);
@@ -354,9 +354,9 @@ final class Arithmetic {
         @Override
         void backward(Var out) {
             Var x = out.input(0);
-            Tensor s = x.gradSink(0);
-            Kern.copy(out.grad, s);
-            x.gradCommit(s);
+            if (!x.gradAlias(out.grad)) {
+                Kern.add(x.grad, out.grad, x.grad);
+            }
         }
 
         @Override

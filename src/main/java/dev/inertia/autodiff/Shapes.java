@@ -2,7 +2,7 @@ package dev.inertia.autodiff;
 
 import java.util.Arrays;
 
-/** reshape / flatten: a view of the same memory; the gradient is copied back, the tangent is a view. */
+/** reshape / flatten: a view of the same memory, and so are the gradient and the tangent. */
 final class Shapes {
     private Shapes() {}
 
@@ -30,10 +30,8 @@ final class Shapes {
         @Override
         void backward(Var out) {
             Var x = out.input(0);
-            if (x.gradAccumulates()) {
-                Kern.add(x.grad, out.grad.reshape(x.shape), x.grad);
-            } else {
-                Kern.copy(out.grad, x.gradClaim());
+            if (!x.gradAlias(out.grad)) {
+                Kern.add(x.grad, out.grad, x.grad);
             }
         }
 

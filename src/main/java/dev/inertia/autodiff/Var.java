@@ -357,6 +357,21 @@ public final class Var {
         }
     }
 
+    /**
+     * Takes {@code dy} itself (same size) as this gradient when it is the first contribution,
+     * so that ops whose derivative is the identity (add, reshape) pass gradients on without a
+     * copy; returns false (nothing done) otherwise. The gradients of such values then share
+     * memory, which is safe because the reverse sweep is done with {@code dy} by then.
+     */
+    boolean gradAlias(Tensor dy) {
+        if (!gradFresh) {
+            return false;
+        }
+        gradFresh = false;
+        grad = dy.reshape(shape);
+        return true;
+    }
+
     /** For kernels that accumulate themselves: whether to add to the gradient (else overwrite). */
     boolean gradAccumulates() {
         return !gradFresh;
