@@ -5,8 +5,11 @@ import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Records ops on {@link Var}s and differentiates them: reverse mode ({@link #backward}) and
@@ -251,7 +254,7 @@ public final class Tape implements AutoCloseable {
             }
         }
         if (root.requiresGrad) {
-            java.util.Set<Var> reached = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            Set<Var> reached = Collections.newSetFromMap(new IdentityHashMap<>());
             reached.add(root);
             for (int i = end; i >= 0; i--) {
                 Var v = nodes.get(i);

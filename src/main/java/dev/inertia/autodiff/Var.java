@@ -51,7 +51,8 @@ public final class Var {
     /**
      * The gradient of the last {@link Tape#backward} root with respect to this value (zeros when
      * it does not depend on it), or null when this value requires no gradient or no backward
-     * pass ran.
+     * pass ran. A gradient may share memory with the gradient of an op's result (add and reshape
+     * pass their gradient on without copying); it stays valid until the tape's next run.
      */
     public Tensor grad() {
         return grad;
