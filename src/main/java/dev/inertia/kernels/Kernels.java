@@ -10,8 +10,10 @@ public final class Kernels {
     private static final ReductionKernels REDUCTIONS = Simd.select("PanamaReductions", ScalarReductions::new);
     private static final ActivationKernels ACTIVATIONS = Simd.select("PanamaActivations", ScalarActivations::new);
     private static final BroadcastKernels BROADCAST = Simd.select("PanamaBroadcast", ScalarBroadcast::new);
-    // Families whose work is dominated by transcendental functions, strided gathers or tiny
-    // rows: their scalar twin is the implementation on every path.
+    // Families whose scalar twin is the implementation on every path, for now: the pooling
+    // planes of the models are 28 and 14 wide (fewer outputs per row than a vector holds), the
+    // softmax rows have 10 classes, im2col with stride 1 is bulk copies (memmove, already
+    // vectorized), and math and batch norm are not on the models' hot paths.
     private static final MathKernels MATH = new ScalarMath();
     private static final PoolingKernels POOLING = new ScalarPooling();
     private static final ConvKernels CONV = new ScalarConv();
