@@ -9,6 +9,8 @@ public final class Main {
     static final String USAGE = """
             usage: inertia <command> [flags]
               info [--json]                      the JVM, the SIMD path and the threads
+              cost --model mlp|cnn [--batch B] [--json]
+                                                 operation counts of forward, reverse and tangent passes
             """;
 
     private Main() {}
@@ -27,6 +29,7 @@ public final class Main {
         try {
             switch (argv[0]) {
                 case "info" -> InfoCommand.run(rest, out, err);
+                case "cost" -> CostCommand.run(rest, out, err);
                 default -> throw new UsageException("unknown command '" + argv[0] + "'; try 'inertia --help'");
             }
             return 0;
