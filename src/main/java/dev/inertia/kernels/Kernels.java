@@ -19,6 +19,7 @@ public final class Kernels {
     private static final ConvKernels CONV = new ScalarConv();
     private static final SoftmaxKernels SOFTMAX = new ScalarSoftmax();
     private static final NormKernels NORM = new ScalarNorm();
+    private static final OptimizerKernels OPTIMIZERS = Simd.select("PanamaOptimizerKernels", ScalarOptimizerKernels::new);
     // Until the SIMD GEMM lands, the scalar twin serves both paths.
     private static final GemmKernels GEMM = new ScalarGemm();
 
@@ -29,6 +30,7 @@ public final class Kernels {
     private static final PrecisionKernels SCALAR_PRECISION = new ScalarPrecision();
     private static final BroadcastKernels SCALAR_BROADCAST = new ScalarBroadcast();
     private static final PoolingKernels SCALAR_POOLING = new ScalarPooling();
+    private static final OptimizerKernels SCALAR_OPTIMIZERS = new ScalarOptimizerKernels();
 
     private Kernels() {}
 
@@ -84,6 +86,11 @@ public final class Kernels {
         return SCALAR_BROADCAST;
     }
 
+    /** The fused optimizer steps. */
+    public static OptimizerKernels optimizers() {
+        return OPTIMIZERS;
+    }
+
     public static ElementwiseKernels scalarElementwise() {
         return SCALAR_ELEMENTWISE;
     }
@@ -102,5 +109,9 @@ public final class Kernels {
 
     public static PrecisionKernels scalarPrecision() {
         return SCALAR_PRECISION;
+    }
+
+    public static OptimizerKernels scalarOptimizers() {
+        return SCALAR_OPTIMIZERS;
     }
 }
