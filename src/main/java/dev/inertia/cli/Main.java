@@ -9,6 +9,8 @@ public final class Main {
     static final String USAGE = """
             usage: inertia <command> [flags]
               info [--json]                      the JVM, the SIMD path and the threads
+              cost --model mlp|cnn [--batch B] [--json]
+                                                 operation counts of forward, reverse and tangent passes
               bench step --optimizer NAME --params N [--threads T] [--dtype f32|f64] [--json]
                                                  one fused optimizer step: ms, GB/s, bytes/param
             """;
@@ -29,6 +31,7 @@ public final class Main {
         try {
             switch (argv[0]) {
                 case "info" -> InfoCommand.run(rest, out, err);
+                case "cost" -> CostCommand.run(rest, out, err);
                 // Until the bench dispatcher lands, 'bench' has one subcommand here: step.
                 case "bench" -> {
                     if (rest.isEmpty() || !rest.getFirst().equals("step")) {

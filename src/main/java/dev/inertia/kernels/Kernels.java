@@ -9,6 +9,16 @@ public final class Kernels {
     private static final ElementwiseKernels ELEMENTWISE = Simd.select("PanamaElementwise", ScalarElementwise::new);
     private static final ReductionKernels REDUCTIONS = Simd.select("PanamaReductions", ScalarReductions::new);
     private static final ActivationKernels ACTIVATIONS = Simd.select("PanamaActivations", ScalarActivations::new);
+    private static final PrecisionKernels PRECISION = Simd.select("PanamaPrecision", ScalarPrecision::new);
+    private static final BroadcastKernels BROADCAST = Simd.select("PanamaBroadcast", ScalarBroadcast::new);
+    private static final PoolingKernels POOLING = Simd.select("PanamaPooling", ScalarPooling::new);
+    // Families whose scalar twin is the implementation on every path, for now: the softmax rows
+    // of the models have 10 classes, im2col with stride 1 is bulk copies (memmove, already
+    // vectorized), and math and batch norm are not on the models' hot paths.
+    private static final MathKernels MATH = new ScalarMath();
+    private static final ConvKernels CONV = new ScalarConv();
+    private static final SoftmaxKernels SOFTMAX = new ScalarSoftmax();
+    private static final NormKernels NORM = new ScalarNorm();
     private static final OptimizerKernels OPTIMIZERS = Simd.select("PanamaOptimizerKernels", ScalarOptimizerKernels::new);
     // Until the SIMD GEMM lands, the scalar twin serves both paths.
     private static final GemmKernels GEMM = new ScalarGemm();
@@ -17,6 +27,9 @@ public final class Kernels {
     private static final ReductionKernels SCALAR_REDUCTIONS = new ScalarReductions();
     private static final ActivationKernels SCALAR_ACTIVATIONS = new ScalarActivations();
     private static final GemmKernels SCALAR_GEMM = new ScalarGemm();
+    private static final PrecisionKernels SCALAR_PRECISION = new ScalarPrecision();
+    private static final BroadcastKernels SCALAR_BROADCAST = new ScalarBroadcast();
+    private static final PoolingKernels SCALAR_POOLING = new ScalarPooling();
     private static final OptimizerKernels SCALAR_OPTIMIZERS = new ScalarOptimizerKernels();
 
     private Kernels() {}
@@ -35,6 +48,42 @@ public final class Kernels {
 
     public static GemmKernels gemm() {
         return GEMM;
+    }
+
+    public static PrecisionKernels precision() {
+        return PRECISION;
+    }
+
+    public static BroadcastKernels broadcast() {
+        return BROADCAST;
+    }
+
+    public static MathKernels math() {
+        return MATH;
+    }
+
+    public static PoolingKernels pooling() {
+        return POOLING;
+    }
+
+    public static ConvKernels conv() {
+        return CONV;
+    }
+
+    public static SoftmaxKernels softmax() {
+        return SOFTMAX;
+    }
+
+    public static NormKernels norm() {
+        return NORM;
+    }
+
+    public static PoolingKernels scalarPooling() {
+        return SCALAR_POOLING;
+    }
+
+    public static BroadcastKernels scalarBroadcast() {
+        return SCALAR_BROADCAST;
     }
 
     /** The fused optimizer steps. */
@@ -56,6 +105,10 @@ public final class Kernels {
 
     public static GemmKernels scalarGemm() {
         return SCALAR_GEMM;
+    }
+
+    public static PrecisionKernels scalarPrecision() {
+        return SCALAR_PRECISION;
     }
 
     public static OptimizerKernels scalarOptimizers() {

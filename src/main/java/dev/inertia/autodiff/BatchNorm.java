@@ -1,0 +1,106 @@
+package dev.inertia.autodiff;
+
+import dev.inertia.memory.Tensor;
+import java.util.Arrays;
+
+/**
+ * Batch normalization in training mode over axis 1 of {@code [N, C, ...]}: statistics of the
+ * batch, biased variance, {@code y = gamma · (x - mean) / sqrt(var + eps) + beta}. The batch
+ * mean and 1/sqrt(var + eps) are kept for the rules (and for running statistics of a layer:
+ * {@link #savedMean(Var)}, {@link #savedInvStd(Var)}).
+ */
+final class BatchNorm {
+    private BatchNorm() {}
+
+    static Var apply(Var x, Var gamma, Var beta, double eps) {
+        if (x.shape.length < 2) {
+            throw new IllegalArgumentException("batchNorm needs [N, C, ...], got " + Arrays.toString(x.shape));
+        }
+        int outer = x.shape[0], channels = x.shape[1];
+        int inner = (int) (x.size() / Math.max(1L, (long) outer * channels));
+        for (Var p : new Var[] {gamma, beta}) {
+            if (p.shape.length != 1 || p.shape[0] != channels || p.dtype() != x.dtype()) {
+                throw new IllegalArgumentException("batchNorm: gamma and beta must be " + x.dtype() + "[" + channels
+                        + "], got " + p.value.describe());
+            }
+        }
+        if (!(eps > 0)) {
+            throw new IllegalArgumentException("batchNorm: eps must be positive, got " + eps);
+        }
+        Tensor y = x.tape.buffer(x.dtype(), x.shape);
+        Tensor mean = x.tape.buffer(x.dtype(), new int[] {channels});
+        Tensor invstd = x.tape.buffer(x.dtype(), new int[] {channels});
+        Kern.batchNorm(x.value, gamma.value, beta.value, y, mean, invstd, outer, channels, inner, eps);
+        return x.tape.record(y, new NormRule(mean, invstd, outer, channels, inner), x, gamma, beta);
+    }
+
+    /** The batch mean of a batchNorm result. */
+    static Tensor savedMean(Var bn) {
+        return ((NormRule) bn.rule).mean;
+    }
+
+    /** The batch 1/sqrt(var + eps) of a batchNorm result. */
+    static Tensor savedInvStd(Var bn) {
+        return ((NormRule) bn.rule).invstd;
+    }
+
+    private static final class NormRule extends Rule {
+        final Tensor mean, invstd;
+        private final int outer, channels, inner;
+
+        NormRule(Tensor mean, Tensor invstd, int outer, int channels, int inner) {
+            this.mean = mean;
+            this.invstd = invstd;
+            this.outer = outer;
+            this.channels = channels;
+            this.inner = inner;
+        }
+
+        @Override
+        String name() {
+            return "batchNorm";
+        }
+
+        @Override
+        void backward(Var out) {
+            Var x = out.input(0), gamma = out.input(1), beta = out.input(2);
+            Tensor dx = x.requiresGrad ? x.gradSink(0) : null;
+            Tensor dg = gamma.requiresGrad ? gamma.gradSink(1) : null;
+            Tensor db = beta.requiresGrad ? beta.gradSink(2) : null;
+            Kern.batchNormBackward(x.value, gamma.value, mean, invstd, out.grad, dx, dg, db, outer, channels, inner);
+            if (dx != null) {
+                x.gradCommit(dx);
+            }
+            if (dg != null) {
+                gamma.gradCommit(dg);
+            }
+            if (db != null) {
+                beta.gradCommit(db);
+            }
+        }
+
+        @Override
+        void tangent(Var out) {
+            Var x = out.input(0), gamma = out.input(1), beta = out.input(2);
+            Kern.batchNormTangent(x.value, gamma.value, mean, invstd, x.tangent, gamma.tangent, beta.tangent,
+                    out.tangentBuffer(), outer, channels, inner);
+        }
+
+        @Override
+        long forwardOps(Var out) {
+            // sum; subtract, square, add; subtract, multiply, add per element
+            return 7 * out.size() + 4L * channels;
+        }
+
+        @Override
+        long backwardOps(Var out) {
+            // sums of dy and dy·xhat (xhat: 2, products and sums: 3), dx: xhat again and 4 more
+            return 11 * out.size() + 4L * channels;
+        }
+
+        @Override
+        long tangentOps(Var out) {
+            return backwardOps(out);
+        }
+    }
+}

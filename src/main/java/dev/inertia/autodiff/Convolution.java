@@ -1,0 +1,168 @@
+package dev.inertia.autodiff;
+
+import dev.inertia.kernels.Window2d;
+import dev.inertia.memory.Tensor;
+import java.util.Arrays;
+
+/**
+ * 2-D convolution lowered to GEMM, per image: {@code col = im2col(x[n])} of shape
+ * {@code [C·kh·kw, P]} (P = output pixels), {@code y[n] = W [O, C·kh·kw] · col}, plus the bias
+ * per output channel. The columns of the whole batch are kept for the weight gradient
+ * {@code dW = sum_n dy[n] · col[n]ᵀ}; the input gradient is {@code col2im(Wᵀ · dy[n])}.
+ */
+final class Convolution {
+    private Convolution() {}
+
+    static Var conv2d(Var x, Var w, Var bias, int stride, int padding) {
+        if (x.shape.length != 4 || w.shape.length != 4) {
+            throw new IllegalArgumentException("conv2d needs x [N, C, H, W] and weight [O, C, kh, kw], got "
+                    + Arrays.toString(x.shape) + " and " + Arrays.toString(w.shape));
+        }
+        if (w.shape[1] != x.shape[1]) {
+            throw new IllegalArgumentException("conv2d: weight has " + w.shape[1] + " input channels, x has "
+                    + x.shape[1]);
+        }
+        if (w.dtype() != x.dtype() || (bias != null && bias.dtype() != x.dtype())) {
+            throw new IllegalArgumentException("conv2d: operands must share the dtype " + x.dtype());
+        }
+        if (bias != null && (bias.shape.length != 1 || bias.shape[0] != w.shape[0])) {
+            throw new IllegalArgumentException("conv2d: bias must be [" + w.shape[0] + "], got "
+                    + Arrays.toString(bias.shape));
+        }
+        Window2d g = new Window2d(x.shape[2], x.shape[3], w.shape[2], w.shape[3], stride, stride, padding, padding);
+        int n = x.shape[0], c = x.shape[1], o = w.shape[0];
+        int ckk = c * g.kh() * g.kw(), p = g.outH() * g.outW();
+        Tensor col = x.tape.buffer(x.dtype(), new int[] {n, ckk, p});
+        Tensor y = x.tape.buffer(x.dtype(), new int[] {n, o, g.outH(), g.outW()});
+        long image = (long) c * g.h() * g.w();
+        for (int i = 0; i < n; i++) {
+            Kern.im2col(x.value, i * image, c, g, col, (long) i * ckk * p);
+            Kern.gemm(false, false, o, p, ckk, 1, w.value, 0, ckk, col, (long) i * ckk * p, p, 0, y, (long) i * o * p,
+                    p);
+        }
+        if (bias != null) {
+            Kern.broadcast(Kern.Bc.ADD, y, bias.value, y, n, o, p);
+        }
+        return x.tape.record(y, new ConvRule(g, col, n, c, o), x, w, bias);
+    }
+
+    private static final class ConvRule extends Rule {
+        private final Window2d g;
+        private final Tensor col;
+        private final int n, c, o, ckk, p;
+
+        ConvRule(Window2d g, Tensor col, int n, int c, int o) {
+            this.g = g;
+            this.col = col;
+            this.n = n;
+            this.c = c;
+            this.o = o;
+            this.ckk = c * g.kh() * g.kw();
+            this.p = g.outH() * g.outW();
+        }
+
+        @Override
+        String name() {
+            return "conv2d";
+        }
+
+        @Override
+        void backward(Var out) {
+            Var x = out.input(0), w = out.input(1), b = out.input(2);
+            Tensor dy = out.grad;
+            if (b != null && b.requiresGrad) {
+                boolean acc = b.gradAccumulates();
+                Kern.sumBias(dy, b.gradClaim(), n, o, p, 1, acc);
+            }
+            if (w.requiresGrad) {
+                double beta = w.gradAccumulates() ? 1 : 0;
+                Tensor dw = w.gradClaim();
+                for (int i = 0; i < n; i++) {
+                    Kern.gemm(false, true, o, ckk, p, 1, dy, (long) i * o * p, p, col, (long) i * ckk * p, p,
+                            i == 0 ? beta : 1, dw, 0, ckk);
+                }
+            }
+            if (x.requiresGrad) {
+                Tensor dx = x.gradSink(0);
+                Tensor dcol = out.tape.scratch(1, out.dtype(), new int[] {ckk, p});
+                long image = (long) c * g.h() * g.w();
+                for (int i = 0; i < n; i++) {
+                    Kern.gemm(true, false, ckk, p, o, 1, w.value, 0, ckk, dy, (long) i * o * p, p, 0, dcol, 0, p);
+                    Kern.col2im(dcol, 0, c, g, dx, i * image);
+                }
+                x.gradCommit(dx);
+            }
+        }
+
+        @Override
+        void tangent(Var out) {
+            Var x = out.input(0), w = out.input(1), b = out.input(2);
+            Tensor t = out.tangentBuffer();
+            Tensor tcol = x.tangent == null ? null : out.tape.scratch(1, out.dtype(), new int[] {ckk, p});
+            long image = (long) c * g.h() * g.w();
+            for (int i = 0; i < n; i++) {
+                double beta = 0;
+                if (tcol != null) {
+                    Kern.im2col(x.tangent, i * image, c, g, tcol, 0);
+                    Kern.gemm(false, false, o, p, ckk, 1, w.value, 0, ckk, tcol, 0, p, 0, t, (long) i * o * p, p);
+                    beta = 1;
+                }
+                if (w.tangent != null) {
+                    Kern.gemm(false, false, o, p, ckk, 1, w.tangent, 0, ckk, col, (long) i * ckk * p, p, beta, t,
+                            (long) i * o * p, p);
+                }
+            }
+            if (x.tangent == null && w.tangent == null) {
+                Kern.fill(0, t);
+            }
+            if (b != null && b.tangent != null) {
+                Kern.broadcast(Kern.Bc.ADD, t, b.tangent, t, n, o, p);
+            }
+        }
+
+        private long product() {
+            return 2L * n * o * ckk * p;
+        }
+
+        private boolean hasBias(Var out) {
+            return out.input(2) != null;
+        }
+
+        @Override
+        long forwardOps(Var out) {
+            return product() + (hasBias(out) ? out.size() : 0);
+        }
+
+        @Override
+        long backwardOps(Var out) {
+            Var x = out.input(0), w = out.input(1), b = out.input(2);
+            long ops = 0;
+            if (b != null && b.requiresGrad) {
+                ops += out.size();
+            }
+            if (w.requiresGrad) {
+                ops += product();
+            }
+            if (x.requiresGrad) {
+                ops += product() + (long) n * ckk * p; // GEMM, then col2im's additions
+            }
+            return ops;
+        }
+
+        @Override
+        long tangentOps(Var out) {
+            Var x = out.input(0), w = out.input(1), b = out.input(2);
+            long ops = 0;
+            if (x.requiresGrad) {
+                ops += product();
+            }
+            if (w.requiresGrad) {
+                ops += product() + (x.requiresGrad ? out.size() : 0);
+            }
+            if (b != null && b.requiresGrad) {
+                ops += out.size();
+            }
+            return ops;
+        }
+    }
+}

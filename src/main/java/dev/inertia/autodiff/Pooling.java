@@ -1,0 +1,79 @@
+package dev.inertia.autodiff;
+
+import dev.inertia.kernels.Window2d;
+import dev.inertia.memory.Tensor;
+import java.util.Arrays;
+
+/** 2-D max pooling over NCHW, ties inside a window as {@link Kinks#maxPool()}. */
+final class Pooling {
+    private Pooling() {}
+
+    static Var maxPool2d(Var x, int k, int stride, int padding, Kinks kinks) {
+        if (x.shape.length != 4) {
+            throw new IllegalArgumentException("maxPool2d needs [N, C, H, W], got " + Arrays.toString(x.shape));
+        }
+        if (padding * 2 > k) {
+            throw new IllegalArgumentException("maxPool2d: padding " + padding + " exceeds half the kernel " + k);
+        }
+        Window2d g = Window2d.square(x.shape[2], x.shape[3], k, stride, padding);
+        int planes = x.shape[0] * x.shape[1];
+        Tensor out = x.tape.buffer(x.dtype(), new int[] {x.shape[0], x.shape[1], g.outH(), g.outW()});
+        Kern.maxPool(x.value, out, planes, g);
+        return x.tape.record(out, new PoolRule(planes, g, kinks.maxPool().beta()), x);
+    }
+
+    private static final class PoolRule extends Rule {
+        private final int planes;
+        private final Window2d g;
+        private final double beta;
+
+        PoolRule(int planes, Window2d g, double beta) {
+            this.planes = planes;
+            this.g = g;
+            this.beta = beta;
+        }
+
+        @Override
+        String name() {
+            return "maxPool2d";
+        }
+
+        @Override
+        boolean hasKinks() {
+            return true;
+        }
+
+        @Override
+        void backward(Var out) {
+            Var x = out.input(0);
+            Tensor s = x.gradSink(0);
+            Kern.maxPoolBackward(x.value, out.grad, s, planes, g, beta, out.kinkCounts);
+            x.gradCommit(s);
+        }
+
+        @Override
+        void tangent(Var out) {
+            Var x = out.input(0);
+            Kern.maxPoolTangent(x.value, x.tangent, out.tangentBuffer(), planes, g, beta, out.kinkCounts);
+        }
+
+        private long scanned(Var out) {
+            return out.size() * g.kh() * g.kw();
+        }
+
+        @Override
+        long forwardOps(Var out) {
+            return 2 * scanned(out);
+        }
+
+        @Override
+        long backwardOps(Var out) {
+            return 3 * scanned(out) + out.size();
+        }
+
+        @Override
+        long tangentOps(Var out) {
+            return backwardOps(out);
+        }
+    }
+}

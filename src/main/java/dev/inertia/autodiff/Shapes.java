@@ -1,0 +1,58 @@
+package dev.inertia.autodiff;
+
+import java.util.Arrays;
+
+/** reshape / flatten: a view of the same memory, and so are the gradient and the tangent. */
+final class Shapes {
+    private Shapes() {}
+
+    static Var reshape(Var x, int... newShape) {
+        long size = 1;
+        for (int d : newShape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("reshape: negative dimension in " + Arrays.toString(newShape));
+            }
+            size *= d;
+        }
+        if (size != x.size()) {
+            throw new IllegalArgumentException("reshape: " + Arrays.toString(x.shape) + " has " + x.size()
+                    + " elements, " + Arrays.toString(newShape) + " has " + size);
+        }
+        return x.tape.record(x.value.reshape(newShape), new ReshapeRule(), x);
+    }
+
+    private static final class ReshapeRule extends Rule {
+        @Override
+        String name() {
+            return "reshape";
+        }
+
+        @Override
+        void backward(Var out) {
+            Var x = out.input(0);
+            if (!x.gradAlias(out.grad)) {
+                Kern.add(x.grad, out.grad, x.grad);
+            }
+        }
+
+        @Override
+        void tangent(Var out) {
+            out.tangent = out.input(0).tangent.reshape(out.shape);
+        }
+
+        @Override
+        long forwardOps(Var out) {
+            return 0;
+        }
+
+        @Override
+        long backwardOps(Var out) {
+            return 0;
+        }
+
+        @Override
+        long tangentOps(Var out) {
+            return 0;
+        }
+    }
+}

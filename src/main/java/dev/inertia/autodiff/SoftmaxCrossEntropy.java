@@ -1,0 +1,82 @@
+package dev.inertia.autodiff;
+
+import dev.inertia.memory.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * The mean softmax cross-entropy of logits {@code [rows, classes]} against integer labels, fused:
+ * the forward pass keeps the softmax, from which the gradient {@code (p - onehot) / rows} and
+ * the tangent {@code mean(p·t - t[label])} are read.
+ */
+final class SoftmaxCrossEntropy {
+    private SoftmaxCrossEntropy() {}
+
+    static Var apply(Var logits, int[] labels) {
+        if (logits.shape.length != 2) {
+            throw new IllegalArgumentException("softmaxCrossEntropy needs logits [rows, classes], got "
+                    + Arrays.toString(logits.shape));
+        }
+        int rows = logits.shape[0], classes = logits.shape[1];
+        if (labels.length != rows) {
+            throw new IllegalArgumentException("softmaxCrossEntropy: " + labels.length + " labels for " + rows
+                    + " rows");
+        }
+        MemorySegment ls = MemorySegment.ofArray(labels.clone());
+        Tensor probs = logits.tape.buffer(logits.dtype(), logits.shape);
+        double loss = Kern.softmaxCrossEntropy(logits.value, ls, probs, rows, classes);
+        Tensor out = logits.tape.buffer(logits.dtype(), new int[0]);
+        out.setDouble(0, rows == 0 ? 0 : loss / rows);
+        return logits.tape.record(out, new CrossEntropyRule(ls, probs, rows, classes), logits);
+    }
+
+    private static final class CrossEntropyRule extends Rule {
+        private final MemorySegment labels;
+        private final Tensor probs;
+        private final int rows, classes;
+
+        CrossEntropyRule(MemorySegment labels, Tensor probs, int rows, int classes) {
+            this.labels = labels;
+            this.probs = probs;
+            this.rows = rows;
+            this.classes = classes;
+        }
+
+        @Override
+        String name() {
+            return "softmaxCrossEntropy";
+        }
+
+        @Override
+        void backward(Var out) {
+            Var x = out.input(0);
+            Tensor s = x.gradSink(0);
+            double scale = out.grad.getDouble(0) / Math.max(rows, 1);
+            Kern.softmaxCrossEntropyBackward(probs, labels, scale, s, rows, classes);
+            x.gradCommit(s);
+        }
+
+        @Override
+        void tangent(Var out) {
+            Var x = out.input(0);
+            double t = Kern.softmaxCrossEntropyTangent(probs, labels, x.tangent, rows, classes);
+            out.tangentBuffer().setDouble(0, t / Math.max(rows, 1));
+        }
+
+        @Override
+        long forwardOps(Var out) {
+            // max (compare, select), subtract, exp, sum, normalize per logit; log, add, subtract per row
+            return 6L * rows * classes + 3L * rows;
+        }
+
+        @Override
+        long backwardOps(Var out) {
+            return 3L * rows * classes;
+        }
+
+        @Override
+        long tangentOps(Var out) {
+            return 2L * rows * classes + 2L * rows;
+        }
+    }
+}

@@ -1,0 +1,295 @@
+package dev.inertia.autodiff;
+
+import dev.inertia.memory.DType;
+import dev.inertia.memory.Scope;
+import dev.inertia.memory.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Records ops on {@link Var}s and differentiates them: reverse mode ({@link #backward}) and
+ * forward mode ({@link #computeTangents()}) run the rules of the same recorded ops.
+ *
+ * <p>A tape owns the memory of the values, gradients and tangents it computes. Buffers are
+ * handed out in order; after {@link #reset()} the same computation gets the same buffers back,
+ * so a training loop that resets, runs the model and calls backward allocates no new memory
+ * from its second step on. Kink hits of the last sweep are in {@link #kinkReport()}.
+ *
+ * <p>Not thread-safe: one tape per thread (the kernels themselves use the pool).
+ */
+public final class Tape implements AutoCloseable {
+    private static final int SCRATCH_SLOTS = 4;
+
+    private final Scope scope = Scope.open();
+    private final List<Var> nodes = new ArrayList<>();
+    private final List<Var> leaves = new ArrayList<>();
+    private final List<MemorySegment> slots = new ArrayList<>();
+    private final MemorySegment[] scratch = new MemorySegment[SCRATCH_SLOTS];
+    private int cursor;
+    private Kinks kinks;
+    private String lastPass = "none";
+
+    /** A tape with {@link Kinks#defaults()}. */
+    public Tape() {
+        this(Kinks.defaults());
+    }
+
+    /** A tape whose ops use {@code kinks} unless given their own. */
+    public Tape(Kinks kinks) {
+        this.kinks = Objects.requireNonNull(kinks, "kinks");
+    }
+
+    /** The policy for ops recorded from now on without their own. */
+    public Kinks kinks() {
+        return kinks;
+    }
+
+    /** Sets the policy for ops recorded from now on (a layer can set its own, then restore). */
+    public void setKinks(Kinks kinks) {
+        this.kinks = Objects.requireNonNull(kinks, "kinks");
+    }
+
+    // ---- leaves ----------------------------------------------------------------------------
+
+    /** A leaf that requires a gradient; the tensor is used in place (not copied). */
+    public Var param(Tensor value) {
+        return leaf(value, true);
+    }
+
+    /** A leaf without gradient (data, labels, frozen weights); used in place. */
+    public Var constant(Tensor value) {
+        return leaf(value, false);
+    }
+
+    /** A scalar constant of the given dtype. */
+    public Var constant(double value, DType dtype) {
+        Tensor t = buffer(checkDType(dtype), new int[0]);
+        t.setDouble(0, value);
+        return leaf(t, false);
+    }
+
+    private Var leaf(Tensor value, boolean requiresGrad) {
+        Objects.requireNonNull(value, "value");
+        ensureOpen();
+        checkDType(value.dtype());
+        Var v = new Var(this, value, null, new Var[0], requiresGrad);
+        leaves.add(v);
+        return v;
+    }
+
+    // ---- recording -------------------------------------------------------------------------
+
+    /** Records an op whose value has been computed into {@code value}. */
+    Var record(Tensor value, Rule rule, Var... inputs) {
+        boolean requiresGrad = false;
+        for (Var in : inputs) {
+            if (in != null) {
+                if (in.tape != this) {
+                    throw new IllegalArgumentException(rule.name() + ": operands belong to different tapes");
+                }
+                requiresGrad |= in.requiresGrad;
+            }
+        }
+        Var v = new Var(this, value, rule, inputs, requiresGrad);
+        nodes.add(v);
+        return v;
+    }
+
+    /** The next buffer in recording order, reused from the previous run when it fits. */
+    Tensor buffer(DType dtype, int[] shape) {
+        ensureOpen();
+        long bytes = dtype.byteSize();
+        for (int d : shape) {
+            bytes *= d;
+        }
+        MemorySegment s = cursor < slots.size() ? slots.get(cursor) : null;
+        if (s == null || s.byteSize() < bytes) {
+            s = scope.allocate(bytes);
+            if (cursor < slots.size()) {
+                slots.set(cursor, s);
+            } else {
+                slots.add(s);
+            }
+        }
+        cursor++;
+        return Tensor.wrap(s, dtype, shape);
+    }
+
+    /** Scratch buffer {@code slot} (0 .. 3), valid until the next request of the same slot. */
+    Tensor scratch(int slot, DType dtype, int[] shape) {
+        long bytes = dtype.byteSize();
+        for (int d : shape) {
+            bytes *= d;
+        }
+        if (scratch[slot] == null || scratch[slot].byteSize() < bytes) {
+            scratch[slot] = scope.allocate(bytes);
+        }
+        return Tensor.wrap(scratch[slot], dtype, shape);
+    }
+
+    /**
+     * Starts a new run: forgets the recorded ops and leaves (their {@code Var}s become invalid)
+     * and hands out the same buffers again, in the same order.
+     */
+    public void reset() {
+        nodes.clear();
+        leaves.clear();
+        cursor = 0;
+    }
+
+    /** Number of recorded ops. */
+    public int size() {
+        return nodes.size();
+    }
+
+    // ---- reverse mode ----------------------------------------------------------------------
+
+    /** Reverse sweep from a one-element {@code root} (seed 1). */
+    public void backward(Var root) {
+        if (root.size() != 1) {
+            throw new IllegalArgumentException("backward from a value of " + root.size()
+                    + " elements needs a seed: backward(root, seed)");
+        }
+        backward(root, null);
+    }
+
+    /**
+     * Reverse sweep from {@code root} seeded with {@code seed} (its shape; null = ones): every
+     * {@code Var} that requires a gradient gets {@code grad} = seed · d root / d var.
+     */
+    public void backward(Var root, Tensor seed) {
+        Objects.requireNonNull(root, "root");
+        if (root.tape != this) {
+            throw new IllegalArgumentException("backward: the root belongs to another tape");
+        }
+        if (!root.requiresGrad) {
+            throw new IllegalArgumentException("backward: " + root + " does not depend on any param");
+        }
+        for (Var v : nodes) {
+            v.gradFresh = true;
+            v.kinkCounts[0] = 0;
+            v.kinkCounts[1] = 0;
+        }
+        for (Var v : leaves) {
+            v.gradFresh = true;
+        }
+        Tensor g = root.gradClaim();
+        if (seed == null) {
+            Kern.fill(1, g);
+        } else {
+            root.value.requireSameLayout(seed, "backward seed");
+            Kern.copy(seed, g);
+        }
+        int start = root.rule == null ? -1 : nodes.lastIndexOf(root);
+        for (int i = start; i >= 0; i--) {
+            Var v = nodes.get(i);
+            if (v.requiresGrad && !v.gradFresh) {
+                v.rule.backward(v);
+            }
+        }
+        for (Var v : leaves) {
+            if (v.requiresGrad && v.gradFresh) {
+                Kern.fill(0, v.gradClaim());
+            }
+        }
+        lastPass = "backward";
+    }
+
+    // ---- forward mode ----------------------------------------------------------------------
+
+    /**
+     * Tangent sweep: from the tangents set on leaves ({@link Var#setTangent}), computes every
+     * op's tangent in recording order with the same ops' tangent rules.
+     */
+    public void computeTangents() {
+        for (Var v : nodes) {
+            v.kinkCounts[0] = 0;
+            v.kinkCounts[1] = 0;
+            boolean any = false;
+            for (Var in : v.inputs) {
+                any |= in != null && in.tangent != null;
+            }
+            if (any) {
+                v.rule.tangent(v);
+            } else {
+                v.tangent = null;
+            }
+        }
+        lastPass = "tangent";
+    }
+
+    // ---- accounting ------------------------------------------------------------------------
+
+    /** Kink hits of every op with kinks in the last sweep (backward or tangent). */
+    public KinkReport kinkReport() {
+        List<KinkReport.Entry> entries = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            Var v = nodes.get(i);
+            if (v.rule.hasKinks()) {
+                entries.add(new KinkReport.Entry(i, v.rule.name(), v.kinkCounts[0], v.kinkCounts[1]));
+            }
+        }
+        return new KinkReport(lastPass, entries);
+    }
+
+    /**
+     * The declared operation counts of evaluating {@code root}, of its reverse sweep (only the
+     * ops it reaches, only for inputs that require a gradient, plus one addition per element
+     * where gradients of a value used several times accumulate) and of a tangent sweep with
+     * tangents on every param.
+     */
+    public Cost cost(Var root) {
+        int end = root.rule == null ? -1 : nodes.lastIndexOf(root);
+        long forward = 0, tangent = 0, backward = 0;
+        for (int i = 0; i <= end; i++) {
+            Var v = nodes.get(i);
+            forward += v.rule.forwardOps(v);
+            if (v.requiresGrad) {
+                tangent += v.rule.tangentOps(v);
+            }
+        }
+        if (root.requiresGrad) {
+            Set<Var> reached = Collections.newSetFromMap(new IdentityHashMap<>());
+            reached.add(root);
+            for (int i = end; i >= 0; i--) {
+                Var v = nodes.get(i);
+                if (!v.requiresGrad || !reached.contains(v)) {
+                    continue;
+                }
+                backward += v.rule.backwardOps(v);
+                for (Var in : v.inputs) {
+                    if (in != null && in.requiresGrad && !reached.add(in)) {
+                        backward += in.size();
+                    }
+                }
+            }
+        }
+        return new Cost(forward, backward, tangent);
+    }
+
+    // ---- lifetime --------------------------------------------------------------------------
+
+    /** Frees every buffer of this tape. */
+    @Override
+    public void close() {
+        scope.close();
+    }
+
+    private void ensureOpen() {
+        if (!scope.isOpen()) {
+            throw new IllegalStateException("the tape is closed");
+        }
+    }
+
+    private static DType checkDType(DType dtype) {
+        if (dtype != DType.F32 && dtype != DType.F64) {
+            throw new IllegalArgumentException("autodiff computes in F32 or F64, not " + dtype);
+        }
+        return dtype;
+    }
+}

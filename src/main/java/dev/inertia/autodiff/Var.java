@@ -1,0 +1,395 @@
+package dev.inertia.autodiff;
+
+import dev.inertia.memory.DType;
+import dev.inertia.memory.Tensor;
+import java.util.Arrays;
+
+/**
+ * A value recorded on a {@link Tape}: a leaf (a parameter or a constant) or the result of an
+ * op. Calling an op computes its value at once and records it; {@link Tape#backward(Var)} then
+ * fills {@link #grad()} and {@link Tape#computeTangents()} fills {@link #tangent()}.
+ *
+ * <p>Values live in buffers the tape reuses when the same computation runs again after
+ * {@link Tape#reset()}: a {@code Var} is valid until its tape is reset or closed.
+ *
+ * <p>Broadcasting (add, sub, mul, div) follows PyTorch for the common cases: operands of the
+ * same shape, a one-element operand (a scalar), or an operand whose shape is a suffix of the
+ * other's (a bias over the last axis). {@link #addBias(Var)} adds a per-channel bias over axis 1.
+ */
+public final class Var {
+    final Tape tape;
+    final Tensor value;
+    final int[] shape;
+    final Var[] inputs;
+    final Rule rule;
+    final boolean requiresGrad;
+    /** Kink hits and hits with a nonzero incoming gradient, of this op's last sweep. */
+    final long[] kinkCounts = new long[2];
+
+    Tensor grad;
+    /** True until the current reverse sweep contributes to this gradient. */
+    boolean gradFresh = true;
+    Tensor tangent;
+    private Tensor tangentBuffer;
+
+    Var(Tape tape, Tensor value, Rule rule, Var[] inputs, boolean requiresGrad) {
+        this.tape = tape;
+        this.value = value;
+        this.shape = value.shape();
+        this.rule = rule;
+        this.inputs = inputs;
+        this.requiresGrad = requiresGrad;
+    }
+
+    // ---- description -----------------------------------------------------------------------
+
+    /** The forward value. */
+    public Tensor value() {
+        return value;
+    }
+
+    /**
+     * The gradient of the last {@link Tape#backward} root with respect to this value (zeros when
+     * it does not depend on it), or null when this value requires no gradient or no backward
+     * pass ran. A gradient may share memory with the gradient of an op's result (add and reshape
+     * pass their gradient on without copying); it stays valid until the tape's next run.
+     */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** The tangent of the last {@link Tape#computeTangents()} sweep; null means zero. */
+    public Tensor tangent() {
+        return tangent;
+    }
+
+    /** Sets the tangent (direction) of a leaf for forward mode; null means zero. */
+    public Var setTangent(Tensor direction) {
+        if (rule != null) {
+            throw new IllegalStateException("only a leaf's tangent can be set; this is the result of " + rule.name());
+        }
+        if (direction != null) {
+            value.requireSameLayout(direction, "tangent");
+        }
+        tangent = direction;
+        return this;
+    }
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public DType dtype() {
+        return value.dtype();
+    }
+
+    public long size() {
+        return value.size();
+    }
+
+    public Tape tape() {
+        return tape;
+    }
+
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** The op that produced this value, or "param" / "constant" for leaves. */
+    public String op() {
+        return rule != null ? rule.name() : requiresGrad ? "param" : "constant";
+    }
+
+    @Override
+    public String toString() {
+        return "Var " + op() + " " + value.describe();
+    }
+
+    // ---- arithmetic ------------------------------------------------------------------------
+
+    public Var add(Var other) {
+        return Arithmetic.binary(Arithmetic.Kind.ADD, this, other);
+    }
+
+    public Var sub(Var other) {
+        return Arithmetic.binary(Arithmetic.Kind.SUB, this, other);
+    }
+
+    public Var mul(Var other) {
+        return Arithmetic.binary(Arithmetic.Kind.MUL, this, other);
+    }
+
+    public Var div(Var other) {
+        return Arithmetic.binary(Arithmetic.Kind.DIV, this, other);
+    }
+
+    /** this + c */
+    public Var add(double c) {
+        return Arithmetic.addScalar(this, c);
+    }
+
+    /** this - c */
+    public Var sub(double c) {
+        return Arithmetic.addScalar(this, -c);
+    }
+
+    /** this * c */
+    public Var scale(double c) {
+        return Arithmetic.scale(this, c, "scale");
+    }
+
+    public Var neg() {
+        return Arithmetic.scale(this, -1, "neg");
+    }
+
+    /** Adds a per-channel bias {@code b [C]} over axis 1 of a {@code [N, C, ...]} value. */
+    public Var addBias(Var b) {
+        return Arithmetic.addBias(this, b);
+    }
+
+    /** The matrix product of two rank-2 values. */
+    public Var matmul(Var other) {
+        return MatMul.matmul(this, other, false, false);
+    }
+
+    /** {@code op(this) · op(other)} where op transposes when asked; computed by GEMM without copies. */
+    public Var matmul(Var other, boolean transposeThis, boolean transposeOther) {
+        return MatMul.matmul(this, other, transposeThis, transposeOther);
+    }
+
+    // ---- reductions ------------------------------------------------------------------------
+
+    /** The sum of all elements, a scalar (shape []). */
+    public Var sum() {
+        return Reductions.sum(this, false);
+    }
+
+    /** The mean of all elements, a scalar. */
+    public Var mean() {
+        return Reductions.sum(this, true);
+    }
+
+    /** The maximum of all elements, ties as {@link Kinks#maxReduce()}. */
+    public Var max() {
+        return Maximum.reduce(this, -1, tape.kinks());
+    }
+
+    public Var max(Kinks kinks) {
+        return Maximum.reduce(this, -1, kinks);
+    }
+
+    /** The maximum along {@code axis} (removed from the shape), ties as {@link Kinks#maxDim()}. */
+    public Var max(int axis) {
+        return Maximum.reduce(this, axis, tape.kinks());
+    }
+
+    public Var max(int axis, Kinks kinks) {
+        return Maximum.reduce(this, axis, kinks);
+    }
+
+    /** The elementwise maximum of two values of the same shape, ties as {@link Kinks#maximum()}. */
+    public Var max(Var other) {
+        return Maximum.elementwise(this, other, tape.kinks());
+    }
+
+    public Var max(Var other, Kinks kinks) {
+        return Maximum.elementwise(this, other, kinks);
+    }
+
+    // ---- smooth functions ------------------------------------------------------------------
+
+    public Var exp() {
+        return Smooth.apply(this, Kern.Fn.EXP);
+    }
+
+    public Var log() {
+        return Smooth.apply(this, Kern.Fn.LOG);
+    }
+
+    public Var sqrt() {
+        return Smooth.apply(this, Kern.Fn.SQRT);
+    }
+
+    public Var tanh() {
+        return Smooth.apply(this, Kern.Fn.TANH);
+    }
+
+    public Var sigmoid() {
+        return Smooth.apply(this, Kern.Fn.SIGMOID);
+    }
+
+    // ---- nonsmooth activations (the tape's Kinks unless given) -----------------------------
+
+    public Var relu() {
+        return Activations.relu(this, tape.kinks());
+    }
+
+    public Var relu(Kinks kinks) {
+        return Activations.relu(this, kinks);
+    }
+
+    /** x > 0 ? x : slope · x */
+    public Var leakyRelu(double slope) {
+        return Activations.leakyRelu(this, slope, tape.kinks());
+    }
+
+    public Var leakyRelu(double slope, Kinks kinks) {
+        return Activations.leakyRelu(this, slope, kinks);
+    }
+
+    /** min(max(x, 0), 6) */
+    public Var relu6() {
+        return Activations.clamp(this, 0, 6, "relu6", tape.kinks());
+    }
+
+    public Var relu6(Kinks kinks) {
+        return Activations.clamp(this, 0, 6, "relu6", kinks);
+    }
+
+    /** min(max(x, -1), 1) */
+    public Var hardtanh() {
+        return Activations.clamp(this, -1, 1, "hardtanh", tape.kinks());
+    }
+
+    public Var hardtanh(Kinks kinks) {
+        return Activations.clamp(this, -1, 1, "hardtanh", kinks);
+    }
+
+    /** min(max(x, lo), hi) */
+    public Var clamp(double lo, double hi) {
+        return Activations.clamp(this, lo, hi, "clamp", tape.kinks());
+    }
+
+    public Var clamp(double lo, double hi, Kinks kinks) {
+        return Activations.clamp(this, lo, hi, "clamp", kinks);
+    }
+
+    public Var abs() {
+        return Activations.abs(this, tape.kinks());
+    }
+
+    public Var abs(Kinks kinks) {
+        return Activations.abs(this, kinks);
+    }
+
+    // ---- layers' ops -----------------------------------------------------------------------
+
+    /** Max pooling of a {@code [N, C, H, W]} value with a k×k window and stride k. */
+    public Var maxPool2d(int k) {
+        return Pooling.maxPool2d(this, k, k, 0, tape.kinks());
+    }
+
+    public Var maxPool2d(int k, int stride, int padding) {
+        return Pooling.maxPool2d(this, k, stride, padding, tape.kinks());
+    }
+
+    public Var maxPool2d(int k, int stride, int padding, Kinks kinks) {
+        return Pooling.maxPool2d(this, k, stride, padding, kinks);
+    }
+
+    /**
+     * 2-D convolution (cross-correlation, as PyTorch) of {@code this [N, C, H, W]} with
+     * {@code weight [O, C, kh, kw]} and an optional {@code bias [O]} (null for none).
+     */
+    public Var conv2d(Var weight, Var bias, int stride, int padding) {
+        return Convolution.conv2d(this, weight, bias, stride, padding);
+    }
+
+    /** Batch normalization in training mode over axis 1 of {@code [N, C, ...]}. */
+    public Var batchNorm(Var gamma, Var beta, double eps) {
+        return BatchNorm.apply(this, gamma, beta, eps);
+    }
+
+    /**
+     * The mean over rows of the softmax cross-entropy of {@code this [rows, classes]} (logits)
+     * against integer labels; fused and numerically stable.
+     */
+    public Var softmaxCrossEntropy(int[] labels) {
+        return SoftmaxCrossEntropy.apply(this, labels);
+    }
+
+    /** The same values with another shape of the same size. */
+    public Var reshape(int... newShape) {
+        return Shapes.reshape(this, newShape);
+    }
+
+    /** {@code [N, ...]} to {@code [N, rest]}. */
+    public Var flatten() {
+        if (shape.length < 1) {
+            throw new IllegalArgumentException("flatten needs at least one axis, got a scalar");
+        }
+        return Shapes.reshape(this, shape[0], (int) (size() / Math.max(1, shape[0])));
+    }
+
+    // ---- for the rules ---------------------------------------------------------------------
+
+    Var input(int i) {
+        return inputs[i];
+    }
+
+    boolean sameShape(Var other) {
+        return Arrays.equals(shape, other.shape);
+    }
+
+    /** The gradient buffer, allocated from the tape on first use (contents unspecified). */
+    Tensor gradBuffer() {
+        if (grad == null) {
+            grad = tape.buffer(value.dtype(), shape);
+        }
+        return grad;
+    }
+
+    /**
+     * Where a rule writes one contribution to this gradient: the gradient itself for the
+     * first contribution of the sweep, else the tape's scratch buffer {@code slot}; pass it to
+     * {@link #gradCommit} afterwards.
+     */
+    Tensor gradSink(int slot) {
+        if (gradFresh) {
+            gradFresh = false;
+            return gradBuffer();
+        }
+        return tape.scratch(slot, value.dtype(), shape);
+    }
+
+    void gradCommit(Tensor sink) {
+        if (sink != grad) {
+            Kern.add(grad, sink, grad);
+        }
+    }
+
+    /**
+     * Takes {@code dy} itself (same size) as this gradient when it is the first contribution,
+     * so that ops whose derivative is the identity (add, reshape) pass gradients on without a
+     * copy; returns false (nothing done) otherwise. The gradients of such values then share
+     * memory, which is safe because the reverse sweep is done with {@code dy} by then.
+     */
+    boolean gradAlias(Tensor dy) {
+        if (!gradFresh) {
+            return false;
+        }
+        gradFresh = false;
+        grad = dy.reshape(shape);
+        return true;
+    }
+
+    /** For kernels that accumulate themselves: whether to add to the gradient (else overwrite). */
+    boolean gradAccumulates() {
+        return !gradFresh;
+    }
+
+    /** Claims the gradient buffer for a kernel that honours {@link #gradAccumulates()} read just before. */
+    Tensor gradClaim() {
+        gradFresh = false;
+        return gradBuffer();
+    }
+
+    /** The buffer for this op's tangent (reused across sweeps); also makes it the tangent. */
+    Tensor tangentBuffer() {
+        if (tangentBuffer == null) {
+            tangentBuffer = tape.buffer(value.dtype(), shape);
+        }
+        tangent = tangentBuffer;
+        return tangentBuffer;
+    }
+}
