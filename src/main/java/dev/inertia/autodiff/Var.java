@@ -300,6 +300,24 @@ public final class Var {
         return BatchNorm.apply(this, gamma, beta, eps);
     }
 
+    /** For a {@link #batchNorm} result: the batch mean per channel (for a layer's running statistics). */
+    public Tensor batchNormMean() {
+        requireBatchNorm();
+        return BatchNorm.savedMean(this);
+    }
+
+    /** For a {@link #batchNorm} result: 1 / sqrt(batch variance + eps) per channel. */
+    public Tensor batchNormInvStd() {
+        requireBatchNorm();
+        return BatchNorm.savedInvStd(this);
+    }
+
+    private void requireBatchNorm() {
+        if (rule == null || !rule.name().equals("batchNorm")) {
+            throw new IllegalStateException(this + " is not the result of batchNorm");
+        }
+    }
+
     /**
      * The mean over rows of the softmax cross-entropy of {@code this [rows, classes]} (logits)
      * against integer labels; fused and numerically stable.

@@ -112,6 +112,20 @@ class TapeTest {
     }
 
     @Test
+    void batchNormKeepsItsStatistics() {
+        try (Scope scope = Scope.open(); Tape tape = new Tape()) {
+            Var x = tape.param(Tensor.of(scope, new double[] {1, 10, 3, 20}, 2, 2));
+            Var one = tape.constant(Tensor.of(scope, new double[] {1, 1}, 2));
+            Var zero = tape.constant(Tensor.of(scope, new double[] {0, 0}, 2));
+            Var y = x.batchNorm(one, zero, 1e-5);
+            assertArrayEquals(new double[] {2, 15}, y.batchNormMean().toDoubleArray());
+            assertArrayEquals(new double[] {1 / Math.sqrt(1 + 1e-5), 1 / Math.sqrt(25 + 1e-5)},
+                    y.batchNormInvStd().toDoubleArray(), 1e-15);
+            assertThrows(IllegalStateException.class, x::batchNormMean);
+        }
+    }
+
+    @Test
     void clearErrors() {
         try (Scope scope = Scope.open(); Tape tape = new Tape(); Tape other = new Tape()) {
             Var a = tape.param(Tensor.of(scope, new double[] {1, 2, 3}, 3));
