@@ -11,11 +11,10 @@ public final class Kernels {
     private static final ActivationKernels ACTIVATIONS = Simd.select("PanamaActivations", ScalarActivations::new);
     private static final BroadcastKernels BROADCAST = Simd.select("PanamaBroadcast", ScalarBroadcast::new);
     private static final PoolingKernels POOLING = Simd.select("PanamaPooling", ScalarPooling::new);
+    private static final ConvKernels CONV = Simd.select("PanamaConv", ScalarConv::new);
     // Families whose scalar twin is the implementation on every path, for now: the softmax rows
-    // of the models have 10 classes, im2col with stride 1 is bulk copies (memmove, already
-    // vectorized), and math and batch norm are not on the models' hot paths.
+    // of the models have 10 classes, and math and batch norm are not on the models' hot paths.
     private static final MathKernels MATH = new ScalarMath();
-    private static final ConvKernels CONV = new ScalarConv();
     private static final SoftmaxKernels SOFTMAX = new ScalarSoftmax();
     private static final NormKernels NORM = new ScalarNorm();
     // Until the SIMD GEMM lands, the scalar twin serves both paths.
@@ -27,6 +26,7 @@ public final class Kernels {
     private static final GemmKernels SCALAR_GEMM = new ScalarGemm();
     private static final BroadcastKernels SCALAR_BROADCAST = new ScalarBroadcast();
     private static final PoolingKernels SCALAR_POOLING = new ScalarPooling();
+    private static final ConvKernels SCALAR_CONV = new ScalarConv();
 
     private Kernels() {}
 
@@ -68,6 +68,10 @@ public final class Kernels {
 
     public static NormKernels norm() {
         return NORM;
+    }
+
+    public static ConvKernels scalarConv() {
+        return SCALAR_CONV;
     }
 
     public static PoolingKernels scalarPooling() {
