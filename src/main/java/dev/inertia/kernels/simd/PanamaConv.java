@@ -39,19 +39,19 @@ public final class PanamaConv implements ConvKernels {
                 for (int kx = 0; kx < g.kw(); kx++, row += (long) oh * ow) {
                     // output column ox reads input column ox - pw + kx, inside [0, w) for ox in [oxa, oxb)
                     int oxa = Math.max(0, g.pw() - kx), oxb = Math.min(ow, w + g.pw() - kx);
-                    for (int oy = 0; oy < oh; oy++) {
-                        long dst = row + (long) oy * ow;
-                        int y = oy * g.sh() - g.ph() + ky;
-                        boolean inside = y >= 0 && y < h && oxa < oxb;
-                        long src = plane + (long) y * w - g.pw() + kx;
-                        for (int i = 0; i < ow; i += F.length()) {
-                            VectorMask<Float> store = F.indexInRange(i, ow);
+                    // the masks depend on the column block only: made once, used for every output row
+                    for (int i = 0; i < ow; i += F.length()) {
+                        VectorMask<Float> store = F.indexInRange(i, ow);
+                        VectorMask<Float> load = F.indexInRange(i - oxa, oxb - oxa);
+                        for (int oy = 0; oy < oh; oy++) {
+                            long dst = row + (long) oy * ow + i;
+                            int y = oy * g.sh() - g.ph() + ky;
                             FloatVector v = zero;
-                            if (inside) {
-                                VectorMask<Float> load = F.indexInRange(i - oxa, oxb - oxa);
-                                v = FloatVector.fromMemorySegment(F, x, (src + i) * 4L, NATIVE, load);
+                            if (y >= 0 && y < h && oxa < oxb) {
+                                long src = plane + (long) y * w - g.pw() + kx + i;
+                                v = FloatVector.fromMemorySegment(F, x, src * 4L, NATIVE, load);
                             }
-                            v.intoMemorySegment(col, (dst + i) * 4L, NATIVE, store);
+                            v.intoMemorySegment(col, dst * 4L, NATIVE, store);
                         }
                     }
                 }
@@ -74,19 +74,19 @@ public final class PanamaConv implements ConvKernels {
                 for (int kx = 0; kx < g.kw(); kx++, row += (long) oh * ow) {
                     // output column ox reads input column ox - pw + kx, inside [0, w) for ox in [oxa, oxb)
                     int oxa = Math.max(0, g.pw() - kx), oxb = Math.min(ow, w + g.pw() - kx);
-                    for (int oy = 0; oy < oh; oy++) {
-                        long dst = row + (long) oy * ow;
-                        int y = oy * g.sh() - g.ph() + ky;
-                        boolean inside = y >= 0 && y < h && oxa < oxb;
-                        long src = plane + (long) y * w - g.pw() + kx;
-                        for (int i = 0; i < ow; i += D.length()) {
-                            VectorMask<Double> store = D.indexInRange(i, ow);
+                    // the masks depend on the column block only: made once, used for every output row
+                    for (int i = 0; i < ow; i += D.length()) {
+                        VectorMask<Double> store = D.indexInRange(i, ow);
+                        VectorMask<Double> load = D.indexInRange(i - oxa, oxb - oxa);
+                        for (int oy = 0; oy < oh; oy++) {
+                            long dst = row + (long) oy * ow + i;
+                            int y = oy * g.sh() - g.ph() + ky;
                             DoubleVector v = zero;
-                            if (inside) {
-                                VectorMask<Double> load = D.indexInRange(i - oxa, oxb - oxa);
-                                v = DoubleVector.fromMemorySegment(D, x, (src + i) * 8L, NATIVE, load);
+                            if (y >= 0 && y < h && oxa < oxb) {
+                                long src = plane + (long) y * w - g.pw() + kx + i;
+                                v = DoubleVector.fromMemorySegment(D, x, src * 8L, NATIVE, load);
                             }
-                            v.intoMemorySegment(col, (dst + i) * 8L, NATIVE, store);
+                            v.intoMemorySegment(col, dst * 8L, NATIVE, store);
                         }
                     }
                 }
