@@ -11,6 +11,10 @@ module dev.inertia {
 
     exports dev.inertia.memory;
     exports dev.inertia.kernels;
+    exports dev.inertia.numerics;
     exports dev.inertia.autodiff;
+    exports dev.inertia.optim;
     exports dev.inertia.cli;
+    exports dev.inertia.data;
+    exports dev.inertia.train;
 }

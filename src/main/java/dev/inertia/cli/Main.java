@@ -11,6 +11,8 @@ public final class Main {
               info [--json]                      the JVM, the SIMD path and the threads
               cost --model mlp|cnn [--batch B] [--json]
                                                  operation counts of forward, reverse and tangent passes
+              bench step --optimizer NAME --params N [--threads T] [--dtype f32|f64] [--json]
+                                                 one fused optimizer step: ms, GB/s, bytes/param
             """;
 
     private Main() {}
@@ -30,6 +32,13 @@ public final class Main {
             switch (argv[0]) {
                 case "info" -> InfoCommand.run(rest, out, err);
                 case "cost" -> CostCommand.run(rest, out, err);
+                // Until the bench dispatcher lands, 'bench' has one subcommand here: step.
+                case "bench" -> {
+                    if (rest.isEmpty() || !rest.getFirst().equals("step")) {
+                        throw new UsageException("usage: inertia " + BenchStepCommand.USAGE);
+                    }
+                    BenchStepCommand.run(rest.subList(1, rest.size()), out, err);
+                }
                 default -> throw new UsageException("unknown command '" + argv[0] + "'; try 'inertia --help'");
             }
             return 0;

@@ -9,6 +9,7 @@ public final class Kernels {
     private static final ElementwiseKernels ELEMENTWISE = Simd.select("PanamaElementwise", ScalarElementwise::new);
     private static final ReductionKernels REDUCTIONS = Simd.select("PanamaReductions", ScalarReductions::new);
     private static final ActivationKernels ACTIVATIONS = Simd.select("PanamaActivations", ScalarActivations::new);
+    private static final PrecisionKernels PRECISION = Simd.select("PanamaPrecision", ScalarPrecision::new);
     private static final BroadcastKernels BROADCAST = Simd.select("PanamaBroadcast", ScalarBroadcast::new);
     private static final PoolingKernels POOLING = Simd.select("PanamaPooling", ScalarPooling::new);
     private static final ConvKernels CONV = Simd.select("PanamaConv", ScalarConv::new);
@@ -17,6 +18,7 @@ public final class Kernels {
     private static final MathKernels MATH = new ScalarMath();
     private static final SoftmaxKernels SOFTMAX = new ScalarSoftmax();
     private static final NormKernels NORM = new ScalarNorm();
+    private static final OptimizerKernels OPTIMIZERS = Simd.select("PanamaOptimizerKernels", ScalarOptimizerKernels::new);
     // Until the SIMD GEMM lands, the scalar twin serves both paths.
     private static final GemmKernels GEMM = new ScalarGemm();
 
@@ -24,9 +26,11 @@ public final class Kernels {
     private static final ReductionKernels SCALAR_REDUCTIONS = new ScalarReductions();
     private static final ActivationKernels SCALAR_ACTIVATIONS = new ScalarActivations();
     private static final GemmKernels SCALAR_GEMM = new ScalarGemm();
+    private static final PrecisionKernels SCALAR_PRECISION = new ScalarPrecision();
     private static final BroadcastKernels SCALAR_BROADCAST = new ScalarBroadcast();
     private static final PoolingKernels SCALAR_POOLING = new ScalarPooling();
     private static final ConvKernels SCALAR_CONV = new ScalarConv();
+    private static final OptimizerKernels SCALAR_OPTIMIZERS = new ScalarOptimizerKernels();
 
     private Kernels() {}
 
@@ -44,6 +48,10 @@ public final class Kernels {
 
     public static GemmKernels gemm() {
         return GEMM;
+    }
+
+    public static PrecisionKernels precision() {
+        return PRECISION;
     }
 
     public static BroadcastKernels broadcast() {
@@ -82,6 +90,11 @@ public final class Kernels {
         return SCALAR_BROADCAST;
     }
 
+    /** The fused optimizer steps. */
+    public static OptimizerKernels optimizers() {
+        return OPTIMIZERS;
+    }
+
     public static ElementwiseKernels scalarElementwise() {
         return SCALAR_ELEMENTWISE;
     }
@@ -96,5 +109,13 @@ public final class Kernels {
 
     public static GemmKernels scalarGemm() {
         return SCALAR_GEMM;
+    }
+
+    public static PrecisionKernels scalarPrecision() {
+        return SCALAR_PRECISION;
+    }
+
+    public static OptimizerKernels scalarOptimizers() {
+        return SCALAR_OPTIMIZERS;
     }
 }

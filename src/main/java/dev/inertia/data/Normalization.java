@@ -1,0 +1,35 @@
+package dev.inertia.data;
+
+/**
+ * How pixel bytes become network inputs: {@code x = (byte / 255 - mean) / std}.
+ *
+ * @param mean subtracted from the [0, 1] pixel value
+ * @param std  the divisor, positive and finite
+ */
+public record Normalization(double mean, double std) {
+    /**
+     * Fashion-MNIST's training-set statistics (mean 0.2860, std 0.3530 of the pixels scaled to
+     * [0, 1], computed over all 60,000 training images).
+     */
+    public static final Normalization FASHION_MNIST = new Normalization(0.2860, 0.3530);
+    /** Pixels scaled to [0, 1] and nothing else. */
+    public static final Normalization UNIT = new Normalization(0, 1);
+
+    public Normalization {
+        if (!Double.isFinite(mean)) {
+            throw new IllegalArgumentException("normalization mean must be finite, not " + mean);
+        }
+        if (!(std > 0) || !Double.isFinite(std)) {
+            throw new IllegalArgumentException("normalization std must be positive and finite, not " + std);
+        }
+    }
+
+    /** The value of each of the 256 byte values, computed in double and rounded once to float. */
+    public float[] lookupTable() {
+        float[] table = new float[256];
+        for (int b = 0; b < 256; b++) {
+            table[b] = (float) ((b / 255.0 - mean) / std);
+        }
+        return table;
+    }
+}

@@ -1,0 +1,199 @@
+package dev.inertia.optim;
+
+import dev.inertia.kernels.Kernels;
+import dev.inertia.kernels.OptimizerKernels;
+import dev.inertia.memory.DType;
+import dev.inertia.memory.Scope;
+import dev.inertia.memory.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * AdamW as torch.optim.AdamW computes it (amsgrad off), step k = 1, 2, ...:
+ * <pre>
+ * theta &lt;- (1 - lr*wd) * theta
+ * m     &lt;- beta1*m + (1 - beta1)*g
+ * v     &lt;- beta2*v + (1 - beta2)*g^2
+ * theta &lt;- theta - lr/(1 - beta1^k) * m / (sqrt(v)/sqrt(1 - beta2^k) + eps)
+ * </pre>
+ * Defaults as PyTorch: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight decay 0.01. One pass over
+ * theta, m, v and g: 28 bytes per F32 parameter.
+ */
+public final class AdamW implements TensorOptimizer<AdamW.State> {
+    private static final Set<String> NAMES = Set.of("lr", "beta1", "beta2", "eps", "weight_decay");
+
+    private volatile double lr;
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
+
+    private AdamW(Builder b) {
+        this.lr = Steps.nonNegative(b.lr, "lr");
+        this.beta1 = Steps.inUnitInterval(b.beta1, "beta1");
+        this.beta2 = Steps.inUnitInterval(b.beta2, "beta2");
+        this.eps = Steps.nonNegative(b.eps, "eps");
+        this.weightDecay = Steps.nonNegative(b.weightDecay, "weightDecay");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The state of one parameter: the running means of g and of g^2. */
+    public static final class State extends OptimizerState {
+        private final Tensor m;
+        private final Tensor v;
+
+        private State(Tensor theta, Scope scope) {
+            super(theta, scope);
+            this.m = addBuffer("exp_avg");
+            this.v = addBuffer("exp_avg_sq");
+        }
+
+        public Tensor m() {
+            return m;
+        }
+
+        public Tensor v() {
+            return v;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "AdamW";
+    }
+
+    @Override
+    public double lr() {
+        return lr;
+    }
+
+    @Override
+    public void setLr(double lr) {
+        this.lr = Steps.nonNegative(lr, "lr");
+    }
+
+    public double beta1() {
+        return beta1;
+    }
+
+    public double beta2() {
+        return beta2;
+    }
+
+    public double eps() {
+        return eps;
+    }
+
+    public double weightDecay() {
+        return weightDecay;
+    }
+
+    @Override
+    public State init(Tensor theta) {
+        return new State(theta, null);
+    }
+
+    @Override
+    public State init(Tensor theta, Scope scope) {
+        return new State(theta, Objects.requireNonNull(scope, "scope"));
+    }
+
+    @Override
+    public void step(Tensor theta, Tensor grad, State st, boolean zeroGrad) {
+        Steps.check(theta, grad, st);
+        double lr = this.lr;
+        long k = st.advance();
+        double decay = 1 - lr * weightDecay;
+        double stepSize = lr / (1 - Math.pow(beta1, k));
+        double sqrtBias2 = Math.sqrt(1 - Math.pow(beta2, k));
+        OptimizerKernels kern = Kernels.optimizers();
+        var t = theta.segment();
+        var m = st.m.segment();
+        var v = st.v.segment();
+        var g = grad.segment();
+        if (theta.dtype() == DType.F32) {
+            float fd = (float) decay, fb1 = (float) beta1, fo1 = (float) (1 - beta1), fb2 = (float) beta2;
+            float fo2 = (float) (1 - beta2), fsb = (float) sqrtBias2, fe = (float) eps, fss = (float) stepSize;
+            Steps.run(theta.size(), (off, n) -> kern.adamwF32(t, off, m, off, v, off, g, off, n, fd, fb1, fo1, fb2,
+                    fo2, fsb, fe, fss, zeroGrad));
+        } else {
+            double o1 = 1 - beta1, o2 = 1 - beta2;
+            Steps.run(theta.size(), (off, n) -> kern.adamwF64(t, off, m, off, v, off, g, off, n, decay, beta1, o1,
+                    beta2, o2, sqrtBias2, eps, stepSize, zeroGrad));
+        }
+    }
+
+    @Override
+    public Map<String, Double> hyperparameters() {
+        Map<String, Double> h = new LinkedHashMap<>();
+        h.put("lr", lr);
+        h.put("beta1", beta1);
+        h.put("beta2", beta2);
+        h.put("eps", eps);
+        h.put("weight_decay", weightDecay);
+        return h;
+    }
+
+    @Override
+    public AdamW withHyperparameters(Map<String, Double> values) {
+        Hyper h = new Hyper(name(), values, NAMES);
+        return builder().lr(h.get("lr", lr)).beta1(h.get("beta1", beta1)).beta2(h.get("beta2", beta2))
+                .eps(h.get("eps", eps)).weightDecay(h.get("weight_decay", weightDecay)).build();
+    }
+
+    @Override
+    public int bytesPerParameter(DType dtype, boolean zeroGrad) {
+        return dtype.byteSize() * (zeroGrad ? 8 : 7);
+    }
+
+    @Override
+    public String toString() {
+        return name() + hyperparameters();
+    }
+
+    /** Hyperparameters of {@link AdamW}; defaults as torch.optim.AdamW. */
+    public static final class Builder {
+        private double lr = 1e-3;
+        private double beta1 = 0.9;
+        private double beta2 = 0.999;
+        private double eps = 1e-8;
+        private double weightDecay = 0.01;
+
+        private Builder() {}
+
+        public Builder lr(double lr) {
+            this.lr = lr;
+            return this;
+        }
+
+        public Builder beta1(double beta1) {
+            this.beta1 = beta1;
+            return this;
+        }
+
+        public Builder beta2(double beta2) {
+            this.beta2 = beta2;
+            return this;
+        }
+
+        public Builder eps(double eps) {
+            this.eps = eps;
+            return this;
+        }
+
+        /** Decoupled weight decay, default 0.01. */
+        public Builder weightDecay(double weightDecay) {
+            this.weightDecay = weightDecay;
+            return this;
+        }
+
+        public AdamW build() {
+            return new AdamW(this);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package dev.inertia.optim;
+
+import dev.inertia.kernels.Kernels;
+import dev.inertia.kernels.OptimizerKernels;
+import dev.inertia.memory.DType;
+import dev.inertia.memory.Scope;
+import dev.inertia.memory.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * INNAprop (Bolte, Boustany, Pauwels, Purica 2024): INNA's inertial Newton dynamics with RMSprop
+ * scaling, computed as the official implementation (innaprop.py) does, in its operation order.
+ * Step k = 1, 2, ... with gradient g taken at theta before the step:
+ * <pre>
+ * theta &lt;- (1 - lr*wd) * theta                                   decoupled weight decay, first
+ * v     &lt;- sigma*v + (1 - sigma) * g^2
+ * den   =  sqrt(v) / sqrt(1 - sigma^k) + eps
+ * psi   &lt;- (1 - lr/beta) * psi + lr*(1/beta - alpha) * theta
+ * theta &lt;- (1 + lr*(1 - alpha*beta)/(beta - lr)) * theta - lr/(beta - lr) * psi - lr*beta * g/den
+ * init: psi0 = (1 - alpha*beta) * theta0, v0 = 0
+ * </pre>
+ * Defaults: lr 1e-3, alpha 0.1, beta 0.9, sigma 0.999, eps 1e-8, weight decay 0.01. With
+ * alpha*beta = 1, psi stays 0 and this is bias-corrected RMSprop with learning rate lr*beta plus
+ * decoupled weight decay. The learning rate must differ from beta.
+ *
+ * <p>One step is one pass over theta, psi, v and g: 28 bytes per F32 parameter.
+ */
+public final class INNAprop implements TensorOptimizer<INNAprop.State> {
+    private static final Set<String> NAMES = Set.of("lr", "alpha", "beta", "sigma", "eps", "weight_decay");
+
+    private volatile double lr;
+    private final double alpha;
+    private final double beta;
+    private final double sigma;
+    private final double eps;
+    private final double weightDecay;
+
+    private INNAprop(Builder b) {
+        this.lr = Steps.nonNegative(b.lr, "lr");
+        this.alpha = Steps.finite(b.alpha, "alpha");
+        this.beta = Steps.positive(b.beta, "beta");
+        this.sigma = Steps.inUnitInterval(b.sigma, "sigma");
+        this.eps = Steps.nonNegative(b.eps, "eps");
+        this.weightDecay = Steps.nonNegative(b.weightDecay, "weightDecay");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The state of one parameter: psi (the inertial variable) and v (the running mean of g^2). */
+    public static final class State extends OptimizerState {
+        private final Tensor psi;
+        private final Tensor v;
+
+        private State(Tensor theta, Scope scope, double alpha, double beta) {
+            super(theta, scope);
+            this.psi = addBuffer("psi");
+            this.v = addBuffer("exp_avg_sq");
+            Steps.scaled(theta, 1 - alpha * beta, psi);
+        }
+
+        public Tensor psi() {
+            return psi;
+        }
+
+        public Tensor v() {
+            return v;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "INNAprop";
+    }
+
+    @Override
+    public double lr() {
+        return lr;
+    }
+
+    @Override
+    public void setLr(double lr) {
+        this.lr = Steps.nonNegative(lr, "lr");
+    }
+
+    public double alpha() {
+        return alpha;
+    }
+
+    public double beta() {
+        return beta;
+    }
+
+    public double sigma() {
+        return sigma;
+    }
+
+    public double eps() {
+        return eps;
+    }
+
+    public double weightDecay() {
+        return weightDecay;
+    }
+
+    /** {@inheritDoc} psi0 = (1 - alpha*beta) * theta0, v0 = 0. */
+    @Override
+    public State init(Tensor theta) {
+        return new State(theta, null, alpha, beta);
+    }
+
+    @Override
+    public State init(Tensor theta, Scope scope) {
+        return new State(theta, Objects.requireNonNull(scope, "scope"), alpha, beta);
+    }
+
+    @Override
+    public void step(Tensor theta, Tensor grad, State st, boolean zeroGrad) {
+        Steps.check(theta, grad, st);
+        double lr = this.lr;
+        if (lr == beta) {
+            throw new IllegalStateException("INNAprop needs lr != beta (it divides by beta - lr); both are " + lr);
+        }
+        long k = st.advance();
+        // The per-step scalars, as innaprop.py computes them.
+        double decay = 1 - lr * weightDecay;
+        double sqrtBias = Math.sqrt(1 - Math.pow(sigma, k));
+        double psiKeep = 1 - lr / beta;
+        double psiTheta = lr * (1.0 / beta - alpha);
+        double thetaKeep = 1 + (lr * (1 - beta * alpha)) / (beta - lr);
+        double thetaPsi = lr / (beta - lr);
+        double gradStep = lr * beta;
+        OptimizerKernels kern = Kernels.optimizers();
+        var t = theta.segment();
+        var p = st.psi.segment();
+        var v = st.v.segment();
+        var g = grad.segment();
+        if (theta.dtype() == DType.F32) {
+            float fd = (float) decay, fs = (float) sigma, fos = (float) (1 - sigma), fb = (float) sqrtBias;
+            float fe = (float) eps, fpk = (float) psiKeep, fpt = (float) psiTheta, ftk = (float) thetaKeep;
+            float ftp = (float) thetaPsi, fgs = (float) gradStep;
+            Steps.run(theta.size(), (off, n) -> kern.innapropF32(t, off, p, off, v, off, g, off, n, fd, fs, fos, fb,
+                    fe, fpk, fpt, ftk, ftp, fgs, zeroGrad));
+        } else {
+            double oneMinusSigma = 1 - sigma;
+            Steps.run(theta.size(), (off, n) -> kern.innapropF64(t, off, p, off, v, off, g, off, n, decay, sigma,
+                    oneMinusSigma, sqrtBias, eps, psiKeep, psiTheta, thetaKeep, thetaPsi, gradStep, zeroGrad));
+        }
+    }
+
+    @Override
+    public Map<String, Double> hyperparameters() {
+        Map<String, Double> h = new LinkedHashMap<>();
+        h.put("lr", lr);
+        h.put("alpha", alpha);
+        h.put("beta", beta);
+        h.put("sigma", sigma);
+        h.put("eps", eps);
+        h.put("weight_decay", weightDecay);
+        return h;
+    }
+
+    @Override
+    public INNAprop withHyperparameters(Map<String, Double> values) {
+        Hyper h = new Hyper(name(), values, NAMES);
+        return builder().lr(h.get("lr", lr)).alpha(h.get("alpha", alpha)).beta(h.get("beta", beta))
+                .sigma(h.get("sigma", sigma)).eps(h.get("eps", eps))
+                .weightDecay(h.get("weight_decay", weightDecay)).build();
+    }
+
+    @Override
+    public int bytesPerParameter(DType dtype, boolean zeroGrad) {
+        return dtype.byteSize() * (zeroGrad ? 8 : 7);
+    }
+
+    @Override
+    public String toString() {
+        return name() + hyperparameters();
+    }
+
+    /** Hyperparameters of {@link INNAprop}; defaults as in innaprop.py. */
+    public static final class Builder {
+        private double lr = 1e-3;
+        private double alpha = 0.1;
+        private double beta = 0.9;
+        private double sigma = 0.999;
+        private double eps = 1e-8;
+        private double weightDecay = 0.01;
+
+        private Builder() {}
+
+        public Builder lr(double lr) {
+            this.lr = lr;
+            return this;
+        }
+
+        /** Viscous damping (INNA's alpha), default 0.1. */
+        public Builder alpha(double alpha) {
+            this.alpha = alpha;
+            return this;
+        }
+
+        /** Newton damping (INNA's beta), default 0.9; must be > 0. */
+        public Builder beta(double beta) {
+            this.beta = beta;
+            return this;
+        }
+
+        /** Decay of the running mean of g^2 (RMSprop's alpha, Adam's beta2), default 0.999. */
+        public Builder sigma(double sigma) {
+            this.sigma = sigma;
+            return this;
+        }
+
+        public Builder eps(double eps) {
+            this.eps = eps;
+            return this;
+        }
+
+        /** Decoupled weight decay, default 0.01. */
+        public Builder weightDecay(double weightDecay) {
+            this.weightDecay = weightDecay;
+            return this;
+        }
+
+        public INNAprop build() {
+            return new INNAprop(this);
+        }
+    }
+}

@@ -1,0 +1,279 @@
+package dev.inertia.train;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A small strict JSON parser (RFC 8259) for safetensors headers: objects become
+ * {@code LinkedHashMap<String, Object>} (duplicate names are an error), arrays {@code List<Object>},
+ * integers {@code Long} (or {@code BigInteger} beyond 64 bits), other numbers {@code Double},
+ * plus {@code String}, {@code Boolean} and {@code null}. Errors are
+ * {@link IllegalArgumentException}s that give the character position.
+ */
+final class JsonParser {
+    private static final int MAX_DEPTH = 64;
+    private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
+    private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
+
+    private final String text;
+    private int pos;
+    private int depth;
+
+    private JsonParser(String text) {
+        this.text = text;
+    }
+
+    /** Parses one JSON value filling {@code text} (whitespace around it is allowed). */
+    static Object parse(String text) {
+        JsonParser p = new JsonParser(text);
+        p.skipWhitespace();
+        Object value = p.value();
+        p.skipWhitespace();
+        if (p.pos < text.length()) {
+            throw p.error("unexpected " + p.describeHere() + " after the JSON value");
+        }
+        return value;
+    }
+
+    private Object value() {
+        if (pos >= text.length()) {
+            throw error("the JSON ends where a value should be");
+        }
+        char c = text.charAt(pos);
+        return switch (c) {
+            case '{' -> object();
+            case '[' -> array();
+            case '"' -> string();
+            case 't' -> literal("true", Boolean.TRUE);
+            case 'f' -> literal("false", Boolean.FALSE);
+            case 'n' -> literal("null", null);
+            default -> {
+                if (c == '-' || (c >= '0' && c <= '9')) {
+                    yield number();
+                }
+                throw error("unexpected " + describeHere() + " where a value should be");
+            }
+        };
+    }
+
+    private Map<String, Object> object() {
+        enter();
+        pos++; // '{'
+        Map<String, Object> map = new LinkedHashMap<>();
+        skipWhitespace();
+        if (peek() == '}') {
+            pos++;
+            depth--;
+            return map;
+        }
+        while (true) {
+            skipWhitespace();
+            if (peek() != '"') {
+                throw error("expected a quoted member name but found " + describeHere());
+            }
+            int namePos = pos;
+            String name = string();
+            skipWhitespace();
+            expect(':');
+            skipWhitespace();
+            Object value = value();
+            if (map.containsKey(name)) {
+                throw new IllegalArgumentException("duplicate member \"" + name + "\" at character " + namePos);
+            }
+            map.put(name, value);
+            skipWhitespace();
+            char c = peek();
+            pos++;
+            if (c == '}') {
+                depth--;
+                return map;
+            }
+            if (c != ',') {
+                pos--;
+                throw error("expected ',' or '}' but found " + describeHere());
+            }
+        }
+    }
+
+    private List<Object> array() {
+        enter();
+        pos++; // '['
+        List<Object> list = new ArrayList<>();
+        skipWhitespace();
+        if (peek() == ']') {
+            pos++;
+            depth--;
+            return list;
+        }
+        while (true) {
+            skipWhitespace();
+            list.add(value());
+            skipWhitespace();
+            char c = peek();
+            pos++;
+            if (c == ']') {
+                depth--;
+                return list;
+            }
+            if (c != ',') {
+                pos--;
+                throw error("expected ',' or ']' but found " + describeHere());
+            }
+        }
+    }
+
+    private String string() {
+        pos++; // opening quote
+        StringBuilder sb = new StringBuilder();
+        while (true) {
+            if (pos >= text.length()) {
+                throw error("unterminated string");
+            }
+            char c = text.charAt(pos++);
+            if (c == '"') {
+                return sb.toString();
+            }
+            if (c < 0x20) {
+                pos--;
+                throw error("unescaped control character in a string");
+            }
+            if (c != '\\') {
+                sb.append(c);
+                continue;
+            }
+            if (pos >= text.length()) {
+                throw error("unterminated escape");
+            }
+            char e = text.charAt(pos++);
+            switch (e) {
+                case '"' -> sb.append('"');
+                case '\\' -> sb.append('\\');
+                case '/' -> sb.append('/');
+                case 'b' -> sb.append('\b');
+                case 'f' -> sb.append('\f');
+                case 'n' -> sb.append('\n');
+                case 'r' -> sb.append('\r');
+                case 't' -> sb.append('\t');
+                case 'u' -> {
+                    if (pos + 4 > text.length()) {
+                        throw error("truncated \\u escape");
+                    }
+                    int code = 0;
+                    for (int i = 0; i < 4; i++) {
+                        int digit = Character.digit(text.charAt(pos + i), 16);
+                        if (digit < 0) {
+                            throw error("bad \\u escape");
+                        }
+                        code = code * 16 + digit;
+                    }
+                    pos += 4;
+                    sb.append((char) code);
+                }
+                default -> {
+                    pos--;
+                    throw error("bad escape \\" + e);
+                }
+            }
+        }
+    }
+
+    private Object number() {
+        int start = pos;
+        if (peek() == '-') {
+            pos++;
+        }
+        if (peek() == '0') {
+            pos++;
+        } else if (isDigit(peek())) {
+            while (isDigit(peek())) {
+                pos++;
+            }
+        } else {
+            throw error("a number needs digits");
+        }
+        boolean integer = true;
+        if (peek() == '.') {
+            integer = false;
+            pos++;
+            requireDigits();
+        }
+        if (peek() == 'e' || peek() == 'E') {
+            integer = false;
+            pos++;
+            if (peek() == '+' || peek() == '-') {
+                pos++;
+            }
+            requireDigits();
+        }
+        String token = text.substring(start, pos);
+        if (!integer) {
+            return Double.parseDouble(token);
+        }
+        BigInteger big = new BigInteger(token);
+        return big.compareTo(LONG_MIN) >= 0 && big.compareTo(LONG_MAX) <= 0 ? (Object) big.longValue() : big;
+    }
+
+    private void requireDigits() {
+        if (!isDigit(peek())) {
+            throw error("a number needs digits after '.' or 'e'");
+        }
+        while (isDigit(peek())) {
+            pos++;
+        }
+    }
+
+    private Object literal(String word, Object value) {
+        if (!text.startsWith(word, pos)) {
+            throw error("unexpected " + describeHere() + " where a value should be");
+        }
+        pos += word.length();
+        return value;
+    }
+
+    private void enter() {
+        if (++depth > MAX_DEPTH) {
+            throw error("nested deeper than " + MAX_DEPTH + " levels");
+        }
+    }
+
+    private void expect(char c) {
+        if (peek() != c) {
+            throw error("expected '" + c + "' but found " + describeHere());
+        }
+        pos++;
+    }
+
+    /** The character at the position, or 0 at the end (never a valid token start). */
+    private char peek() {
+        return pos < text.length() ? text.charAt(pos) : 0;
+    }
+
+    private void skipWhitespace() {
+        while (pos < text.length()) {
+            char c = text.charAt(pos);
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                return;
+            }
+            pos++;
+        }
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private String describeHere() {
+        if (pos >= text.length()) {
+            return "the end of the text";
+        }
+        char c = text.charAt(pos);
+        return c >= 0x20 && c < 0x7f ? "'" + c + "'" : String.format("character U+%04X", (int) c);
+    }
+
+    private IllegalArgumentException error(String what) {
+        return new IllegalArgumentException(what + " at character " + pos);
+    }
+}

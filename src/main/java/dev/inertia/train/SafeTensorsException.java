@@ -1,0 +1,28 @@
+package dev.inertia.train;
+
+import java.io.IOException;
+
+/**
+ * A safetensors file that cannot be read: truncated, or with a header that is not what the format
+ * requires. The message names the file and says what is wrong, in one line.
+ */
+public class SafeTensorsException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    private final String file;
+
+    public SafeTensorsException(String file, String problem) {
+        super(file + ": corrupt or truncated safetensors file: " + problem);
+        this.file = file;
+    }
+
+    public SafeTensorsException(String file, String problem, Throwable cause) {
+        super(file + ": corrupt or truncated safetensors file: " + problem, cause);
+        this.file = file;
+    }
+
+    /** The file that was being read. */
+    public String file() {
+        return file;
+    }
+}
