@@ -27,6 +27,8 @@ public final class Var {
     final long[] kinkCounts = new long[2];
 
     Tensor grad;
+    /** This value's own gradient buffer; {@link #grad} is it, or another op's gradient it aliases. */
+    private Tensor ownGrad;
     /** True until the current reverse sweep contributes to this gradient. */
     boolean gradFresh = true;
     Tensor tangent;
@@ -349,12 +351,19 @@ public final class Var {
         return Arrays.equals(shape, other.shape);
     }
 
-    /** The gradient buffer, allocated from the tape on first use (contents unspecified). */
+    /** Makes this value's own buffer its gradient, allocated from the tape on first use (contents unspecified). */
     Tensor gradBuffer() {
-        if (grad == null) {
-            grad = tape.buffer(value.dtype(), shape);
+        if (ownGrad == null) {
+            ownGrad = tape.buffer(value.dtype(), shape);
         }
+        grad = ownGrad;
         return grad;
+    }
+
+    /** Before a reverse sweep: no contribution yet, and no alias left from an earlier sweep. */
+    void resetGrad() {
+        gradFresh = true;
+        grad = ownGrad;
     }
 
     /**
