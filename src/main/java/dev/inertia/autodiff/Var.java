@@ -27,6 +27,8 @@ public final class Var {
     final long[] kinkCounts = new long[2];
 
     Tensor grad;
+    /** This value's own gradient buffer; {@link #grad} is it, or another op's gradient it aliases. */
+    private Tensor ownGrad;
     /** True until the current reverse sweep contributes to this gradient. */
     boolean gradFresh = true;
     Tensor tangent;
@@ -300,6 +302,24 @@ public final class Var {
         return BatchNorm.apply(this, gamma, beta, eps);
     }
 
+    /** For a {@link #batchNorm} result: the batch mean per channel (for a layer's running statistics). */
+    public Tensor batchNormMean() {
+        requireBatchNorm();
+        return BatchNorm.savedMean(this);
+    }
+
+    /** For a {@link #batchNorm} result: 1 / sqrt(batch variance + eps) per channel. */
+    public Tensor batchNormInvStd() {
+        requireBatchNorm();
+        return BatchNorm.savedInvStd(this);
+    }
+
+    private void requireBatchNorm() {
+        if (rule == null || !rule.name().equals("batchNorm")) {
+            throw new IllegalStateException(this + " is not the result of batchNorm");
+        }
+    }
+
     /**
      * The mean over rows of the softmax cross-entropy of {@code this [rows, classes]} (logits)
      * against integer labels; fused and numerically stable.
@@ -331,12 +351,19 @@ public final class Var {
         return Arrays.equals(shape, other.shape);
     }
 
-    /** The gradient buffer, allocated from the tape on first use (contents unspecified). */
+    /** Makes this value's own buffer its gradient, allocated from the tape on first use (contents unspecified). */
     Tensor gradBuffer() {
-        if (grad == null) {
-            grad = tape.buffer(value.dtype(), shape);
+        if (ownGrad == null) {
+            ownGrad = tape.buffer(value.dtype(), shape);
         }
+        grad = ownGrad;
         return grad;
+    }
+
+    /** Before a reverse sweep: no contribution yet, and no alias left from an earlier sweep. */
+    void resetGrad() {
+        gradFresh = true;
+        grad = ownGrad;
     }
 
     /**
