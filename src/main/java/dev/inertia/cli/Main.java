@@ -9,6 +9,8 @@ public final class Main {
     static final String USAGE = """
             usage: inertia <command> [flags]
               info [--json]                      the JVM, the SIMD path and the threads
+              bench gemm --m M --n N --k K [--trans NN|TN|NT|TT] [--dtype f32|f64] [--threads T] [--json]
+                                                 GEMM speed: median GFLOP/s and ms after warm-up
             """;
 
     private Main() {}
@@ -27,6 +29,7 @@ public final class Main {
         try {
             switch (argv[0]) {
                 case "info" -> InfoCommand.run(rest, out, err);
+                case "bench" -> BenchCommand.run(rest, out, err);
                 default -> throw new UsageException("unknown command '" + argv[0] + "'; try 'inertia --help'");
             }
             return 0;

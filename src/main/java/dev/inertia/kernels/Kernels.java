@@ -9,8 +9,7 @@ public final class Kernels {
     private static final ElementwiseKernels ELEMENTWISE = Simd.select("PanamaElementwise", ScalarElementwise::new);
     private static final ReductionKernels REDUCTIONS = Simd.select("PanamaReductions", ScalarReductions::new);
     private static final ActivationKernels ACTIVATIONS = Simd.select("PanamaActivations", ScalarActivations::new);
-    // Until the SIMD GEMM lands, the scalar twin serves both paths.
-    private static final GemmKernels GEMM = new ScalarGemm();
+    private static final GemmKernels GEMM = Simd.select("PanamaGemm", ScalarGemm::new);
 
     private static final ElementwiseKernels SCALAR_ELEMENTWISE = new ScalarElementwise();
     private static final ReductionKernels SCALAR_REDUCTIONS = new ScalarReductions();

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Generates GemmF32.java and GemmF64.java (dev.inertia.kernels.simd) from one template.
+
+The register tile is MR rows by NV vectors; its accumulators are named locals (c<row>_<vec>)
+because an array of vectors would be boxed. Usage: scripts/gen_gemm.py [MR NV]
+"""
+import os
+import sys
+
+MR = int(sys.argv[1]) if len(sys.argv) > 1 else 8
+NV = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, 'src/main/java/dev/inertia/kernels/simd')
+
+
+def ind(lines, n):
+    return '\n'.join((' ' * n + l) if l else '' for l in lines)
+
+
+def kernel_body():
+    acc = [f'c{r}_{v}' for r in range(MR) for v in range(NV)]
+    out = []
+    out.append(f'$V {", ".join(a + " = zero" for a in acc)};')
+    out.append('long ab = aIdx * $B, bb = bIdx * $B;')
+    out.append('for (int p = 0; p < kc; p++) {')
+    out.append(f'    long ao = ab + (long) p * (MR * $B), bo = bb + (long) p * (NR * $B);')
+    for v in range(NV):
+        out.append(f'    $V b{v} = $V.fromMemorySegment(S, bp, bo + {v}L * VB, NATIVE);')
+    for r in range(MR):
+        decl = '$V ' if r == 0 else ''
+        out.append(f'    {decl}a = $V.broadcast(S, ap.get(PACKED, ao + {r}L * $B));')
+        out.append('    ' + ' '.join(f'c{r}_{v} = a.fma(b{v}, c{r}_{v});' for v in range(NV)))
+    out.append('}')
+    out.append('$V va = $V.broadcast(S, alpha), vb = $V.broadcast(S, beta);')
+    out.append('$V vlo = $V.broadcast(S, lo), vhi = $V.broadcast(S, hi), vs = $V.broadcast(S, slope);')
+    for v in range(NV):
+        out.append(f'VectorMask<$E> m{v} = S.indexInRange({v} * VL, nr);')
+    out.append(f'$V {", ".join(f"bc{v} = zero" for v in range(NV))};')
+    out.append('if (biasKind == BIAS_COLUMN) {')
+    for v in range(NV):
+        out.append(f'    bc{v} = $V.fromMemorySegment(S, bias, (biasIdx + {v} * VL) * $B, NATIVE, m{v});')
+    out.append('}')
+    out.append('long cb = cIdx * $B, rowBytes = (long) ldc * $B;')
+    for r in range(MR):
+        body = []
+        body.append(f'long o = cb + {r} * rowBytes;')
+        body.append(f'$V {", ".join(f"v{v} = c{r}_{v}.mul(va)" for v in range(NV))};')
+        body.append('if (beta != 0) {')
+        for v in range(NV):
+            body.append(f'    v{v} = $V.fromMemorySegment(S, c, o + {v}L * VB, NATIVE, m{v}).fma(vb, v{v});')
+        body.append('}')
+        body.append('if (biasKind == BIAS_COLUMN) {')
+        body.append('    ' + ' '.join(f'v{v} = v{v}.add(bc{v});' for v in range(NV)))
+        body.append('} else if (biasKind == BIAS_ROW) {')
+        body.append(f'    $V rb = $V.broadcast(S, bias.getAtIndex(USER, biasIdx + {r}));')
+        body.append('    ' + ' '.join(f'v{v} = v{v}.add(rb);' for v in range(NV)))
+        body.append('}')
+        body.append('if (act == ACT_CLAMP) {')
+        body.append('    ' + ' '.join(f'v{v} = v{v}.max(vlo).min(vhi);' for v in range(NV)))
+        body.append('} else if (act == ACT_LEAKY) {')
+        for v in range(NV):
+            body.append(f'    v{v} = v{v}.mul(vs).blend(v{v}, v{v}.compare(VectorOperators.GT, zero));')
+        body.append('}')
+        for v in range(NV):
+            body.append(f'v{v}.intoMemorySegment(c, o + {v}L * VB, NATIVE, m{v});')
+        if r == 0:
+            out.append('{')
+        else:
+            out.append(f'if (mr > {r}) {{')
+        out.append(ind(body, 4))
+        out.append('}')
+    return ind(out, 8)
+
+
+def pack_b_copy():
+    out = []
+    out.append('if (nr == NR) {')
+    for v in range(NV):
+        out.append(f'    $V.fromMemorySegment(S, b, src + {v}L * VB, NATIVE).intoMemorySegment(bp, dst + {v}L * VB, NATIVE);')
+    out.append('} else {')
+    for v in range(NV):
+        out.append(f'    $V.fromMemorySegment(S, b, src + {v}L * VB, NATIVE, S.indexInRange({v} * VL, nr))'
+                   f'.intoMemorySegment(bp, dst + {v}L * VB, NATIVE);')
+    out.append('}')
+    return ind(out, 20)
+
+
+TEMPLATE = open(os.path.join(ROOT, 'scripts/gemm_template.java')).read()
+
+
+def inst(prec):
+    if prec == 32:
+        r = dict(V='FloatVector', S='F', T='float', B='4', E='Float', SUF='F32', LAY='JAVA_FLOAT', CLS='GemmF32',
+                 WIDTH='Widths.F', ZERO='0f', KC='KC_F32')
+    else:
+        r = dict(V='DoubleVector', S='D', T='double', B='8', E='Double', SUF='F64', LAY='JAVA_DOUBLE',
+                 CLS='GemmF64', WIDTH='Widths.D', ZERO='0d', KC='KC_F64')
+    t = TEMPLATE.replace('$KERNEL_BODY', kernel_body()).replace('$PACK_B_COPY', pack_b_copy())
+    t = t.replace('$MR', str(MR)).replace('$NV', str(NV))
+    for k, v in sorted(r.items(), key=lambda kv: -len(kv[0])):
+        t = t.replace('$' + k, v)
+    return t
+
+
+for prec in (32, 64):
+    name = 'GemmF32.java' if prec == 32 else 'GemmF64.java'
+    with open(os.path.join(OUT, name), 'w') as f:
+        f.write(inst(prec))
