@@ -37,15 +37,19 @@ final class $CLS implements Parallel.ChunkTask {
     /** Columns of the register tile: NV vectors. */
     static final int NR = $NV * VL;
     /** Depth of one k block: an MR-row panel of A (MR × KC × $B bytes) stays in L1. */
-    static final int KC = Integer.getInteger("inertia.gemm.kc$B", $B == 4 ? 512 : 256);
+    static final int KC = Integer.getInteger("inertia.gemm.kc$B", $B == 4 ? 1024 : 512);
     /** Bytes of packed B per chunk, sized to stay in the 1 MiB L2 next to the streams of A and C. */
-    static final long B_BLOCK_BYTES = Long.getLong("inertia.gemm.l2", 640 * 1024);
+    static final long B_BLOCK_BYTES = Long.getLong("inertia.gemm.l2", 384 * 1024);
     /** Products below this many multiply-adds run on the calling thread alone. */
     static final long MIN_PARALLEL_FMAS = 1L << 21;
     /** Row panels packed per chunk of the (parallel) packing of A. */
     private static final int PACK_PANELS_PER_CHUNK = 8;
     private static final int BIAS_NONE = 0, BIAS_COLUMN = 1, BIAS_ROW = 2;
     private static final int ACT_NONE = 0, ACT_CLAMP = 1, ACT_LEAKY = 2;
+    /** Whether VL×VL blocks can be transposed in registers (generated for 16 and 8 lanes). */
+    private static final boolean TRANSPOSE = VL == 16 || VL == 8;
+    /** Permutation indexes of each transpose stage (half-block size 1, 2, 4, 8): low and high outputs. */
+    private static final $T[][] TRANSPOSE_LO = transposeIndexes(false), TRANSPOSE_HI = transposeIndexes(true);
     /** A thread that owns nothing: a segment it may access is not confined to the caller. */
     private static final Thread ANOTHER_THREAD = new Thread(() -> { }, "inertia-gemm-access-probe");
 
@@ -71,6 +75,23 @@ final class $CLS implements Parallel.ChunkTask {
 
     $CLS(GemmWorkspace owner) {
         this.owner = owner;
+    }
+
+    /**
+     * For the stage swapping blocks of h = 2^s lanes between rows i and i + h: the low output
+     * keeps lanes with bit h clear from row i and takes the others from row i + h shifted down;
+     * the high output the reverse. Index L + x selects lane x of the second row.
+     */
+    private static $T[][] transposeIndexes(boolean high) {
+        $T[][] idx = new $T[4][Math.max(VL, 16)];
+        for (int s = 0; s < 4; s++) {
+            int h = 1 << s;
+            for (int lane = 0; lane < VL; lane++) {
+                boolean upper = (lane & h) != 0;
+                idx[s][lane] = high ? (upper ? VL + lane : lane + h) : (upper ? VL + lane - h : lane);
+            }
+        }
+        return idx;
     }
 
     /** Runs one checked call with m, n > 0. */
@@ -157,7 +178,9 @@ final class $CLS implements Parallel.ChunkTask {
         int cb = chunk % colBlocks, group = chunk / colBlocks;
         int j0 = cb * colBlockWidth, cols = Math.min(colBlockWidth, n - j0);
         int nPanels = (cols + NR - 1) / NR;
-        MemorySegment bp = GemmWorkspace.current().packedB((long) nPanels * NR * kc * $B);
+        GemmWorkspace ws = GemmWorkspace.current();
+        MemorySegment bp = ws.packedB((long) nPanels * NR * kc * $B);
+        MemorySegment tile = ws.tile();
         packB(bp, j0, cols, nPanels);
         int p0 = group * panelsPerGroup, p1 = Math.min(mPanels, p0 + panelsPerGroup);
         int bk = lastBlock ? biasKind : BIAS_NONE, ak = lastBlock ? act : ACT_NONE;
@@ -167,8 +190,19 @@ final class $CLS implements Parallel.ChunkTask {
             long aIdx = (long) ip * MR * kc;
             for (int jp = 0; jp < nPanels; jp++) {
                 int j = j0 + jp * NR, nr = Math.min(NR, n - j);
-                kernel(ap, aIdx, bp, (long) jp * NR * kc, kc, c, cOff + (long) i * ldc + j, ldc, mr, nr, alpha,
-                        blockBeta, bk, bias, bk == BIAS_ROW ? biasOff + i : biasOff + j, ak, lo, hi, slope);
+                long bIdx = (long) jp * NR * kc, cIdx = cOff + (long) i * ldc + j;
+                long biasIdx = bk == BIAS_ROW ? biasOff + i : biasOff + j;
+                // Narrower kernels for the last columns: no multiply-adds on padding beyond a vector.
+                if (nr > 2 * VL) {
+                    kernel3(ap, aIdx, bp, bIdx, kc, c, cIdx, ldc, mr, nr, alpha, blockBeta, bk, bias, biasIdx, ak, lo, hi,
+                            slope, tile);
+                } else if (nr > VL) {
+                    kernel2(ap, aIdx, bp, bIdx, kc, c, cIdx, ldc, mr, nr, alpha, blockBeta, bk, bias, biasIdx, ak, lo, hi,
+                            slope, tile);
+                } else {
+                    kernel1(ap, aIdx, bp, bIdx, kc, c, cIdx, ldc, mr, nr, alpha, blockBeta, bk, bias, biasIdx, ak, lo, hi,
+                            slope, tile);
+                }
             }
         }
     }
@@ -220,18 +254,46 @@ final class $CLS implements Parallel.ChunkTask {
 $PACK_B_COPY
                 }
             } else {
-                // Stored n×k: read each row of B along k, write it strided into the panel.
-                for (int jj = 0; jj < nr; jj++) {
-                    long src = bOff + (long) (j + jj) * ldb + pc;
-                    for (int p = 0; p < kc; p++) {
-                        bp.setAtIndex(PACKED, dstIdx + (long) p * NR + jj, b.getAtIndex(USER, src + p));
-                    }
+                packBTransposed(bp, j, nr, dstIdx);
+            }
+        }
+    }
+
+    /**
+     * Packs one NR-wide panel of op(B) when B is stored n×k (columns j .. j+nr of op(B) are rows
+     * of B): VL×VL blocks are transposed in registers with two-source permutes, the rest element
+     * by element.
+     */
+    private void packBTransposed(MemorySegment bp, int j, int nr, long dstIdx) {
+        int jjFull = TRANSPOSE ? nr / VL * VL : 0, pFull = TRANSPOSE ? kc / VL * VL : 0;
+        long rowStride = (long) ldb * $B;
+        for (int jj = 0; jj < jjFull; jj += VL) {
+            long src0 = (bOff + (long) (j + jj) * ldb + pc) * $B;
+            for (int p = 0; p < pFull; p += VL) {
+                long s = src0 + (long) p * $B, d = (dstIdx + (long) p * NR + jj) * $B;
+                if (VL == 16) {
+                    $V lo0 = $V.fromArray(S, TRANSPOSE_LO[0], 0), hi0 = $V.fromArray(S, TRANSPOSE_HI[0], 0);
+                    $V lo1 = $V.fromArray(S, TRANSPOSE_LO[1], 0), hi1 = $V.fromArray(S, TRANSPOSE_HI[1], 0);
+                    $V lo2 = $V.fromArray(S, TRANSPOSE_LO[2], 0), hi2 = $V.fromArray(S, TRANSPOSE_HI[2], 0);
+                    $V lo3 = $V.fromArray(S, TRANSPOSE_LO[3], 0), hi3 = $V.fromArray(S, TRANSPOSE_HI[3], 0);
+$TRANSPOSE16
+                } else {
+                    $V lo0 = $V.fromArray(S, TRANSPOSE_LO[0], 0), hi0 = $V.fromArray(S, TRANSPOSE_HI[0], 0);
+                    $V lo1 = $V.fromArray(S, TRANSPOSE_LO[1], 0), hi1 = $V.fromArray(S, TRANSPOSE_HI[1], 0);
+                    $V lo2 = $V.fromArray(S, TRANSPOSE_LO[2], 0), hi2 = $V.fromArray(S, TRANSPOSE_HI[2], 0);
+$TRANSPOSE8
                 }
-                for (int jj = nr; jj < NR; jj++) {
-                    for (int p = 0; p < kc; p++) {
-                        bp.setAtIndex(PACKED, dstIdx + (long) p * NR + jj, $ZERO);
-                    }
-                }
+            }
+        }
+        for (int jj = 0; jj < nr; jj++) {
+            long src = bOff + (long) (j + jj) * ldb + pc;
+            for (int p = jj < jjFull ? pFull : 0; p < kc; p++) {
+                bp.setAtIndex(PACKED, dstIdx + (long) p * NR + jj, b.getAtIndex(USER, src + p));
+            }
+        }
+        for (int jj = nr; jj < NR; jj++) {
+            for (int p = 0; p < kc; p++) {
+                bp.setAtIndex(PACKED, dstIdx + (long) p * NR + jj, $ZERO);
             }
         }
     }
@@ -252,14 +314,33 @@ $PACK_B_COPY
         }
     }
 
-    /**
-     * The microkernel: C tile (mr×nr at cIdx) = epilogue(alpha · Apanel · Bpanel + beta · C).
-     * Self-contained on purpose: vectors never cross a call that C2 might not inline.
-     */
-    private static void kernel(MemorySegment ap, long aIdx, MemorySegment bp, long bIdx, int kc, MemorySegment c,
-            long cIdx, int ldc, int mr, int nr, $T alpha, $T beta, int biasKind, MemorySegment bias, long biasIdx,
-            int act, $T lo, $T hi, $T slope) {
+$KERNELS
+    /** Stores an edge tile (mr ≤ MR rows, nr ≤ NR columns) from the tile buffer, masked, with the epilogue. */
+    private static void edgeStore(MemorySegment tile, MemorySegment c, long cIdx, int ldc, int mr, int nr, $T alpha,
+            $T beta, int biasKind, MemorySegment bias, long biasIdx, int act, $T lo, $T hi, $T slope) {
         $V zero = $V.zero(S);
-$KERNEL_BODY
+        $V va = $V.broadcast(S, alpha), vb = $V.broadcast(S, beta);
+        $V vlo = $V.broadcast(S, lo), vhi = $V.broadcast(S, hi), vs = $V.broadcast(S, slope);
+        for (int r = 0; r < mr; r++) {
+            long o = (cIdx + (long) r * ldc) * $B;
+            for (int v = 0; v < $NV && v * VL < nr; v++) {
+                VectorMask<$E> mk = S.indexInRange(v * VL, nr);
+                $V x = $V.fromMemorySegment(S, tile, ((long) r * $NV + v) * VB, NATIVE).mul(va);
+                if (beta != 0) {
+                    x = $V.fromMemorySegment(S, c, o + v * VB, NATIVE, mk).fma(vb, x);
+                }
+                if (biasKind == BIAS_COLUMN) {
+                    x = x.add($V.fromMemorySegment(S, bias, (biasIdx + v * VL) * $B, NATIVE, mk));
+                } else if (biasKind == BIAS_ROW) {
+                    x = x.add($V.broadcast(S, bias.getAtIndex(USER, biasIdx + r)));
+                }
+                if (act == ACT_CLAMP) {
+                    x = x.max(vlo).min(vhi);
+                } else if (act == ACT_LEAKY) {
+                    x = x.mul(vs).blend(x, x.compare(VectorOperators.GT, zero));
+                }
+                x.intoMemorySegment(c, o + v * VB, NATIVE, mk);
+            }
+        }
     }
 }

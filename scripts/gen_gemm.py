@@ -8,7 +8,7 @@ import os
 import sys
 
 MR = int(sys.argv[1]) if len(sys.argv) > 1 else 8
-NV = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+NVMAX = int(sys.argv[2]) if len(sys.argv) > 2 else 3
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, 'src/main/java/dev/inertia/kernels/simd')
 
@@ -17,7 +17,7 @@ def ind(lines, n):
     return '\n'.join((' ' * n + l) if l else '' for l in lines)
 
 
-def kernel_body():
+def kernel_body(NV):
     acc = [f'c{r}_{v}' for r in range(MR) for v in range(NV)]
     out = []
     out.append(f'$V {", ".join(a + " = zero" for a in acc)};')
@@ -31,14 +31,24 @@ def kernel_body():
         out.append(f'    {decl}a = $V.broadcast(S, ap.get(PACKED, ao + {r}L * $B));')
         out.append('    ' + ' '.join(f'c{r}_{v} = a.fma(b{v}, c{r}_{v});' for v in range(NV)))
     out.append('}')
+    if NV == NVMAX:
+        out.append(f'if (mr < MR || nr < {NV} * VL) {{')
+    else:
+        out.append('{')
+    out.append('    // Edge tile: park the accumulators in the tile buffer; a masked loop stores them.')
+    for r in range(MR):
+        out.append('    ' + ' '.join(f'c{r}_{v}.intoMemorySegment(tile, {r * NVMAX + v}L * VB, NATIVE);' for v in range(NV)))
+    out.append('    edgeStore(tile, c, cIdx, ldc, mr, nr, alpha, beta, biasKind, bias, biasIdx, act, lo, hi, slope);')
+    out.append('    return;')
+    out.append('}')
+    if NV < NVMAX:
+        return ind(out, 8)
     out.append('$V va = $V.broadcast(S, alpha), vb = $V.broadcast(S, beta);')
     out.append('$V vlo = $V.broadcast(S, lo), vhi = $V.broadcast(S, hi), vs = $V.broadcast(S, slope);')
-    for v in range(NV):
-        out.append(f'VectorMask<$E> m{v} = S.indexInRange({v} * VL, nr);')
     out.append(f'$V {", ".join(f"bc{v} = zero" for v in range(NV))};')
     out.append('if (biasKind == BIAS_COLUMN) {')
     for v in range(NV):
-        out.append(f'    bc{v} = $V.fromMemorySegment(S, bias, (biasIdx + {v} * VL) * $B, NATIVE, m{v});')
+        out.append(f'    bc{v} = $V.fromMemorySegment(S, bias, (biasIdx + {v} * VL) * $B, NATIVE);')
     out.append('}')
     out.append('long cb = cIdx * $B, rowBytes = (long) ldc * $B;')
     for r in range(MR):
@@ -47,7 +57,7 @@ def kernel_body():
         body.append(f'$V {", ".join(f"v{v} = c{r}_{v}.mul(va)" for v in range(NV))};')
         body.append('if (beta != 0) {')
         for v in range(NV):
-            body.append(f'    v{v} = $V.fromMemorySegment(S, c, o + {v}L * VB, NATIVE, m{v}).fma(vb, v{v});')
+            body.append(f'    v{v} = $V.fromMemorySegment(S, c, o + {v}L * VB, NATIVE).fma(vb, v{v});')
         body.append('}')
         body.append('if (biasKind == BIAS_COLUMN) {')
         body.append('    ' + ' '.join(f'v{v} = v{v}.add(bc{v});' for v in range(NV)))
@@ -62,23 +72,65 @@ def kernel_body():
             body.append(f'    v{v} = v{v}.mul(vs).blend(v{v}, v{v}.compare(VectorOperators.GT, zero));')
         body.append('}')
         for v in range(NV):
-            body.append(f'v{v}.intoMemorySegment(c, o + {v}L * VB, NATIVE, m{v});')
-        if r == 0:
-            out.append('{')
-        else:
-            out.append(f'if (mr > {r}) {{')
+            body.append(f'v{v}.intoMemorySegment(c, o + {v}L * VB, NATIVE);')
+        out.append('{')
         out.append(ind(body, 4))
         out.append('}')
     return ind(out, 8)
 
 
+KERNEL_DOC = """    /**
+     * The microkernel for a tile of MR rows × {nv} vectors: C tile (mr×nr at cIdx) =
+     * epilogue(alpha · Apanel · Bpanel + beta · C), B panels having rows of NR elements. {doc}
+     * Self-contained on purpose: vectors never cross a call that C2 might not inline, and the
+     * masked code stays out of this method so that it compiles quickly.
+     */
+    private static void kernel{nv}(MemorySegment ap, long aIdx, MemorySegment bp, long bIdx, int kc, MemorySegment c,
+            long cIdx, int ldc, int mr, int nr, $T alpha, $T beta, int biasKind, MemorySegment bias, long biasIdx,
+            int act, $T lo, $T hi, $T slope, MemorySegment tile) {{
+        $V zero = $V.zero(S);
+"""
+
+
+def kernels():
+    parts = []
+    for nv in range(NVMAX, 0, -1):
+        doc = ('A full\n     * tile gets its epilogue in registers with unmasked loads and stores; an edge tile parks its\n'
+               '     * accumulators in {@code tile} (MR×NR, this thread\'s) for {@link #edgeStore}.') if nv == NVMAX else (
+               'For the last\n     * columns of C only: the accumulators go through {@code tile} and {@link #edgeStore}, which\n'
+               '     * keeps this rarely used method small.')
+        parts.append(KERNEL_DOC.format(nv=nv, doc=doc) + kernel_body(nv) + '\n    }\n')
+    return '\n'.join(parts)
+
+
+def transpose(L):
+    """Code transposing an L×L block: rows of B (L values along k) become rows of the panel."""
+    out = []
+    for r in range(L):
+        out.append(f'$V x0_{r} = $V.fromMemorySegment(S, b, s + {r} * rowStride, NATIVE);')
+    stage = 0
+    h = L // 2
+    while h >= 1:
+        idx = {1: 0, 2: 1, 4: 2, 8: 3}[h]
+        for i in range(L):
+            if i & h:
+                continue
+            out.append(f'$V x{stage + 1}_{i} = lo{idx}.selectFrom(x{stage}_{i}, x{stage}_{i + h}), '
+                       f'x{stage + 1}_{i + h} = hi{idx}.selectFrom(x{stage}_{i}, x{stage}_{i + h});')
+        stage += 1
+        h //= 2
+    for q in range(L):
+        out.append(f'x{stage}_{q}.intoMemorySegment(bp, d + {q}L * NR * $B, NATIVE);')
+    return ind(out, 20)
+
+
 def pack_b_copy():
     out = []
     out.append('if (nr == NR) {')
-    for v in range(NV):
+    for v in range(NVMAX):
         out.append(f'    $V.fromMemorySegment(S, b, src + {v}L * VB, NATIVE).intoMemorySegment(bp, dst + {v}L * VB, NATIVE);')
     out.append('} else {')
-    for v in range(NV):
+    for v in range(NVMAX):
         out.append(f'    $V.fromMemorySegment(S, b, src + {v}L * VB, NATIVE, S.indexInRange({v} * VL, nr))'
                    f'.intoMemorySegment(bp, dst + {v}L * VB, NATIVE);')
     out.append('}')
@@ -95,8 +147,9 @@ def inst(prec):
     else:
         r = dict(V='DoubleVector', S='D', T='double', B='8', E='Double', SUF='F64', LAY='JAVA_DOUBLE',
                  CLS='GemmF64', WIDTH='Widths.D', ZERO='0d', KC='KC_F64')
-    t = TEMPLATE.replace('$KERNEL_BODY', kernel_body()).replace('$PACK_B_COPY', pack_b_copy())
-    t = t.replace('$MR', str(MR)).replace('$NV', str(NV))
+    t = TEMPLATE.replace('$KERNELS', kernels()).replace('$PACK_B_COPY', pack_b_copy())
+    t = t.replace('$TRANSPOSE16', transpose(16)).replace('$TRANSPOSE8', transpose(8))
+    t = t.replace('$MR', str(MR)).replace('$NV', str(NVMAX))
     for k, v in sorted(r.items(), key=lambda kv: -len(kv[0])):
         t = t.replace('$' + k, v)
     return t

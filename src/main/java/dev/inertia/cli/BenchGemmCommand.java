@@ -36,7 +36,7 @@ final class BenchGemmCommand {
         if (args.has("threads")) {
             Parallel.setThreads(args.positiveInteger("threads", 1));
         }
-        int warmupMs = args.positiveInteger("warmup-ms", 2000);
+        int warmupMs = args.positiveInteger("warmup-ms", 8000);
         int measureMs = args.positiveInteger("measure-ms", 3000);
         boolean ta = trans.charAt(0) == 'T', tb = trans.charAt(1) == 'T';
         int bytes = f64 ? 8 : 4;

@@ -37,15 +37,19 @@ final class GemmF32 implements Parallel.ChunkTask {
     /** Columns of the register tile: NV vectors. */
     static final int NR = 3 * VL;
     /** Depth of one k block: an MR-row panel of A (MR × KC × 4 bytes) stays in L1. */
-    static final int KC = Integer.getInteger("inertia.gemm.kc4", 4 == 4 ? 512 : 256);
+    static final int KC = Integer.getInteger("inertia.gemm.kc4", 4 == 4 ? 1024 : 512);
     /** Bytes of packed B per chunk, sized to stay in the 1 MiB L2 next to the streams of A and C. */
-    static final long B_BLOCK_BYTES = Long.getLong("inertia.gemm.l2", 640 * 1024);
+    static final long B_BLOCK_BYTES = Long.getLong("inertia.gemm.l2", 384 * 1024);
     /** Products below this many multiply-adds run on the calling thread alone. */
     static final long MIN_PARALLEL_FMAS = 1L << 21;
     /** Row panels packed per chunk of the (parallel) packing of A. */
     private static final int PACK_PANELS_PER_CHUNK = 8;
     private static final int BIAS_NONE = 0, BIAS_COLUMN = 1, BIAS_ROW = 2;
     private static final int ACT_NONE = 0, ACT_CLAMP = 1, ACT_LEAKY = 2;
+    /** Whether VL×VL blocks can be transposed in registers (generated for 16 and 8 lanes). */
+    private static final boolean TRANSPOSE = VL == 16 || VL == 8;
+    /** Permutation indexes of each transpose stage (half-block size 1, 2, 4, 8): low and high outputs. */
+    private static final float[][] TRANSPOSE_LO = transposeIndexes(false), TRANSPOSE_HI = transposeIndexes(true);
     /** A thread that owns nothing: a segment it may access is not confined to the caller. */
     private static final Thread ANOTHER_THREAD = new Thread(() -> { }, "inertia-gemm-access-probe");
 
@@ -71,6 +75,23 @@ final class GemmF32 implements Parallel.ChunkTask {
 
     GemmF32(GemmWorkspace owner) {
         this.owner = owner;
+    }
+
+    /**
+     * For the stage swapping blocks of h = 2^s lanes between rows i and i + h: the low output
+     * keeps lanes with bit h clear from row i and takes the others from row i + h shifted down;
+     * the high output the reverse. Index L + x selects lane x of the second row.
+     */
+    private static float[][] transposeIndexes(boolean high) {
+        float[][] idx = new float[4][Math.max(VL, 16)];
+        for (int s = 0; s < 4; s++) {
+            int h = 1 << s;
+            for (int lane = 0; lane < VL; lane++) {
+                boolean upper = (lane & h) != 0;
+                idx[s][lane] = high ? (upper ? VL + lane : lane + h) : (upper ? VL + lane - h : lane);
+            }
+        }
+        return idx;
     }
 
     /** Runs one checked call with m, n > 0. */
@@ -157,7 +178,9 @@ final class GemmF32 implements Parallel.ChunkTask {
         int cb = chunk % colBlocks, group = chunk / colBlocks;
         int j0 = cb * colBlockWidth, cols = Math.min(colBlockWidth, n - j0);
         int nPanels = (cols + NR - 1) / NR;
-        MemorySegment bp = GemmWorkspace.current().packedB((long) nPanels * NR * kc * 4);
+        GemmWorkspace ws = GemmWorkspace.current();
+        MemorySegment bp = ws.packedB((long) nPanels * NR * kc * 4);
+        MemorySegment tile = ws.tile();
         packB(bp, j0, cols, nPanels);
         int p0 = group * panelsPerGroup, p1 = Math.min(mPanels, p0 + panelsPerGroup);
         int bk = lastBlock ? biasKind : BIAS_NONE, ak = lastBlock ? act : ACT_NONE;
@@ -167,8 +190,19 @@ final class GemmF32 implements Parallel.ChunkTask {
             long aIdx = (long) ip * MR * kc;
             for (int jp = 0; jp < nPanels; jp++) {
                 int j = j0 + jp * NR, nr = Math.min(NR, n - j);
-                kernel(ap, aIdx, bp, (long) jp * NR * kc, kc, c, cOff + (long) i * ldc + j, ldc, mr, nr, alpha,
-                        blockBeta, bk, bias, bk == BIAS_ROW ? biasOff + i : biasOff + j, ak, lo, hi, slope);
+                long bIdx = (long) jp * NR * kc, cIdx = cOff + (long) i * ldc + j;
+                long biasIdx = bk == BIAS_ROW ? biasOff + i : biasOff + j;
+                // Narrower kernels for the last columns: no multiply-adds on padding beyond a vector.
+                if (nr > 2 * VL) {
+                    kernel3(ap, aIdx, bp, bIdx, kc, c, cIdx, ldc, mr, nr, alpha, blockBeta, bk, bias, biasIdx, ak, lo, hi,
+                            slope, tile);
+                } else if (nr > VL) {
+                    kernel2(ap, aIdx, bp, bIdx, kc, c, cIdx, ldc, mr, nr, alpha, blockBeta, bk, bias, biasIdx, ak, lo, hi,
+                            slope, tile);
+                } else {
+                    kernel1(ap, aIdx, bp, bIdx, kc, c, cIdx, ldc, mr, nr, alpha, blockBeta, bk, bias, biasIdx, ak, lo, hi,
+                            slope, tile);
+                }
             }
         }
     }
@@ -228,18 +262,136 @@ final class GemmF32 implements Parallel.ChunkTask {
                     }
                 }
             } else {
-                // Stored n×k: read each row of B along k, write it strided into the panel.
-                for (int jj = 0; jj < nr; jj++) {
-                    long src = bOff + (long) (j + jj) * ldb + pc;
-                    for (int p = 0; p < kc; p++) {
-                        bp.setAtIndex(PACKED, dstIdx + (long) p * NR + jj, b.getAtIndex(USER, src + p));
-                    }
+                packBTransposed(bp, j, nr, dstIdx);
+            }
+        }
+    }
+
+    /**
+     * Packs one NR-wide panel of op(B) when B is stored n×k (columns j .. j+nr of op(B) are rows
+     * of B): VL×VL blocks are transposed in registers with two-source permutes, the rest element
+     * by element.
+     */
+    private void packBTransposed(MemorySegment bp, int j, int nr, long dstIdx) {
+        int jjFull = TRANSPOSE ? nr / VL * VL : 0, pFull = TRANSPOSE ? kc / VL * VL : 0;
+        long rowStride = (long) ldb * 4;
+        for (int jj = 0; jj < jjFull; jj += VL) {
+            long src0 = (bOff + (long) (j + jj) * ldb + pc) * 4;
+            for (int p = 0; p < pFull; p += VL) {
+                long s = src0 + (long) p * 4, d = (dstIdx + (long) p * NR + jj) * 4;
+                if (VL == 16) {
+                    FloatVector lo0 = FloatVector.fromArray(S, TRANSPOSE_LO[0], 0), hi0 = FloatVector.fromArray(S, TRANSPOSE_HI[0], 0);
+                    FloatVector lo1 = FloatVector.fromArray(S, TRANSPOSE_LO[1], 0), hi1 = FloatVector.fromArray(S, TRANSPOSE_HI[1], 0);
+                    FloatVector lo2 = FloatVector.fromArray(S, TRANSPOSE_LO[2], 0), hi2 = FloatVector.fromArray(S, TRANSPOSE_HI[2], 0);
+                    FloatVector lo3 = FloatVector.fromArray(S, TRANSPOSE_LO[3], 0), hi3 = FloatVector.fromArray(S, TRANSPOSE_HI[3], 0);
+                    FloatVector x0_0 = FloatVector.fromMemorySegment(S, b, s + 0 * rowStride, NATIVE);
+                    FloatVector x0_1 = FloatVector.fromMemorySegment(S, b, s + 1 * rowStride, NATIVE);
+                    FloatVector x0_2 = FloatVector.fromMemorySegment(S, b, s + 2 * rowStride, NATIVE);
+                    FloatVector x0_3 = FloatVector.fromMemorySegment(S, b, s + 3 * rowStride, NATIVE);
+                    FloatVector x0_4 = FloatVector.fromMemorySegment(S, b, s + 4 * rowStride, NATIVE);
+                    FloatVector x0_5 = FloatVector.fromMemorySegment(S, b, s + 5 * rowStride, NATIVE);
+                    FloatVector x0_6 = FloatVector.fromMemorySegment(S, b, s + 6 * rowStride, NATIVE);
+                    FloatVector x0_7 = FloatVector.fromMemorySegment(S, b, s + 7 * rowStride, NATIVE);
+                    FloatVector x0_8 = FloatVector.fromMemorySegment(S, b, s + 8 * rowStride, NATIVE);
+                    FloatVector x0_9 = FloatVector.fromMemorySegment(S, b, s + 9 * rowStride, NATIVE);
+                    FloatVector x0_10 = FloatVector.fromMemorySegment(S, b, s + 10 * rowStride, NATIVE);
+                    FloatVector x0_11 = FloatVector.fromMemorySegment(S, b, s + 11 * rowStride, NATIVE);
+                    FloatVector x0_12 = FloatVector.fromMemorySegment(S, b, s + 12 * rowStride, NATIVE);
+                    FloatVector x0_13 = FloatVector.fromMemorySegment(S, b, s + 13 * rowStride, NATIVE);
+                    FloatVector x0_14 = FloatVector.fromMemorySegment(S, b, s + 14 * rowStride, NATIVE);
+                    FloatVector x0_15 = FloatVector.fromMemorySegment(S, b, s + 15 * rowStride, NATIVE);
+                    FloatVector x1_0 = lo3.selectFrom(x0_0, x0_8), x1_8 = hi3.selectFrom(x0_0, x0_8);
+                    FloatVector x1_1 = lo3.selectFrom(x0_1, x0_9), x1_9 = hi3.selectFrom(x0_1, x0_9);
+                    FloatVector x1_2 = lo3.selectFrom(x0_2, x0_10), x1_10 = hi3.selectFrom(x0_2, x0_10);
+                    FloatVector x1_3 = lo3.selectFrom(x0_3, x0_11), x1_11 = hi3.selectFrom(x0_3, x0_11);
+                    FloatVector x1_4 = lo3.selectFrom(x0_4, x0_12), x1_12 = hi3.selectFrom(x0_4, x0_12);
+                    FloatVector x1_5 = lo3.selectFrom(x0_5, x0_13), x1_13 = hi3.selectFrom(x0_5, x0_13);
+                    FloatVector x1_6 = lo3.selectFrom(x0_6, x0_14), x1_14 = hi3.selectFrom(x0_6, x0_14);
+                    FloatVector x1_7 = lo3.selectFrom(x0_7, x0_15), x1_15 = hi3.selectFrom(x0_7, x0_15);
+                    FloatVector x2_0 = lo2.selectFrom(x1_0, x1_4), x2_4 = hi2.selectFrom(x1_0, x1_4);
+                    FloatVector x2_1 = lo2.selectFrom(x1_1, x1_5), x2_5 = hi2.selectFrom(x1_1, x1_5);
+                    FloatVector x2_2 = lo2.selectFrom(x1_2, x1_6), x2_6 = hi2.selectFrom(x1_2, x1_6);
+                    FloatVector x2_3 = lo2.selectFrom(x1_3, x1_7), x2_7 = hi2.selectFrom(x1_3, x1_7);
+                    FloatVector x2_8 = lo2.selectFrom(x1_8, x1_12), x2_12 = hi2.selectFrom(x1_8, x1_12);
+                    FloatVector x2_9 = lo2.selectFrom(x1_9, x1_13), x2_13 = hi2.selectFrom(x1_9, x1_13);
+                    FloatVector x2_10 = lo2.selectFrom(x1_10, x1_14), x2_14 = hi2.selectFrom(x1_10, x1_14);
+                    FloatVector x2_11 = lo2.selectFrom(x1_11, x1_15), x2_15 = hi2.selectFrom(x1_11, x1_15);
+                    FloatVector x3_0 = lo1.selectFrom(x2_0, x2_2), x3_2 = hi1.selectFrom(x2_0, x2_2);
+                    FloatVector x3_1 = lo1.selectFrom(x2_1, x2_3), x3_3 = hi1.selectFrom(x2_1, x2_3);
+                    FloatVector x3_4 = lo1.selectFrom(x2_4, x2_6), x3_6 = hi1.selectFrom(x2_4, x2_6);
+                    FloatVector x3_5 = lo1.selectFrom(x2_5, x2_7), x3_7 = hi1.selectFrom(x2_5, x2_7);
+                    FloatVector x3_8 = lo1.selectFrom(x2_8, x2_10), x3_10 = hi1.selectFrom(x2_8, x2_10);
+                    FloatVector x3_9 = lo1.selectFrom(x2_9, x2_11), x3_11 = hi1.selectFrom(x2_9, x2_11);
+                    FloatVector x3_12 = lo1.selectFrom(x2_12, x2_14), x3_14 = hi1.selectFrom(x2_12, x2_14);
+                    FloatVector x3_13 = lo1.selectFrom(x2_13, x2_15), x3_15 = hi1.selectFrom(x2_13, x2_15);
+                    FloatVector x4_0 = lo0.selectFrom(x3_0, x3_1), x4_1 = hi0.selectFrom(x3_0, x3_1);
+                    FloatVector x4_2 = lo0.selectFrom(x3_2, x3_3), x4_3 = hi0.selectFrom(x3_2, x3_3);
+                    FloatVector x4_4 = lo0.selectFrom(x3_4, x3_5), x4_5 = hi0.selectFrom(x3_4, x3_5);
+                    FloatVector x4_6 = lo0.selectFrom(x3_6, x3_7), x4_7 = hi0.selectFrom(x3_6, x3_7);
+                    FloatVector x4_8 = lo0.selectFrom(x3_8, x3_9), x4_9 = hi0.selectFrom(x3_8, x3_9);
+                    FloatVector x4_10 = lo0.selectFrom(x3_10, x3_11), x4_11 = hi0.selectFrom(x3_10, x3_11);
+                    FloatVector x4_12 = lo0.selectFrom(x3_12, x3_13), x4_13 = hi0.selectFrom(x3_12, x3_13);
+                    FloatVector x4_14 = lo0.selectFrom(x3_14, x3_15), x4_15 = hi0.selectFrom(x3_14, x3_15);
+                    x4_0.intoMemorySegment(bp, d + 0L * NR * 4, NATIVE);
+                    x4_1.intoMemorySegment(bp, d + 1L * NR * 4, NATIVE);
+                    x4_2.intoMemorySegment(bp, d + 2L * NR * 4, NATIVE);
+                    x4_3.intoMemorySegment(bp, d + 3L * NR * 4, NATIVE);
+                    x4_4.intoMemorySegment(bp, d + 4L * NR * 4, NATIVE);
+                    x4_5.intoMemorySegment(bp, d + 5L * NR * 4, NATIVE);
+                    x4_6.intoMemorySegment(bp, d + 6L * NR * 4, NATIVE);
+                    x4_7.intoMemorySegment(bp, d + 7L * NR * 4, NATIVE);
+                    x4_8.intoMemorySegment(bp, d + 8L * NR * 4, NATIVE);
+                    x4_9.intoMemorySegment(bp, d + 9L * NR * 4, NATIVE);
+                    x4_10.intoMemorySegment(bp, d + 10L * NR * 4, NATIVE);
+                    x4_11.intoMemorySegment(bp, d + 11L * NR * 4, NATIVE);
+                    x4_12.intoMemorySegment(bp, d + 12L * NR * 4, NATIVE);
+                    x4_13.intoMemorySegment(bp, d + 13L * NR * 4, NATIVE);
+                    x4_14.intoMemorySegment(bp, d + 14L * NR * 4, NATIVE);
+                    x4_15.intoMemorySegment(bp, d + 15L * NR * 4, NATIVE);
+                } else {
+                    FloatVector lo0 = FloatVector.fromArray(S, TRANSPOSE_LO[0], 0), hi0 = FloatVector.fromArray(S, TRANSPOSE_HI[0], 0);
+                    FloatVector lo1 = FloatVector.fromArray(S, TRANSPOSE_LO[1], 0), hi1 = FloatVector.fromArray(S, TRANSPOSE_HI[1], 0);
+                    FloatVector lo2 = FloatVector.fromArray(S, TRANSPOSE_LO[2], 0), hi2 = FloatVector.fromArray(S, TRANSPOSE_HI[2], 0);
+                    FloatVector x0_0 = FloatVector.fromMemorySegment(S, b, s + 0 * rowStride, NATIVE);
+                    FloatVector x0_1 = FloatVector.fromMemorySegment(S, b, s + 1 * rowStride, NATIVE);
+                    FloatVector x0_2 = FloatVector.fromMemorySegment(S, b, s + 2 * rowStride, NATIVE);
+                    FloatVector x0_3 = FloatVector.fromMemorySegment(S, b, s + 3 * rowStride, NATIVE);
+                    FloatVector x0_4 = FloatVector.fromMemorySegment(S, b, s + 4 * rowStride, NATIVE);
+                    FloatVector x0_5 = FloatVector.fromMemorySegment(S, b, s + 5 * rowStride, NATIVE);
+                    FloatVector x0_6 = FloatVector.fromMemorySegment(S, b, s + 6 * rowStride, NATIVE);
+                    FloatVector x0_7 = FloatVector.fromMemorySegment(S, b, s + 7 * rowStride, NATIVE);
+                    FloatVector x1_0 = lo2.selectFrom(x0_0, x0_4), x1_4 = hi2.selectFrom(x0_0, x0_4);
+                    FloatVector x1_1 = lo2.selectFrom(x0_1, x0_5), x1_5 = hi2.selectFrom(x0_1, x0_5);
+                    FloatVector x1_2 = lo2.selectFrom(x0_2, x0_6), x1_6 = hi2.selectFrom(x0_2, x0_6);
+                    FloatVector x1_3 = lo2.selectFrom(x0_3, x0_7), x1_7 = hi2.selectFrom(x0_3, x0_7);
+                    FloatVector x2_0 = lo1.selectFrom(x1_0, x1_2), x2_2 = hi1.selectFrom(x1_0, x1_2);
+                    FloatVector x2_1 = lo1.selectFrom(x1_1, x1_3), x2_3 = hi1.selectFrom(x1_1, x1_3);
+                    FloatVector x2_4 = lo1.selectFrom(x1_4, x1_6), x2_6 = hi1.selectFrom(x1_4, x1_6);
+                    FloatVector x2_5 = lo1.selectFrom(x1_5, x1_7), x2_7 = hi1.selectFrom(x1_5, x1_7);
+                    FloatVector x3_0 = lo0.selectFrom(x2_0, x2_1), x3_1 = hi0.selectFrom(x2_0, x2_1);
+                    FloatVector x3_2 = lo0.selectFrom(x2_2, x2_3), x3_3 = hi0.selectFrom(x2_2, x2_3);
+                    FloatVector x3_4 = lo0.selectFrom(x2_4, x2_5), x3_5 = hi0.selectFrom(x2_4, x2_5);
+                    FloatVector x3_6 = lo0.selectFrom(x2_6, x2_7), x3_7 = hi0.selectFrom(x2_6, x2_7);
+                    x3_0.intoMemorySegment(bp, d + 0L * NR * 4, NATIVE);
+                    x3_1.intoMemorySegment(bp, d + 1L * NR * 4, NATIVE);
+                    x3_2.intoMemorySegment(bp, d + 2L * NR * 4, NATIVE);
+                    x3_3.intoMemorySegment(bp, d + 3L * NR * 4, NATIVE);
+                    x3_4.intoMemorySegment(bp, d + 4L * NR * 4, NATIVE);
+                    x3_5.intoMemorySegment(bp, d + 5L * NR * 4, NATIVE);
+                    x3_6.intoMemorySegment(bp, d + 6L * NR * 4, NATIVE);
+                    x3_7.intoMemorySegment(bp, d + 7L * NR * 4, NATIVE);
                 }
-                for (int jj = nr; jj < NR; jj++) {
-                    for (int p = 0; p < kc; p++) {
-                        bp.setAtIndex(PACKED, dstIdx + (long) p * NR + jj, 0f);
-                    }
-                }
+            }
+        }
+        for (int jj = 0; jj < nr; jj++) {
+            long src = bOff + (long) (j + jj) * ldb + pc;
+            for (int p = jj < jjFull ? pFull : 0; p < kc; p++) {
+                bp.setAtIndex(PACKED, dstIdx + (long) p * NR + jj, b.getAtIndex(USER, src + p));
+            }
+        }
+        for (int jj = nr; jj < NR; jj++) {
+            for (int p = 0; p < kc; p++) {
+                bp.setAtIndex(PACKED, dstIdx + (long) p * NR + jj, 0f);
             }
         }
     }
@@ -261,12 +413,16 @@ final class GemmF32 implements Parallel.ChunkTask {
     }
 
     /**
-     * The microkernel: C tile (mr×nr at cIdx) = epilogue(alpha · Apanel · Bpanel + beta · C).
-     * Self-contained on purpose: vectors never cross a call that C2 might not inline.
+     * The microkernel for a tile of MR rows × 3 vectors: C tile (mr×nr at cIdx) =
+     * epilogue(alpha · Apanel · Bpanel + beta · C), B panels having rows of NR elements. A full
+     * tile gets its epilogue in registers with unmasked loads and stores; an edge tile parks its
+     * accumulators in {@code tile} (MR×NR, this thread's) for {@link #edgeStore}.
+     * Self-contained on purpose: vectors never cross a call that C2 might not inline, and the
+     * masked code stays out of this method so that it compiles quickly.
      */
-    private static void kernel(MemorySegment ap, long aIdx, MemorySegment bp, long bIdx, int kc, MemorySegment c,
+    private static void kernel3(MemorySegment ap, long aIdx, MemorySegment bp, long bIdx, int kc, MemorySegment c,
             long cIdx, int ldc, int mr, int nr, float alpha, float beta, int biasKind, MemorySegment bias, long biasIdx,
-            int act, float lo, float hi, float slope) {
+            int act, float lo, float hi, float slope, MemorySegment tile) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector c0_0 = zero, c0_1 = zero, c0_2 = zero, c1_0 = zero, c1_1 = zero, c1_2 = zero, c2_0 = zero, c2_1 = zero, c2_2 = zero, c3_0 = zero, c3_1 = zero, c3_2 = zero, c4_0 = zero, c4_1 = zero, c4_2 = zero, c5_0 = zero, c5_1 = zero, c5_2 = zero, c6_0 = zero, c6_1 = zero, c6_2 = zero, c7_0 = zero, c7_1 = zero, c7_2 = zero;
         long ab = aIdx * 4, bb = bIdx * 4;
@@ -292,25 +448,35 @@ final class GemmF32 implements Parallel.ChunkTask {
             a = FloatVector.broadcast(S, ap.get(PACKED, ao + 7L * 4));
             c7_0 = a.fma(b0, c7_0); c7_1 = a.fma(b1, c7_1); c7_2 = a.fma(b2, c7_2);
         }
+        if (mr < MR || nr < 3 * VL) {
+            // Edge tile: park the accumulators in the tile buffer; a masked loop stores them.
+            c0_0.intoMemorySegment(tile, 0L * VB, NATIVE); c0_1.intoMemorySegment(tile, 1L * VB, NATIVE); c0_2.intoMemorySegment(tile, 2L * VB, NATIVE);
+            c1_0.intoMemorySegment(tile, 3L * VB, NATIVE); c1_1.intoMemorySegment(tile, 4L * VB, NATIVE); c1_2.intoMemorySegment(tile, 5L * VB, NATIVE);
+            c2_0.intoMemorySegment(tile, 6L * VB, NATIVE); c2_1.intoMemorySegment(tile, 7L * VB, NATIVE); c2_2.intoMemorySegment(tile, 8L * VB, NATIVE);
+            c3_0.intoMemorySegment(tile, 9L * VB, NATIVE); c3_1.intoMemorySegment(tile, 10L * VB, NATIVE); c3_2.intoMemorySegment(tile, 11L * VB, NATIVE);
+            c4_0.intoMemorySegment(tile, 12L * VB, NATIVE); c4_1.intoMemorySegment(tile, 13L * VB, NATIVE); c4_2.intoMemorySegment(tile, 14L * VB, NATIVE);
+            c5_0.intoMemorySegment(tile, 15L * VB, NATIVE); c5_1.intoMemorySegment(tile, 16L * VB, NATIVE); c5_2.intoMemorySegment(tile, 17L * VB, NATIVE);
+            c6_0.intoMemorySegment(tile, 18L * VB, NATIVE); c6_1.intoMemorySegment(tile, 19L * VB, NATIVE); c6_2.intoMemorySegment(tile, 20L * VB, NATIVE);
+            c7_0.intoMemorySegment(tile, 21L * VB, NATIVE); c7_1.intoMemorySegment(tile, 22L * VB, NATIVE); c7_2.intoMemorySegment(tile, 23L * VB, NATIVE);
+            edgeStore(tile, c, cIdx, ldc, mr, nr, alpha, beta, biasKind, bias, biasIdx, act, lo, hi, slope);
+            return;
+        }
         FloatVector va = FloatVector.broadcast(S, alpha), vb = FloatVector.broadcast(S, beta);
         FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi), vs = FloatVector.broadcast(S, slope);
-        VectorMask<Float> m0 = S.indexInRange(0 * VL, nr);
-        VectorMask<Float> m1 = S.indexInRange(1 * VL, nr);
-        VectorMask<Float> m2 = S.indexInRange(2 * VL, nr);
         FloatVector bc0 = zero, bc1 = zero, bc2 = zero;
         if (biasKind == BIAS_COLUMN) {
-            bc0 = FloatVector.fromMemorySegment(S, bias, (biasIdx + 0 * VL) * 4, NATIVE, m0);
-            bc1 = FloatVector.fromMemorySegment(S, bias, (biasIdx + 1 * VL) * 4, NATIVE, m1);
-            bc2 = FloatVector.fromMemorySegment(S, bias, (biasIdx + 2 * VL) * 4, NATIVE, m2);
+            bc0 = FloatVector.fromMemorySegment(S, bias, (biasIdx + 0 * VL) * 4, NATIVE);
+            bc1 = FloatVector.fromMemorySegment(S, bias, (biasIdx + 1 * VL) * 4, NATIVE);
+            bc2 = FloatVector.fromMemorySegment(S, bias, (biasIdx + 2 * VL) * 4, NATIVE);
         }
         long cb = cIdx * 4, rowBytes = (long) ldc * 4;
         {
             long o = cb + 0 * rowBytes;
     FloatVector v0 = c0_0.mul(va), v1 = c0_1.mul(va), v2 = c0_2.mul(va);
     if (beta != 0) {
-        v0 = FloatVector.fromMemorySegment(S, c, o + 0L * VB, NATIVE, m0).fma(vb, v0);
-        v1 = FloatVector.fromMemorySegment(S, c, o + 1L * VB, NATIVE, m1).fma(vb, v1);
-        v2 = FloatVector.fromMemorySegment(S, c, o + 2L * VB, NATIVE, m2).fma(vb, v2);
+        v0 = FloatVector.fromMemorySegment(S, c, o + 0L * VB, NATIVE).fma(vb, v0);
+        v1 = FloatVector.fromMemorySegment(S, c, o + 1L * VB, NATIVE).fma(vb, v1);
+        v2 = FloatVector.fromMemorySegment(S, c, o + 2L * VB, NATIVE).fma(vb, v2);
     }
     if (biasKind == BIAS_COLUMN) {
         v0 = v0.add(bc0); v1 = v1.add(bc1); v2 = v2.add(bc2);
@@ -325,17 +491,17 @@ final class GemmF32 implements Parallel.ChunkTask {
         v1 = v1.mul(vs).blend(v1, v1.compare(VectorOperators.GT, zero));
         v2 = v2.mul(vs).blend(v2, v2.compare(VectorOperators.GT, zero));
     }
-    v0.intoMemorySegment(c, o + 0L * VB, NATIVE, m0);
-    v1.intoMemorySegment(c, o + 1L * VB, NATIVE, m1);
-    v2.intoMemorySegment(c, o + 2L * VB, NATIVE, m2);
+    v0.intoMemorySegment(c, o + 0L * VB, NATIVE);
+    v1.intoMemorySegment(c, o + 1L * VB, NATIVE);
+    v2.intoMemorySegment(c, o + 2L * VB, NATIVE);
         }
-        if (mr > 1) {
+        {
             long o = cb + 1 * rowBytes;
     FloatVector v0 = c1_0.mul(va), v1 = c1_1.mul(va), v2 = c1_2.mul(va);
     if (beta != 0) {
-        v0 = FloatVector.fromMemorySegment(S, c, o + 0L * VB, NATIVE, m0).fma(vb, v0);
-        v1 = FloatVector.fromMemorySegment(S, c, o + 1L * VB, NATIVE, m1).fma(vb, v1);
-        v2 = FloatVector.fromMemorySegment(S, c, o + 2L * VB, NATIVE, m2).fma(vb, v2);
+        v0 = FloatVector.fromMemorySegment(S, c, o + 0L * VB, NATIVE).fma(vb, v0);
+        v1 = FloatVector.fromMemorySegment(S, c, o + 1L * VB, NATIVE).fma(vb, v1);
+        v2 = FloatVector.fromMemorySegment(S, c, o + 2L * VB, NATIVE).fma(vb, v2);
     }
     if (biasKind == BIAS_COLUMN) {
         v0 = v0.add(bc0); v1 = v1.add(bc1); v2 = v2.add(bc2);
@@ -350,17 +516,17 @@ final class GemmF32 implements Parallel.ChunkTask {
         v1 = v1.mul(vs).blend(v1, v1.compare(VectorOperators.GT, zero));
         v2 = v2.mul(vs).blend(v2, v2.compare(VectorOperators.GT, zero));
     }
-    v0.intoMemorySegment(c, o + 0L * VB, NATIVE, m0);
-    v1.intoMemorySegment(c, o + 1L * VB, NATIVE, m1);
-    v2.intoMemorySegment(c, o + 2L * VB, NATIVE, m2);
+    v0.intoMemorySegment(c, o + 0L * VB, NATIVE);
+    v1.intoMemorySegment(c, o + 1L * VB, NATIVE);
+    v2.intoMemorySegment(c, o + 2L * VB, NATIVE);
         }
-        if (mr > 2) {
+        {
             long o = cb + 2 * rowBytes;
     FloatVector v0 = c2_0.mul(va), v1 = c2_1.mul(va), v2 = c2_2.mul(va);
     if (beta != 0) {
-        v0 = FloatVector.fromMemorySegment(S, c, o + 0L * VB, NATIVE, m0).fma(vb, v0);
-        v1 = FloatVector.fromMemorySegment(S, c, o + 1L * VB, NATIVE, m1).fma(vb, v1);
-        v2 = FloatVector.fromMemorySegment(S, c, o + 2L * VB, NATIVE, m2).fma(vb, v2);
+        v0 = FloatVector.fromMemorySegment(S, c, o + 0L * VB, NATIVE).fma(vb, v0);
+        v1 = FloatVector.fromMemorySegment(S, c, o + 1L * VB, NATIVE).fma(vb, v1);
+        v2 = FloatVector.fromMemorySegment(S, c, o + 2L * VB, NATIVE).fma(vb, v2);
     }
     if (biasKind == BIAS_COLUMN) {
         v0 = v0.add(bc0); v1 = v1.add(bc1); v2 = v2.add(bc2);
@@ -375,17 +541,17 @@ final class GemmF32 implements Parallel.ChunkTask {
         v1 = v1.mul(vs).blend(v1, v1.compare(VectorOperators.GT, zero));
         v2 = v2.mul(vs).blend(v2, v2.compare(VectorOperators.GT, zero));
     }
-    v0.intoMemorySegment(c, o + 0L * VB, NATIVE, m0);
-    v1.intoMemorySegment(c, o + 1L * VB, NATIVE, m1);
-    v2.intoMemorySegment(c, o + 2L * VB, NATIVE, m2);
+    v0.intoMemorySegment(c, o + 0L * VB, NATIVE);
+    v1.intoMemorySegment(c, o + 1L * VB, NATIVE);
+    v2.intoMemorySegment(c, o + 2L * VB, NATIVE);
         }
-        if (mr > 3) {
+        {
             long o = cb + 3 * rowBytes;
     FloatVector v0 = c3_0.mul(va), v1 = c3_1.mul(va), v2 = c3_2.mul(va);
     if (beta != 0) {
-        v0 = FloatVector.fromMemorySegment(S, c, o + 0L * VB, NATIVE, m0).fma(vb, v0);
-        v1 = FloatVector.fromMemorySegment(S, c, o + 1L * VB, NATIVE, m1).fma(vb, v1);
-        v2 = FloatVector.fromMemorySegment(S, c, o + 2L * VB, NATIVE, m2).fma(vb, v2);
+        v0 = FloatVector.fromMemorySegment(S, c, o + 0L * VB, NATIVE).fma(vb, v0);
+        v1 = FloatVector.fromMemorySegment(S, c, o + 1L * VB, NATIVE).fma(vb, v1);
+        v2 = FloatVector.fromMemorySegment(S, c, o + 2L * VB, NATIVE).fma(vb, v2);
     }
     if (biasKind == BIAS_COLUMN) {
         v0 = v0.add(bc0); v1 = v1.add(bc1); v2 = v2.add(bc2);
@@ -400,17 +566,17 @@ final class GemmF32 implements Parallel.ChunkTask {
         v1 = v1.mul(vs).blend(v1, v1.compare(VectorOperators.GT, zero));
         v2 = v2.mul(vs).blend(v2, v2.compare(VectorOperators.GT, zero));
     }
-    v0.intoMemorySegment(c, o + 0L * VB, NATIVE, m0);
-    v1.intoMemorySegment(c, o + 1L * VB, NATIVE, m1);
-    v2.intoMemorySegment(c, o + 2L * VB, NATIVE, m2);
+    v0.intoMemorySegment(c, o + 0L * VB, NATIVE);
+    v1.intoMemorySegment(c, o + 1L * VB, NATIVE);
+    v2.intoMemorySegment(c, o + 2L * VB, NATIVE);
         }
-        if (mr > 4) {
+        {
             long o = cb + 4 * rowBytes;
     FloatVector v0 = c4_0.mul(va), v1 = c4_1.mul(va), v2 = c4_2.mul(va);
     if (beta != 0) {
-        v0 = FloatVector.fromMemorySegment(S, c, o + 0L * VB, NATIVE, m0).fma(vb, v0);
-        v1 = FloatVector.fromMemorySegment(S, c, o + 1L * VB, NATIVE, m1).fma(vb, v1);
-        v2 = FloatVector.fromMemorySegment(S, c, o + 2L * VB, NATIVE, m2).fma(vb, v2);
+        v0 = FloatVector.fromMemorySegment(S, c, o + 0L * VB, NATIVE).fma(vb, v0);
+        v1 = FloatVector.fromMemorySegment(S, c, o + 1L * VB, NATIVE).fma(vb, v1);
+        v2 = FloatVector.fromMemorySegment(S, c, o + 2L * VB, NATIVE).fma(vb, v2);
     }
     if (biasKind == BIAS_COLUMN) {
         v0 = v0.add(bc0); v1 = v1.add(bc1); v2 = v2.add(bc2);
@@ -425,17 +591,17 @@ final class GemmF32 implements Parallel.ChunkTask {
         v1 = v1.mul(vs).blend(v1, v1.compare(VectorOperators.GT, zero));
         v2 = v2.mul(vs).blend(v2, v2.compare(VectorOperators.GT, zero));
     }
-    v0.intoMemorySegment(c, o + 0L * VB, NATIVE, m0);
-    v1.intoMemorySegment(c, o + 1L * VB, NATIVE, m1);
-    v2.intoMemorySegment(c, o + 2L * VB, NATIVE, m2);
+    v0.intoMemorySegment(c, o + 0L * VB, NATIVE);
+    v1.intoMemorySegment(c, o + 1L * VB, NATIVE);
+    v2.intoMemorySegment(c, o + 2L * VB, NATIVE);
         }
-        if (mr > 5) {
+        {
             long o = cb + 5 * rowBytes;
     FloatVector v0 = c5_0.mul(va), v1 = c5_1.mul(va), v2 = c5_2.mul(va);
     if (beta != 0) {
-        v0 = FloatVector.fromMemorySegment(S, c, o + 0L * VB, NATIVE, m0).fma(vb, v0);
-        v1 = FloatVector.fromMemorySegment(S, c, o + 1L * VB, NATIVE, m1).fma(vb, v1);
-        v2 = FloatVector.fromMemorySegment(S, c, o + 2L * VB, NATIVE, m2).fma(vb, v2);
+        v0 = FloatVector.fromMemorySegment(S, c, o + 0L * VB, NATIVE).fma(vb, v0);
+        v1 = FloatVector.fromMemorySegment(S, c, o + 1L * VB, NATIVE).fma(vb, v1);
+        v2 = FloatVector.fromMemorySegment(S, c, o + 2L * VB, NATIVE).fma(vb, v2);
     }
     if (biasKind == BIAS_COLUMN) {
         v0 = v0.add(bc0); v1 = v1.add(bc1); v2 = v2.add(bc2);
@@ -450,17 +616,17 @@ final class GemmF32 implements Parallel.ChunkTask {
         v1 = v1.mul(vs).blend(v1, v1.compare(VectorOperators.GT, zero));
         v2 = v2.mul(vs).blend(v2, v2.compare(VectorOperators.GT, zero));
     }
-    v0.intoMemorySegment(c, o + 0L * VB, NATIVE, m0);
-    v1.intoMemorySegment(c, o + 1L * VB, NATIVE, m1);
-    v2.intoMemorySegment(c, o + 2L * VB, NATIVE, m2);
+    v0.intoMemorySegment(c, o + 0L * VB, NATIVE);
+    v1.intoMemorySegment(c, o + 1L * VB, NATIVE);
+    v2.intoMemorySegment(c, o + 2L * VB, NATIVE);
         }
-        if (mr > 6) {
+        {
             long o = cb + 6 * rowBytes;
     FloatVector v0 = c6_0.mul(va), v1 = c6_1.mul(va), v2 = c6_2.mul(va);
     if (beta != 0) {
-        v0 = FloatVector.fromMemorySegment(S, c, o + 0L * VB, NATIVE, m0).fma(vb, v0);
-        v1 = FloatVector.fromMemorySegment(S, c, o + 1L * VB, NATIVE, m1).fma(vb, v1);
-        v2 = FloatVector.fromMemorySegment(S, c, o + 2L * VB, NATIVE, m2).fma(vb, v2);
+        v0 = FloatVector.fromMemorySegment(S, c, o + 0L * VB, NATIVE).fma(vb, v0);
+        v1 = FloatVector.fromMemorySegment(S, c, o + 1L * VB, NATIVE).fma(vb, v1);
+        v2 = FloatVector.fromMemorySegment(S, c, o + 2L * VB, NATIVE).fma(vb, v2);
     }
     if (biasKind == BIAS_COLUMN) {
         v0 = v0.add(bc0); v1 = v1.add(bc1); v2 = v2.add(bc2);
@@ -475,17 +641,17 @@ final class GemmF32 implements Parallel.ChunkTask {
         v1 = v1.mul(vs).blend(v1, v1.compare(VectorOperators.GT, zero));
         v2 = v2.mul(vs).blend(v2, v2.compare(VectorOperators.GT, zero));
     }
-    v0.intoMemorySegment(c, o + 0L * VB, NATIVE, m0);
-    v1.intoMemorySegment(c, o + 1L * VB, NATIVE, m1);
-    v2.intoMemorySegment(c, o + 2L * VB, NATIVE, m2);
+    v0.intoMemorySegment(c, o + 0L * VB, NATIVE);
+    v1.intoMemorySegment(c, o + 1L * VB, NATIVE);
+    v2.intoMemorySegment(c, o + 2L * VB, NATIVE);
         }
-        if (mr > 7) {
+        {
             long o = cb + 7 * rowBytes;
     FloatVector v0 = c7_0.mul(va), v1 = c7_1.mul(va), v2 = c7_2.mul(va);
     if (beta != 0) {
-        v0 = FloatVector.fromMemorySegment(S, c, o + 0L * VB, NATIVE, m0).fma(vb, v0);
-        v1 = FloatVector.fromMemorySegment(S, c, o + 1L * VB, NATIVE, m1).fma(vb, v1);
-        v2 = FloatVector.fromMemorySegment(S, c, o + 2L * VB, NATIVE, m2).fma(vb, v2);
+        v0 = FloatVector.fromMemorySegment(S, c, o + 0L * VB, NATIVE).fma(vb, v0);
+        v1 = FloatVector.fromMemorySegment(S, c, o + 1L * VB, NATIVE).fma(vb, v1);
+        v2 = FloatVector.fromMemorySegment(S, c, o + 2L * VB, NATIVE).fma(vb, v2);
     }
     if (biasKind == BIAS_COLUMN) {
         v0 = v0.add(bc0); v1 = v1.add(bc1); v2 = v2.add(bc2);
@@ -500,9 +666,137 @@ final class GemmF32 implements Parallel.ChunkTask {
         v1 = v1.mul(vs).blend(v1, v1.compare(VectorOperators.GT, zero));
         v2 = v2.mul(vs).blend(v2, v2.compare(VectorOperators.GT, zero));
     }
-    v0.intoMemorySegment(c, o + 0L * VB, NATIVE, m0);
-    v1.intoMemorySegment(c, o + 1L * VB, NATIVE, m1);
-    v2.intoMemorySegment(c, o + 2L * VB, NATIVE, m2);
+    v0.intoMemorySegment(c, o + 0L * VB, NATIVE);
+    v1.intoMemorySegment(c, o + 1L * VB, NATIVE);
+    v2.intoMemorySegment(c, o + 2L * VB, NATIVE);
+        }
+    }
+
+    /**
+     * The microkernel for a tile of MR rows × 2 vectors: C tile (mr×nr at cIdx) =
+     * epilogue(alpha · Apanel · Bpanel + beta · C), B panels having rows of NR elements. For the last
+     * columns of C only: the accumulators go through {@code tile} and {@link #edgeStore}, which
+     * keeps this rarely used method small.
+     * Self-contained on purpose: vectors never cross a call that C2 might not inline, and the
+     * masked code stays out of this method so that it compiles quickly.
+     */
+    private static void kernel2(MemorySegment ap, long aIdx, MemorySegment bp, long bIdx, int kc, MemorySegment c,
+            long cIdx, int ldc, int mr, int nr, float alpha, float beta, int biasKind, MemorySegment bias, long biasIdx,
+            int act, float lo, float hi, float slope, MemorySegment tile) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c0_0 = zero, c0_1 = zero, c1_0 = zero, c1_1 = zero, c2_0 = zero, c2_1 = zero, c3_0 = zero, c3_1 = zero, c4_0 = zero, c4_1 = zero, c5_0 = zero, c5_1 = zero, c6_0 = zero, c6_1 = zero, c7_0 = zero, c7_1 = zero;
+        long ab = aIdx * 4, bb = bIdx * 4;
+        for (int p = 0; p < kc; p++) {
+            long ao = ab + (long) p * (MR * 4), bo = bb + (long) p * (NR * 4);
+            FloatVector b0 = FloatVector.fromMemorySegment(S, bp, bo + 0L * VB, NATIVE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, bp, bo + 1L * VB, NATIVE);
+            FloatVector a = FloatVector.broadcast(S, ap.get(PACKED, ao + 0L * 4));
+            c0_0 = a.fma(b0, c0_0); c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, ap.get(PACKED, ao + 1L * 4));
+            c1_0 = a.fma(b0, c1_0); c1_1 = a.fma(b1, c1_1);
+            a = FloatVector.broadcast(S, ap.get(PACKED, ao + 2L * 4));
+            c2_0 = a.fma(b0, c2_0); c2_1 = a.fma(b1, c2_1);
+            a = FloatVector.broadcast(S, ap.get(PACKED, ao + 3L * 4));
+            c3_0 = a.fma(b0, c3_0); c3_1 = a.fma(b1, c3_1);
+            a = FloatVector.broadcast(S, ap.get(PACKED, ao + 4L * 4));
+            c4_0 = a.fma(b0, c4_0); c4_1 = a.fma(b1, c4_1);
+            a = FloatVector.broadcast(S, ap.get(PACKED, ao + 5L * 4));
+            c5_0 = a.fma(b0, c5_0); c5_1 = a.fma(b1, c5_1);
+            a = FloatVector.broadcast(S, ap.get(PACKED, ao + 6L * 4));
+            c6_0 = a.fma(b0, c6_0); c6_1 = a.fma(b1, c6_1);
+            a = FloatVector.broadcast(S, ap.get(PACKED, ao + 7L * 4));
+            c7_0 = a.fma(b0, c7_0); c7_1 = a.fma(b1, c7_1);
+        }
+        {
+            // Edge tile: park the accumulators in the tile buffer; a masked loop stores them.
+            c0_0.intoMemorySegment(tile, 0L * VB, NATIVE); c0_1.intoMemorySegment(tile, 1L * VB, NATIVE);
+            c1_0.intoMemorySegment(tile, 3L * VB, NATIVE); c1_1.intoMemorySegment(tile, 4L * VB, NATIVE);
+            c2_0.intoMemorySegment(tile, 6L * VB, NATIVE); c2_1.intoMemorySegment(tile, 7L * VB, NATIVE);
+            c3_0.intoMemorySegment(tile, 9L * VB, NATIVE); c3_1.intoMemorySegment(tile, 10L * VB, NATIVE);
+            c4_0.intoMemorySegment(tile, 12L * VB, NATIVE); c4_1.intoMemorySegment(tile, 13L * VB, NATIVE);
+            c5_0.intoMemorySegment(tile, 15L * VB, NATIVE); c5_1.intoMemorySegment(tile, 16L * VB, NATIVE);
+            c6_0.intoMemorySegment(tile, 18L * VB, NATIVE); c6_1.intoMemorySegment(tile, 19L * VB, NATIVE);
+            c7_0.intoMemorySegment(tile, 21L * VB, NATIVE); c7_1.intoMemorySegment(tile, 22L * VB, NATIVE);
+            edgeStore(tile, c, cIdx, ldc, mr, nr, alpha, beta, biasKind, bias, biasIdx, act, lo, hi, slope);
+            return;
+        }
+    }
+
+    /**
+     * The microkernel for a tile of MR rows × 1 vectors: C tile (mr×nr at cIdx) =
+     * epilogue(alpha · Apanel · Bpanel + beta · C), B panels having rows of NR elements. For the last
+     * columns of C only: the accumulators go through {@code tile} and {@link #edgeStore}, which
+     * keeps this rarely used method small.
+     * Self-contained on purpose: vectors never cross a call that C2 might not inline, and the
+     * masked code stays out of this method so that it compiles quickly.
+     */
+    private static void kernel1(MemorySegment ap, long aIdx, MemorySegment bp, long bIdx, int kc, MemorySegment c,
+            long cIdx, int ldc, int mr, int nr, float alpha, float beta, int biasKind, MemorySegment bias, long biasIdx,
+            int act, float lo, float hi, float slope, MemorySegment tile) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c0_0 = zero, c1_0 = zero, c2_0 = zero, c3_0 = zero, c4_0 = zero, c5_0 = zero, c6_0 = zero, c7_0 = zero;
+        long ab = aIdx * 4, bb = bIdx * 4;
+        for (int p = 0; p < kc; p++) {
+            long ao = ab + (long) p * (MR * 4), bo = bb + (long) p * (NR * 4);
+            FloatVector b0 = FloatVector.fromMemorySegment(S, bp, bo + 0L * VB, NATIVE);
+            FloatVector a = FloatVector.broadcast(S, ap.get(PACKED, ao + 0L * 4));
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, ap.get(PACKED, ao + 1L * 4));
+            c1_0 = a.fma(b0, c1_0);
+            a = FloatVector.broadcast(S, ap.get(PACKED, ao + 2L * 4));
+            c2_0 = a.fma(b0, c2_0);
+            a = FloatVector.broadcast(S, ap.get(PACKED, ao + 3L * 4));
+            c3_0 = a.fma(b0, c3_0);
+            a = FloatVector.broadcast(S, ap.get(PACKED, ao + 4L * 4));
+            c4_0 = a.fma(b0, c4_0);
+            a = FloatVector.broadcast(S, ap.get(PACKED, ao + 5L * 4));
+            c5_0 = a.fma(b0, c5_0);
+            a = FloatVector.broadcast(S, ap.get(PACKED, ao + 6L * 4));
+            c6_0 = a.fma(b0, c6_0);
+            a = FloatVector.broadcast(S, ap.get(PACKED, ao + 7L * 4));
+            c7_0 = a.fma(b0, c7_0);
+        }
+        {
+            // Edge tile: park the accumulators in the tile buffer; a masked loop stores them.
+            c0_0.intoMemorySegment(tile, 0L * VB, NATIVE);
+            c1_0.intoMemorySegment(tile, 3L * VB, NATIVE);
+            c2_0.intoMemorySegment(tile, 6L * VB, NATIVE);
+            c3_0.intoMemorySegment(tile, 9L * VB, NATIVE);
+            c4_0.intoMemorySegment(tile, 12L * VB, NATIVE);
+            c5_0.intoMemorySegment(tile, 15L * VB, NATIVE);
+            c6_0.intoMemorySegment(tile, 18L * VB, NATIVE);
+            c7_0.intoMemorySegment(tile, 21L * VB, NATIVE);
+            edgeStore(tile, c, cIdx, ldc, mr, nr, alpha, beta, biasKind, bias, biasIdx, act, lo, hi, slope);
+            return;
+        }
+    }
+
+    /** Stores an edge tile (mr ≤ MR rows, nr ≤ NR columns) from the tile buffer, masked, with the epilogue. */
+    private static void edgeStore(MemorySegment tile, MemorySegment c, long cIdx, int ldc, int mr, int nr, float alpha,
+            float beta, int biasKind, MemorySegment bias, long biasIdx, int act, float lo, float hi, float slope) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector va = FloatVector.broadcast(S, alpha), vb = FloatVector.broadcast(S, beta);
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi), vs = FloatVector.broadcast(S, slope);
+        for (int r = 0; r < mr; r++) {
+            long o = (cIdx + (long) r * ldc) * 4;
+            for (int v = 0; v < 3 && v * VL < nr; v++) {
+                VectorMask<Float> mk = S.indexInRange(v * VL, nr);
+                FloatVector x = FloatVector.fromMemorySegment(S, tile, ((long) r * 3 + v) * VB, NATIVE).mul(va);
+                if (beta != 0) {
+                    x = FloatVector.fromMemorySegment(S, c, o + v * VB, NATIVE, mk).fma(vb, x);
+                }
+                if (biasKind == BIAS_COLUMN) {
+                    x = x.add(FloatVector.fromMemorySegment(S, bias, (biasIdx + v * VL) * 4, NATIVE, mk));
+                } else if (biasKind == BIAS_ROW) {
+                    x = x.add(FloatVector.broadcast(S, bias.getAtIndex(USER, biasIdx + r)));
+                }
+                if (act == ACT_CLAMP) {
+                    x = x.max(vlo).min(vhi);
+                } else if (act == ACT_LEAKY) {
+                    x = x.mul(vs).blend(x, x.compare(VectorOperators.GT, zero));
+                }
+                x.intoMemorySegment(c, o + v * VB, NATIVE, mk);
+            }
         }
     }
 }

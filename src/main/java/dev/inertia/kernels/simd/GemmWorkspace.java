@@ -13,9 +13,12 @@ import java.lang.foreign.MemorySegment;
 final class GemmWorkspace {
     private static final ThreadLocal<GemmWorkspace> CURRENT = ThreadLocal.withInitial(GemmWorkspace::new);
     private static final long ALIGNMENT = 64;
+    private static final long TILE_BYTES = (long) GemmF32.MR * GemmF32.NR * 4 + (long) GemmF64.MR * GemmF64.NR * 8;
 
     private MemorySegment packedA = MemorySegment.NULL;
     private MemorySegment packedB = MemorySegment.NULL;
+    /** Accumulators of an edge tile on their way to C: room for one MR×NR tile of either type. */
+    private final MemorySegment tile = Arena.ofAuto().allocate(TILE_BYTES, ALIGNMENT);
     private GemmF32 f32;
     private GemmF64 f64;
 
@@ -40,6 +43,11 @@ final class GemmWorkspace {
             packedB = allocate(bytes, packedB.byteSize());
         }
         return packedB;
+    }
+
+    /** This thread's buffer for one edge tile of accumulators. */
+    MemorySegment tile() {
+        return tile;
     }
 
     GemmF32 f32() {
