@@ -9,6 +9,8 @@ import sys
 
 MR = int(sys.argv[1]) if len(sys.argv) > 1 else 8
 NVMAX = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+# Epilogue of full tiles in registers (unrolled per row) or through the tile buffer's loop.
+IN_REGISTERS = os.environ.get('GEMM_IN_REGISTER_EPILOGUE', '0') == '1'
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, 'src/main/java/dev/inertia/kernels/simd')
 
@@ -31,7 +33,7 @@ def kernel_body(NV):
         out.append(f'    {decl}a = $V.broadcast(S, ap.get(PACKED, ao + {r}L * $B));')
         out.append('    ' + ' '.join(f'c{r}_{v} = a.fma(b{v}, c{r}_{v});' for v in range(NV)))
     out.append('}')
-    if NV == NVMAX:
+    if NV == NVMAX and IN_REGISTERS:
         out.append(f'if (mr < MR || nr < {NV} * VL) {{')
     else:
         out.append('{')
@@ -41,7 +43,7 @@ def kernel_body(NV):
     out.append('    edgeStore(tile, c, cIdx, ldc, mr, nr, alpha, beta, biasKind, bias, biasIdx, act, lo, hi, slope);')
     out.append('    return;')
     out.append('}')
-    if NV < NVMAX:
+    if NV < NVMAX or not IN_REGISTERS:
         return ind(out, 8)
     out.append('$V va = $V.broadcast(S, alpha), vb = $V.broadcast(S, beta);')
     out.append('$V vlo = $V.broadcast(S, lo), vhi = $V.broadcast(S, hi), vs = $V.broadcast(S, slope);')
