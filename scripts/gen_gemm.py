@@ -105,11 +105,11 @@ def kernels():
     return '\n'.join(parts)
 
 
-def transpose(L):
-    """Code transposing an L×L block: rows of B (L values along k) become rows of the panel."""
+def transpose_stages(L, src, store, indent):
+    """Loads L rows (src.format(r=...)), transposes the L×L block in registers, emits store(q, name)."""
     out = []
     for r in range(L):
-        out.append(f'$V x0_{r} = $V.fromMemorySegment(S, b, s + {r} * rowStride, NATIVE);')
+        out.append(f'$V x0_{r} = $V.fromMemorySegment(S, {src.format(r=r)}, NATIVE);')
     stage = 0
     h = L // 2
     while h >= 1:
@@ -122,8 +122,27 @@ def transpose(L):
         stage += 1
         h //= 2
     for q in range(L):
-        out.append(f'x{stage}_{q}.intoMemorySegment(bp, d + {q}L * NR * $B, NATIVE);')
-    return ind(out, 20)
+        out.extend(store(q, f'x{stage}_{q}'))
+    return ind(out, indent)
+
+
+def transpose(L):
+    """B stored n×k: L rows of B (L values along k each) become L rows of the panel."""
+    return transpose_stages(L, 'b, s + {r} * rowStride',
+                            lambda q, x: [f'{x}.intoMemorySegment(bp, d + {q}L * NR * $B, NATIVE);'], 20)
+
+
+def transpose_a16():
+    """A stored m×k, 16 lanes: 16 rows (two MR=8 panels) × 16 values of k; column q goes half to each panel."""
+    return transpose_stages(16, 'a, s + {r} * rowStride',
+                            lambda q, x: [f'{x}.intoMemorySegment(ap, d0 + {q}L * MR * $B, NATIVE, low);',
+                                          f'{x}.intoMemorySegment(ap, d1 + ({q}L - 1) * MR * $B, NATIVE, high);'], 16)
+
+
+def transpose_a8():
+    """A stored m×k, 8 lanes: 8 rows (one panel) × 8 values of k."""
+    return transpose_stages(8, 'a, s + {r} * rowStride',
+                            lambda q, x: [f'{x}.intoMemorySegment(ap, d + {q}L * MR * $B, NATIVE);'], 16)
 
 
 def pack_b_copy():
@@ -151,6 +170,7 @@ def inst(prec):
                  CLS='GemmF64', WIDTH='Widths.D', ZERO='0d', KC='KC_F64')
     t = TEMPLATE.replace('$KERNELS', kernels()).replace('$PACK_B_COPY', pack_b_copy())
     t = t.replace('$TRANSPOSE16', transpose(16)).replace('$TRANSPOSE8', transpose(8))
+    t = t.replace('$TRANSPOSE_A16', transpose_a16()).replace('$TRANSPOSE_A8', transpose_a8())
     t = t.replace('$MR', str(MR)).replace('$NV', str(NVMAX))
     for k, v in sorted(r.items(), key=lambda kv: -len(kv[0])):
         t = t.replace('$' + k, v)

@@ -49,8 +49,8 @@ class GemmAllocationTest {
         GemmKernels gemm = Kernels.gemm();
         int saved = Parallel.threads();
         Parallel.setThreads(1);
-        // Edge sizes on purpose: partial row panels and masked column vectors.
-        int m = 13, n = 53, k = 9;
+        // Edge sizes on purpose: partial row panels, masked column vectors, transposed packing with tails.
+        int m = 21, n = 53, k = 19;
         try (Arena arena = Arena.ofShared()) {
             MemorySegment a = arena.allocate(8L * m * k, 64), b = arena.allocate(8L * k * n, 64);
             MemorySegment c = arena.allocate(8L * m * n, 64), bias = arena.allocate(8L * n, 64);
