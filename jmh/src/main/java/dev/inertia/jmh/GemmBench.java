@@ -30,14 +30,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * GEMM, {@code C = op(A)·op(B)}, Inertia beside native OpenBLAS (bytedeco's build, called
  * through JavaCPP on the very same off-heap matrices), on the square sizes and the five
  * training shapes (M×N×K:transposes), 1 and 2 threads. GFLOP/s = 2·M·N·K / time; the
- * ratio Inertia / OpenBLAS is the figure of merit. OpenBLAS picks its kernel from the CPU, or
+ * ratio Inertia / OpenBLAS is the figure of merit. Sample mode: read the median (p0.50), which a
+ * shared, noisy machine disturbs less than the mean. OpenBLAS picks its kernel from the CPU, or
  * from {@code OPENBLAS_CORETYPE} (e.g. Haswell) in the environment. The naive loop is
  * {@link GemmNaiveBench}.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 4, time = 2)
+@Warmup(iterations = 8, time = 1)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g", "-XX:+UseParallelGC"})
 public class GemmBench {

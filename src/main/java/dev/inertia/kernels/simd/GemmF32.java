@@ -50,6 +50,8 @@ final class GemmF32 implements Parallel.ChunkTask {
     static final long B_BLOCK_BYTES = 384 * 1024;
     /** Products below this many multiply-adds run on the calling thread alone. */
     static final long MIN_PARALLEL_FMAS = 1L << 21;
+    /** Elements of A per k block from which A is packed by all threads rather than the caller. */
+    private static final long PARALLEL_PACK_ELEMENTS = 1L << 19;
     /** Row panels packed per chunk of the (parallel) packing of A. */
     private static final int PACK_PANELS_PER_CHUNK = 8;
     private static final int BIAS_NONE = 0, BIAS_COLUMN = 1, BIAS_ROW = 2;
@@ -173,7 +175,9 @@ final class GemmF32 implements Parallel.ChunkTask {
             kc = Math.min(kcMax, k - p);
             blockBeta = kb == 0 ? beta : 1;
             lastBlock = kb == kBlocks - 1;
-            Parallel.forEach(packChunks, threads, packTask);
+            // A small A is packed here: a second fork-join per call costs more than it saves when
+            // another process holds a core (each join waits for a possibly descheduled thread).
+            Parallel.forEach(packChunks, (long) m * kc >= PARALLEL_PACK_ELEMENTS ? threads : 1, packTask);
             Parallel.forEach(rowGroups * colBlocks, threads, this);
             p += kc;
         }
@@ -222,7 +226,22 @@ final class GemmF32 implements Parallel.ChunkTask {
         for (int ip = first; ip < end; ip++) {
             int i0 = ip * MR, mr = Math.min(MR, m - i0);
             long dst = (long) ip * MR * kc;
-            if (transA) {
+            if (transA && VL == 16 && MR == 8 && ip + 1 < end && m - i0 >= 2 * MR) {
+                // Stored k×m: each p gives 16 contiguous values, 8 for this panel and 8 for the next.
+                VectorMask<Float> low = S.indexInRange(0, MR), high = low.not();
+                long dst1 = dst + (long) MR * kc;
+                for (int p = 0; p < kc; p++) {
+                    FloatVector v = FloatVector.fromMemorySegment(S, a, (aOff + (long) (pc + p) * lda + i0) * 4, NATIVE);
+                    v.intoMemorySegment(ap, (dst + (long) p * MR) * 4, NATIVE, low);
+                    v.intoMemorySegment(ap, (dst1 + (long) (p - 1) * MR) * 4, NATIVE, high);
+                }
+                ip++;
+            } else if (transA && VL == MR && mr == MR) {
+                for (int p = 0; p < kc; p++) {
+                    FloatVector.fromMemorySegment(S, a, (aOff + (long) (pc + p) * lda + i0) * 4, NATIVE)
+                            .intoMemorySegment(ap, (dst + (long) p * MR) * 4, NATIVE);
+                }
+            } else if (transA) {
                 // Stored k×m: each p gives mr contiguous values.
                 for (int p = 0; p < kc; p++) {
                     long src = aOff + (long) (pc + p) * lda + i0, d = dst + (long) p * MR;
