@@ -252,9 +252,6 @@ final class $CLS implements Parallel.ChunkTask {
                         ap.setAtIndex(PACKED, d + r, $ZERO);
                     }
                 }
-            } else if (VL == 16 && MR == 8 && ip + 1 < end && m - i0 >= 2 * MR) {
-                packAPanelPair(ap, ip);
-                ip++;
             } else if (VL == 8 && MR == 8 && mr == MR) {
                 packAPanel8(ap, ip);
             } else {
@@ -270,33 +267,6 @@ final class $CLS implements Parallel.ChunkTask {
                         ap.setAtIndex(PACKED, dst + (long) p * MR + r, $ZERO);
                     }
                 }
-            }
-        }
-    }
-
-    /**
-     * Packs full row panels ip and ip + 1 of A stored m×k with 16 lanes: 16×16 blocks are
-     * transposed in registers; each transposed column holds 8 rows for each of the two panels.
-     */
-    private void packAPanelPair(MemorySegment ap, int ip) {
-        int i0 = ip * MR, pFull = kc / VL * VL;
-        long dst0 = (long) ip * MR * kc, dst1 = dst0 + (long) MR * kc;
-        long rowStride = (long) lda * $B, src0 = (aOff + (long) i0 * lda + pc) * $B;
-        VectorMask<$E> low = S.indexInRange(0, MR), high = low.not();
-        $V lo0 = $V.fromArray(S, TRANSPOSE_LO[0], 0), hi0 = $V.fromArray(S, TRANSPOSE_HI[0], 0);
-        $V lo1 = $V.fromArray(S, TRANSPOSE_LO[1], 0), hi1 = $V.fromArray(S, TRANSPOSE_HI[1], 0);
-        $V lo2 = $V.fromArray(S, TRANSPOSE_LO[2], 0), hi2 = $V.fromArray(S, TRANSPOSE_HI[2], 0);
-        $V lo3 = $V.fromArray(S, TRANSPOSE_LO[3], 0), hi3 = $V.fromArray(S, TRANSPOSE_HI[3], 0);
-        for (int p = 0; p < pFull; p += VL) {
-            long s = src0 + (long) p * $B;
-            // The second panel's half is stored one column early with its upper lanes enabled.
-            long d0 = (dst0 + (long) p * MR) * $B, d1 = (dst1 + (long) p * MR) * $B;
-$TRANSPOSE_A16
-        }
-        for (int r = 0; r < 2 * MR; r++) {
-            long src = aOff + (long) (i0 + r) * lda + pc, dst = (r < MR ? dst0 : dst1) + (r & (MR - 1));
-            for (int p = pFull; p < kc; p++) {
-                ap.setAtIndex(PACKED, dst + (long) p * MR, a.getAtIndex(USER, src + p));
             }
         }
     }

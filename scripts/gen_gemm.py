@@ -132,13 +132,6 @@ def transpose(L):
                             lambda q, x: [f'{x}.intoMemorySegment(bp, d + {q}L * NR * $B, NATIVE);'], 20)
 
 
-def transpose_a16():
-    """A stored m×k, 16 lanes: 16 rows (two MR=8 panels) × 16 values of k; column q goes half to each panel."""
-    return transpose_stages(16, 'a, s + {r} * rowStride',
-                            lambda q, x: [f'{x}.intoMemorySegment(ap, d0 + {q}L * MR * $B, NATIVE, low);',
-                                          f'{x}.intoMemorySegment(ap, d1 + ({q}L - 1) * MR * $B, NATIVE, high);'], 16)
-
-
 def transpose_a8():
     """A stored m×k, 8 lanes: 8 rows (one panel) × 8 values of k."""
     return transpose_stages(8, 'a, s + {r} * rowStride',
@@ -170,7 +163,7 @@ def inst(prec):
                  CLS='GemmF64', WIDTH='Widths.D', ZERO='0d', KC='KC_F64')
     t = TEMPLATE.replace('$KERNELS', kernels()).replace('$PACK_B_COPY', pack_b_copy())
     t = t.replace('$TRANSPOSE16', transpose(16)).replace('$TRANSPOSE8', transpose(8))
-    t = t.replace('$TRANSPOSE_A16', transpose_a16()).replace('$TRANSPOSE_A8', transpose_a8())
+    t = t.replace('$TRANSPOSE_A8', transpose_a8())
     t = t.replace('$MR', str(MR)).replace('$NV', str(NVMAX))
     for k, v in sorted(r.items(), key=lambda kv: -len(kv[0])):
         t = t.replace('$' + k, v)

@@ -252,9 +252,6 @@ final class GemmF32 implements Parallel.ChunkTask {
                         ap.setAtIndex(PACKED, d + r, 0f);
                     }
                 }
-            } else if (VL == 16 && MR == 8 && ip + 1 < end && m - i0 >= 2 * MR) {
-                packAPanelPair(ap, ip);
-                ip++;
             } else if (VL == 8 && MR == 8 && mr == MR) {
                 packAPanel8(ap, ip);
             } else {
@@ -270,112 +267,6 @@ final class GemmF32 implements Parallel.ChunkTask {
                         ap.setAtIndex(PACKED, dst + (long) p * MR + r, 0f);
                     }
                 }
-            }
-        }
-    }
-
-    /**
-     * Packs full row panels ip and ip + 1 of A stored m×k with 16 lanes: 16×16 blocks are
-     * transposed in registers; each transposed column holds 8 rows for each of the two panels.
-     */
-    private void packAPanelPair(MemorySegment ap, int ip) {
-        int i0 = ip * MR, pFull = kc / VL * VL;
-        long dst0 = (long) ip * MR * kc, dst1 = dst0 + (long) MR * kc;
-        long rowStride = (long) lda * 4, src0 = (aOff + (long) i0 * lda + pc) * 4;
-        VectorMask<Float> low = S.indexInRange(0, MR), high = low.not();
-        FloatVector lo0 = FloatVector.fromArray(S, TRANSPOSE_LO[0], 0), hi0 = FloatVector.fromArray(S, TRANSPOSE_HI[0], 0);
-        FloatVector lo1 = FloatVector.fromArray(S, TRANSPOSE_LO[1], 0), hi1 = FloatVector.fromArray(S, TRANSPOSE_HI[1], 0);
-        FloatVector lo2 = FloatVector.fromArray(S, TRANSPOSE_LO[2], 0), hi2 = FloatVector.fromArray(S, TRANSPOSE_HI[2], 0);
-        FloatVector lo3 = FloatVector.fromArray(S, TRANSPOSE_LO[3], 0), hi3 = FloatVector.fromArray(S, TRANSPOSE_HI[3], 0);
-        for (int p = 0; p < pFull; p += VL) {
-            long s = src0 + (long) p * 4;
-            // The second panel's half is stored one column early with its upper lanes enabled.
-            long d0 = (dst0 + (long) p * MR) * 4, d1 = (dst1 + (long) p * MR) * 4;
-                FloatVector x0_0 = FloatVector.fromMemorySegment(S, a, s + 0 * rowStride, NATIVE);
-                FloatVector x0_1 = FloatVector.fromMemorySegment(S, a, s + 1 * rowStride, NATIVE);
-                FloatVector x0_2 = FloatVector.fromMemorySegment(S, a, s + 2 * rowStride, NATIVE);
-                FloatVector x0_3 = FloatVector.fromMemorySegment(S, a, s + 3 * rowStride, NATIVE);
-                FloatVector x0_4 = FloatVector.fromMemorySegment(S, a, s + 4 * rowStride, NATIVE);
-                FloatVector x0_5 = FloatVector.fromMemorySegment(S, a, s + 5 * rowStride, NATIVE);
-                FloatVector x0_6 = FloatVector.fromMemorySegment(S, a, s + 6 * rowStride, NATIVE);
-                FloatVector x0_7 = FloatVector.fromMemorySegment(S, a, s + 7 * rowStride, NATIVE);
-                FloatVector x0_8 = FloatVector.fromMemorySegment(S, a, s + 8 * rowStride, NATIVE);
-                FloatVector x0_9 = FloatVector.fromMemorySegment(S, a, s + 9 * rowStride, NATIVE);
-                FloatVector x0_10 = FloatVector.fromMemorySegment(S, a, s + 10 * rowStride, NATIVE);
-                FloatVector x0_11 = FloatVector.fromMemorySegment(S, a, s + 11 * rowStride, NATIVE);
-                FloatVector x0_12 = FloatVector.fromMemorySegment(S, a, s + 12 * rowStride, NATIVE);
-                FloatVector x0_13 = FloatVector.fromMemorySegment(S, a, s + 13 * rowStride, NATIVE);
-                FloatVector x0_14 = FloatVector.fromMemorySegment(S, a, s + 14 * rowStride, NATIVE);
-                FloatVector x0_15 = FloatVector.fromMemorySegment(S, a, s + 15 * rowStride, NATIVE);
-                FloatVector x1_0 = lo3.selectFrom(x0_0, x0_8), x1_8 = hi3.selectFrom(x0_0, x0_8);
-                FloatVector x1_1 = lo3.selectFrom(x0_1, x0_9), x1_9 = hi3.selectFrom(x0_1, x0_9);
-                FloatVector x1_2 = lo3.selectFrom(x0_2, x0_10), x1_10 = hi3.selectFrom(x0_2, x0_10);
-                FloatVector x1_3 = lo3.selectFrom(x0_3, x0_11), x1_11 = hi3.selectFrom(x0_3, x0_11);
-                FloatVector x1_4 = lo3.selectFrom(x0_4, x0_12), x1_12 = hi3.selectFrom(x0_4, x0_12);
-                FloatVector x1_5 = lo3.selectFrom(x0_5, x0_13), x1_13 = hi3.selectFrom(x0_5, x0_13);
-                FloatVector x1_6 = lo3.selectFrom(x0_6, x0_14), x1_14 = hi3.selectFrom(x0_6, x0_14);
-                FloatVector x1_7 = lo3.selectFrom(x0_7, x0_15), x1_15 = hi3.selectFrom(x0_7, x0_15);
-                FloatVector x2_0 = lo2.selectFrom(x1_0, x1_4), x2_4 = hi2.selectFrom(x1_0, x1_4);
-                FloatVector x2_1 = lo2.selectFrom(x1_1, x1_5), x2_5 = hi2.selectFrom(x1_1, x1_5);
-                FloatVector x2_2 = lo2.selectFrom(x1_2, x1_6), x2_6 = hi2.selectFrom(x1_2, x1_6);
-                FloatVector x2_3 = lo2.selectFrom(x1_3, x1_7), x2_7 = hi2.selectFrom(x1_3, x1_7);
-                FloatVector x2_8 = lo2.selectFrom(x1_8, x1_12), x2_12 = hi2.selectFrom(x1_8, x1_12);
-                FloatVector x2_9 = lo2.selectFrom(x1_9, x1_13), x2_13 = hi2.selectFrom(x1_9, x1_13);
-                FloatVector x2_10 = lo2.selectFrom(x1_10, x1_14), x2_14 = hi2.selectFrom(x1_10, x1_14);
-                FloatVector x2_11 = lo2.selectFrom(x1_11, x1_15), x2_15 = hi2.selectFrom(x1_11, x1_15);
-                FloatVector x3_0 = lo1.selectFrom(x2_0, x2_2), x3_2 = hi1.selectFrom(x2_0, x2_2);
-                FloatVector x3_1 = lo1.selectFrom(x2_1, x2_3), x3_3 = hi1.selectFrom(x2_1, x2_3);
-                FloatVector x3_4 = lo1.selectFrom(x2_4, x2_6), x3_6 = hi1.selectFrom(x2_4, x2_6);
-                FloatVector x3_5 = lo1.selectFrom(x2_5, x2_7), x3_7 = hi1.selectFrom(x2_5, x2_7);
-                FloatVector x3_8 = lo1.selectFrom(x2_8, x2_10), x3_10 = hi1.selectFrom(x2_8, x2_10);
-                FloatVector x3_9 = lo1.selectFrom(x2_9, x2_11), x3_11 = hi1.selectFrom(x2_9, x2_11);
-                FloatVector x3_12 = lo1.selectFrom(x2_12, x2_14), x3_14 = hi1.selectFrom(x2_12, x2_14);
-                FloatVector x3_13 = lo1.selectFrom(x2_13, x2_15), x3_15 = hi1.selectFrom(x2_13, x2_15);
-                FloatVector x4_0 = lo0.selectFrom(x3_0, x3_1), x4_1 = hi0.selectFrom(x3_0, x3_1);
-                FloatVector x4_2 = lo0.selectFrom(x3_2, x3_3), x4_3 = hi0.selectFrom(x3_2, x3_3);
-                FloatVector x4_4 = lo0.selectFrom(x3_4, x3_5), x4_5 = hi0.selectFrom(x3_4, x3_5);
-                FloatVector x4_6 = lo0.selectFrom(x3_6, x3_7), x4_7 = hi0.selectFrom(x3_6, x3_7);
-                FloatVector x4_8 = lo0.selectFrom(x3_8, x3_9), x4_9 = hi0.selectFrom(x3_8, x3_9);
-                FloatVector x4_10 = lo0.selectFrom(x3_10, x3_11), x4_11 = hi0.selectFrom(x3_10, x3_11);
-                FloatVector x4_12 = lo0.selectFrom(x3_12, x3_13), x4_13 = hi0.selectFrom(x3_12, x3_13);
-                FloatVector x4_14 = lo0.selectFrom(x3_14, x3_15), x4_15 = hi0.selectFrom(x3_14, x3_15);
-                x4_0.intoMemorySegment(ap, d0 + 0L * MR * 4, NATIVE, low);
-                x4_0.intoMemorySegment(ap, d1 + (0L - 1) * MR * 4, NATIVE, high);
-                x4_1.intoMemorySegment(ap, d0 + 1L * MR * 4, NATIVE, low);
-                x4_1.intoMemorySegment(ap, d1 + (1L - 1) * MR * 4, NATIVE, high);
-                x4_2.intoMemorySegment(ap, d0 + 2L * MR * 4, NATIVE, low);
-                x4_2.intoMemorySegment(ap, d1 + (2L - 1) * MR * 4, NATIVE, high);
-                x4_3.intoMemorySegment(ap, d0 + 3L * MR * 4, NATIVE, low);
-                x4_3.intoMemorySegment(ap, d1 + (3L - 1) * MR * 4, NATIVE, high);
-                x4_4.intoMemorySegment(ap, d0 + 4L * MR * 4, NATIVE, low);
-                x4_4.intoMemorySegment(ap, d1 + (4L - 1) * MR * 4, NATIVE, high);
-                x4_5.intoMemorySegment(ap, d0 + 5L * MR * 4, NATIVE, low);
-                x4_5.intoMemorySegment(ap, d1 + (5L - 1) * MR * 4, NATIVE, high);
-                x4_6.intoMemorySegment(ap, d0 + 6L * MR * 4, NATIVE, low);
-                x4_6.intoMemorySegment(ap, d1 + (6L - 1) * MR * 4, NATIVE, high);
-                x4_7.intoMemorySegment(ap, d0 + 7L * MR * 4, NATIVE, low);
-                x4_7.intoMemorySegment(ap, d1 + (7L - 1) * MR * 4, NATIVE, high);
-                x4_8.intoMemorySegment(ap, d0 + 8L * MR * 4, NATIVE, low);
-                x4_8.intoMemorySegment(ap, d1 + (8L - 1) * MR * 4, NATIVE, high);
-                x4_9.intoMemorySegment(ap, d0 + 9L * MR * 4, NATIVE, low);
-                x4_9.intoMemorySegment(ap, d1 + (9L - 1) * MR * 4, NATIVE, high);
-                x4_10.intoMemorySegment(ap, d0 + 10L * MR * 4, NATIVE, low);
-                x4_10.intoMemorySegment(ap, d1 + (10L - 1) * MR * 4, NATIVE, high);
-                x4_11.intoMemorySegment(ap, d0 + 11L * MR * 4, NATIVE, low);
-                x4_11.intoMemorySegment(ap, d1 + (11L - 1) * MR * 4, NATIVE, high);
-                x4_12.intoMemorySegment(ap, d0 + 12L * MR * 4, NATIVE, low);
-                x4_12.intoMemorySegment(ap, d1 + (12L - 1) * MR * 4, NATIVE, high);
-                x4_13.intoMemorySegment(ap, d0 + 13L * MR * 4, NATIVE, low);
-                x4_13.intoMemorySegment(ap, d1 + (13L - 1) * MR * 4, NATIVE, high);
-                x4_14.intoMemorySegment(ap, d0 + 14L * MR * 4, NATIVE, low);
-                x4_14.intoMemorySegment(ap, d1 + (14L - 1) * MR * 4, NATIVE, high);
-                x4_15.intoMemorySegment(ap, d0 + 15L * MR * 4, NATIVE, low);
-                x4_15.intoMemorySegment(ap, d1 + (15L - 1) * MR * 4, NATIVE, high);
-        }
-        for (int r = 0; r < 2 * MR; r++) {
-            long src = aOff + (long) (i0 + r) * lda + pc, dst = (r < MR ? dst0 : dst1) + (r & (MR - 1));
-            for (int p = pFull; p < kc; p++) {
-                ap.setAtIndex(PACKED, dst + (long) p * MR, a.getAtIndex(USER, src + p));
             }
         }
     }

@@ -252,9 +252,6 @@ final class GemmF64 implements Parallel.ChunkTask {
                         ap.setAtIndex(PACKED, d + r, 0d);
                     }
                 }
-            } else if (VL == 16 && MR == 8 && ip + 1 < end && m - i0 >= 2 * MR) {
-                packAPanelPair(ap, ip);
-                ip++;
             } else if (VL == 8 && MR == 8 && mr == MR) {
                 packAPanel8(ap, ip);
             } else {
@@ -270,112 +267,6 @@ final class GemmF64 implements Parallel.ChunkTask {
                         ap.setAtIndex(PACKED, dst + (long) p * MR + r, 0d);
                     }
                 }
-            }
-        }
-    }
-
-    /**
-     * Packs full row panels ip and ip + 1 of A stored m×k with 16 lanes: 16×16 blocks are
-     * transposed in registers; each transposed column holds 8 rows for each of the two panels.
-     */
-    private void packAPanelPair(MemorySegment ap, int ip) {
-        int i0 = ip * MR, pFull = kc / VL * VL;
-        long dst0 = (long) ip * MR * kc, dst1 = dst0 + (long) MR * kc;
-        long rowStride = (long) lda * 8, src0 = (aOff + (long) i0 * lda + pc) * 8;
-        VectorMask<Double> low = S.indexInRange(0, MR), high = low.not();
-        DoubleVector lo0 = DoubleVector.fromArray(S, TRANSPOSE_LO[0], 0), hi0 = DoubleVector.fromArray(S, TRANSPOSE_HI[0], 0);
-        DoubleVector lo1 = DoubleVector.fromArray(S, TRANSPOSE_LO[1], 0), hi1 = DoubleVector.fromArray(S, TRANSPOSE_HI[1], 0);
-        DoubleVector lo2 = DoubleVector.fromArray(S, TRANSPOSE_LO[2], 0), hi2 = DoubleVector.fromArray(S, TRANSPOSE_HI[2], 0);
-        DoubleVector lo3 = DoubleVector.fromArray(S, TRANSPOSE_LO[3], 0), hi3 = DoubleVector.fromArray(S, TRANSPOSE_HI[3], 0);
-        for (int p = 0; p < pFull; p += VL) {
-            long s = src0 + (long) p * 8;
-            // The second panel's half is stored one column early with its upper lanes enabled.
-            long d0 = (dst0 + (long) p * MR) * 8, d1 = (dst1 + (long) p * MR) * 8;
-                DoubleVector x0_0 = DoubleVector.fromMemorySegment(S, a, s + 0 * rowStride, NATIVE);
-                DoubleVector x0_1 = DoubleVector.fromMemorySegment(S, a, s + 1 * rowStride, NATIVE);
-                DoubleVector x0_2 = DoubleVector.fromMemorySegment(S, a, s + 2 * rowStride, NATIVE);
-                DoubleVector x0_3 = DoubleVector.fromMemorySegment(S, a, s + 3 * rowStride, NATIVE);
-                DoubleVector x0_4 = DoubleVector.fromMemorySegment(S, a, s + 4 * rowStride, NATIVE);
-                DoubleVector x0_5 = DoubleVector.fromMemorySegment(S, a, s + 5 * rowStride, NATIVE);
-                DoubleVector x0_6 = DoubleVector.fromMemorySegment(S, a, s + 6 * rowStride, NATIVE);
-                DoubleVector x0_7 = DoubleVector.fromMemorySegment(S, a, s + 7 * rowStride, NATIVE);
-                DoubleVector x0_8 = DoubleVector.fromMemorySegment(S, a, s + 8 * rowStride, NATIVE);
-                DoubleVector x0_9 = DoubleVector.fromMemorySegment(S, a, s + 9 * rowStride, NATIVE);
-                DoubleVector x0_10 = DoubleVector.fromMemorySegment(S, a, s + 10 * rowStride, NATIVE);
-                DoubleVector x0_11 = DoubleVector.fromMemorySegment(S, a, s + 11 * rowStride, NATIVE);
-                DoubleVector x0_12 = DoubleVector.fromMemorySegment(S, a, s + 12 * rowStride, NATIVE);
-                DoubleVector x0_13 = DoubleVector.fromMemorySegment(S, a, s + 13 * rowStride, NATIVE);
-                DoubleVector x0_14 = DoubleVector.fromMemorySegment(S, a, s + 14 * rowStride, NATIVE);
-                DoubleVector x0_15 = DoubleVector.fromMemorySegment(S, a, s + 15 * rowStride, NATIVE);
-                DoubleVector x1_0 = lo3.selectFrom(x0_0, x0_8), x1_8 = hi3.selectFrom(x0_0, x0_8);
-                DoubleVector x1_1 = lo3.selectFrom(x0_1, x0_9), x1_9 = hi3.selectFrom(x0_1, x0_9);
-                DoubleVector x1_2 = lo3.selectFrom(x0_2, x0_10), x1_10 = hi3.selectFrom(x0_2, x0_10);
-                DoubleVector x1_3 = lo3.selectFrom(x0_3, x0_11), x1_11 = hi3.selectFrom(x0_3, x0_11);
-                DoubleVector x1_4 = lo3.selectFrom(x0_4, x0_12), x1_12 = hi3.selectFrom(x0_4, x0_12);
-                DoubleVector x1_5 = lo3.selectFrom(x0_5, x0_13), x1_13 = hi3.selectFrom(x0_5, x0_13);
-                DoubleVector x1_6 = lo3.selectFrom(x0_6, x0_14), x1_14 = hi3.selectFrom(x0_6, x0_14);
-                DoubleVector x1_7 = lo3.selectFrom(x0_7, x0_15), x1_15 = hi3.selectFrom(x0_7, x0_15);
-                DoubleVector x2_0 = lo2.selectFrom(x1_0, x1_4), x2_4 = hi2.selectFrom(x1_0, x1_4);
-                DoubleVector x2_1 = lo2.selectFrom(x1_1, x1_5), x2_5 = hi2.selectFrom(x1_1, x1_5);
-                DoubleVector x2_2 = lo2.selectFrom(x1_2, x1_6), x2_6 = hi2.selectFrom(x1_2, x1_6);
-                DoubleVector x2_3 = lo2.selectFrom(x1_3, x1_7), x2_7 = hi2.selectFrom(x1_3, x1_7);
-                DoubleVector x2_8 = lo2.selectFrom(x1_8, x1_12), x2_12 = hi2.selectFrom(x1_8, x1_12);
-                DoubleVector x2_9 = lo2.selectFrom(x1_9, x1_13), x2_13 = hi2.selectFrom(x1_9, x1_13);
-                DoubleVector x2_10 = lo2.selectFrom(x1_10, x1_14), x2_14 = hi2.selectFrom(x1_10, x1_14);
-                DoubleVector x2_11 = lo2.selectFrom(x1_11, x1_15), x2_15 = hi2.selectFrom(x1_11, x1_15);
-                DoubleVector x3_0 = lo1.selectFrom(x2_0, x2_2), x3_2 = hi1.selectFrom(x2_0, x2_2);
-                DoubleVector x3_1 = lo1.selectFrom(x2_1, x2_3), x3_3 = hi1.selectFrom(x2_1, x2_3);
-                DoubleVector x3_4 = lo1.selectFrom(x2_4, x2_6), x3_6 = hi1.selectFrom(x2_4, x2_6);
-                DoubleVector x3_5 = lo1.selectFrom(x2_5, x2_7), x3_7 = hi1.selectFrom(x2_5, x2_7);
-                DoubleVector x3_8 = lo1.selectFrom(x2_8, x2_10), x3_10 = hi1.selectFrom(x2_8, x2_10);
-                DoubleVector x3_9 = lo1.selectFrom(x2_9, x2_11), x3_11 = hi1.selectFrom(x2_9, x2_11);
-                DoubleVector x3_12 = lo1.selectFrom(x2_12, x2_14), x3_14 = hi1.selectFrom(x2_12, x2_14);
-                DoubleVector x3_13 = lo1.selectFrom(x2_13, x2_15), x3_15 = hi1.selectFrom(x2_13, x2_15);
-                DoubleVector x4_0 = lo0.selectFrom(x3_0, x3_1), x4_1 = hi0.selectFrom(x3_0, x3_1);
-                DoubleVector x4_2 = lo0.selectFrom(x3_2, x3_3), x4_3 = hi0.selectFrom(x3_2, x3_3);
-                DoubleVector x4_4 = lo0.selectFrom(x3_4, x3_5), x4_5 = hi0.selectFrom(x3_4, x3_5);
-                DoubleVector x4_6 = lo0.selectFrom(x3_6, x3_7), x4_7 = hi0.selectFrom(x3_6, x3_7);
-                DoubleVector x4_8 = lo0.selectFrom(x3_8, x3_9), x4_9 = hi0.selectFrom(x3_8, x3_9);
-                DoubleVector x4_10 = lo0.selectFrom(x3_10, x3_11), x4_11 = hi0.selectFrom(x3_10, x3_11);
-                DoubleVector x4_12 = lo0.selectFrom(x3_12, x3_13), x4_13 = hi0.selectFrom(x3_12, x3_13);
-                DoubleVector x4_14 = lo0.selectFrom(x3_14, x3_15), x4_15 = hi0.selectFrom(x3_14, x3_15);
-                x4_0.intoMemorySegment(ap, d0 + 0L * MR * 8, NATIVE, low);
-                x4_0.intoMemorySegment(ap, d1 + (0L - 1) * MR * 8, NATIVE, high);
-                x4_1.intoMemorySegment(ap, d0 + 1L * MR * 8, NATIVE, low);
-                x4_1.intoMemorySegment(ap, d1 + (1L - 1) * MR * 8, NATIVE, high);
-                x4_2.intoMemorySegment(ap, d0 + 2L * MR * 8, NATIVE, low);
-                x4_2.intoMemorySegment(ap, d1 + (2L - 1) * MR * 8, NATIVE, high);
-                x4_3.intoMemorySegment(ap, d0 + 3L * MR * 8, NATIVE, low);
-                x4_3.intoMemorySegment(ap, d1 + (3L - 1) * MR * 8, NATIVE, high);
-                x4_4.intoMemorySegment(ap, d0 + 4L * MR * 8, NATIVE, low);
-                x4_4.intoMemorySegment(ap, d1 + (4L - 1) * MR * 8, NATIVE, high);
-                x4_5.intoMemorySegment(ap, d0 + 5L * MR * 8, NATIVE, low);
-                x4_5.intoMemorySegment(ap, d1 + (5L - 1) * MR * 8, NATIVE, high);
-                x4_6.intoMemorySegment(ap, d0 + 6L * MR * 8, NATIVE, low);
-                x4_6.intoMemorySegment(ap, d1 + (6L - 1) * MR * 8, NATIVE, high);
-                x4_7.intoMemorySegment(ap, d0 + 7L * MR * 8, NATIVE, low);
-                x4_7.intoMemorySegment(ap, d1 + (7L - 1) * MR * 8, NATIVE, high);
-                x4_8.intoMemorySegment(ap, d0 + 8L * MR * 8, NATIVE, low);
-                x4_8.intoMemorySegment(ap, d1 + (8L - 1) * MR * 8, NATIVE, high);
-                x4_9.intoMemorySegment(ap, d0 + 9L * MR * 8, NATIVE, low);
-                x4_9.intoMemorySegment(ap, d1 + (9L - 1) * MR * 8, NATIVE, high);
-                x4_10.intoMemorySegment(ap, d0 + 10L * MR * 8, NATIVE, low);
-                x4_10.intoMemorySegment(ap, d1 + (10L - 1) * MR * 8, NATIVE, high);
-                x4_11.intoMemorySegment(ap, d0 + 11L * MR * 8, NATIVE, low);
-                x4_11.intoMemorySegment(ap, d1 + (11L - 1) * MR * 8, NATIVE, high);
-                x4_12.intoMemorySegment(ap, d0 + 12L * MR * 8, NATIVE, low);
-                x4_12.intoMemorySegment(ap, d1 + (12L - 1) * MR * 8, NATIVE, high);
-                x4_13.intoMemorySegment(ap, d0 + 13L * MR * 8, NATIVE, low);
-                x4_13.intoMemorySegment(ap, d1 + (13L - 1) * MR * 8, NATIVE, high);
-                x4_14.intoMemorySegment(ap, d0 + 14L * MR * 8, NATIVE, low);
-                x4_14.intoMemorySegment(ap, d1 + (14L - 1) * MR * 8, NATIVE, high);
-                x4_15.intoMemorySegment(ap, d0 + 15L * MR * 8, NATIVE, low);
-                x4_15.intoMemorySegment(ap, d1 + (15L - 1) * MR * 8, NATIVE, high);
-        }
-        for (int r = 0; r < 2 * MR; r++) {
-            long src = aOff + (long) (i0 + r) * lda + pc, dst = (r < MR ? dst0 : dst1) + (r & (MR - 1));
-            for (int p = pFull; p < kc; p++) {
-                ap.setAtIndex(PACKED, dst + (long) p * MR, a.getAtIndex(USER, src + p));
             }
         }
     }
