@@ -364,7 +364,10 @@ $TRANSPOSE8
     }
 
 $KERNELS
-    /** Stores an edge tile (mr ≤ MR rows, nr ≤ NR columns) from the tile buffer, masked, with the epilogue. */
+    /**
+     * Stores a tile (mr ≤ MR rows, nr ≤ NR columns) from the tile buffer into C with the
+     * epilogue: the one pass over the tile of C, whole vectors unmasked, the last one masked.
+     */
     private static void edgeStore(MemorySegment tile, MemorySegment c, long cIdx, int ldc, int mr, int nr, $T alpha,
             $T beta, int biasKind, MemorySegment bias, long biasIdx, int act, $T lo, $T hi, $T slope) {
         $V zero = $V.zero(S);
@@ -372,7 +375,28 @@ $KERNELS
         $V vlo = $V.broadcast(S, lo), vhi = $V.broadcast(S, hi), vs = $V.broadcast(S, slope);
         for (int r = 0; r < mr; r++) {
             long o = (cIdx + (long) r * ldc) * $B;
-            for (int v = 0; v < $NV && v * VL < nr; v++) {
+            $V rowBias = biasKind == BIAS_ROW ? $V.broadcast(S, bias.getAtIndex(USER, biasIdx + r)) : zero;
+            int v = 0;
+            // Whole vectors: unmasked loads and stores.
+            for (; v < $NV && (v + 1) * VL <= nr; v++) {
+                $V x = $V.fromMemorySegment(S, tile, ((long) r * $NV + v) * VB, NATIVE).mul(va);
+                if (beta != 0) {
+                    x = $V.fromMemorySegment(S, c, o + v * VB, NATIVE).fma(vb, x);
+                }
+                if (biasKind == BIAS_COLUMN) {
+                    x = x.add($V.fromMemorySegment(S, bias, (biasIdx + v * VL) * $B, NATIVE));
+                } else if (biasKind == BIAS_ROW) {
+                    x = x.add(rowBias);
+                }
+                if (act == ACT_CLAMP) {
+                    x = x.max(vlo).min(vhi);
+                } else if (act == ACT_LEAKY) {
+                    x = x.mul(vs).blend(x, x.compare(VectorOperators.GT, zero));
+                }
+                x.intoMemorySegment(c, o + v * VB, NATIVE);
+            }
+            // The partial vector at the right edge: masked.
+            if (v < $NV && v * VL < nr) {
                 VectorMask<$E> mk = S.indexInRange(v * VL, nr);
                 $V x = $V.fromMemorySegment(S, tile, ((long) r * $NV + v) * VB, NATIVE).mul(va);
                 if (beta != 0) {
@@ -381,7 +405,7 @@ $KERNELS
                 if (biasKind == BIAS_COLUMN) {
                     x = x.add($V.fromMemorySegment(S, bias, (biasIdx + v * VL) * $B, NATIVE, mk));
                 } else if (biasKind == BIAS_ROW) {
-                    x = x.add($V.broadcast(S, bias.getAtIndex(USER, biasIdx + r)));
+                    x = x.add(rowBias);
                 }
                 if (act == ACT_CLAMP) {
                     x = x.max(vlo).min(vhi);

@@ -638,7 +638,10 @@ final class GemmF64 implements Parallel.ChunkTask {
         }
     }
 
-    /** Stores an edge tile (mr ≤ MR rows, nr ≤ NR columns) from the tile buffer, masked, with the epilogue. */
+    /**
+     * Stores a tile (mr ≤ MR rows, nr ≤ NR columns) from the tile buffer into C with the
+     * epilogue: the one pass over the tile of C, whole vectors unmasked, the last one masked.
+     */
     private static void edgeStore(MemorySegment tile, MemorySegment c, long cIdx, int ldc, int mr, int nr, double alpha,
             double beta, int biasKind, MemorySegment bias, long biasIdx, int act, double lo, double hi, double slope) {
         DoubleVector zero = DoubleVector.zero(S);
@@ -646,7 +649,28 @@ final class GemmF64 implements Parallel.ChunkTask {
         DoubleVector vlo = DoubleVector.broadcast(S, lo), vhi = DoubleVector.broadcast(S, hi), vs = DoubleVector.broadcast(S, slope);
         for (int r = 0; r < mr; r++) {
             long o = (cIdx + (long) r * ldc) * 8;
-            for (int v = 0; v < 3 && v * VL < nr; v++) {
+            DoubleVector rowBias = biasKind == BIAS_ROW ? DoubleVector.broadcast(S, bias.getAtIndex(USER, biasIdx + r)) : zero;
+            int v = 0;
+            // Whole vectors: unmasked loads and stores.
+            for (; v < 3 && (v + 1) * VL <= nr; v++) {
+                DoubleVector x = DoubleVector.fromMemorySegment(S, tile, ((long) r * 3 + v) * VB, NATIVE).mul(va);
+                if (beta != 0) {
+                    x = DoubleVector.fromMemorySegment(S, c, o + v * VB, NATIVE).fma(vb, x);
+                }
+                if (biasKind == BIAS_COLUMN) {
+                    x = x.add(DoubleVector.fromMemorySegment(S, bias, (biasIdx + v * VL) * 8, NATIVE));
+                } else if (biasKind == BIAS_ROW) {
+                    x = x.add(rowBias);
+                }
+                if (act == ACT_CLAMP) {
+                    x = x.max(vlo).min(vhi);
+                } else if (act == ACT_LEAKY) {
+                    x = x.mul(vs).blend(x, x.compare(VectorOperators.GT, zero));
+                }
+                x.intoMemorySegment(c, o + v * VB, NATIVE);
+            }
+            // The partial vector at the right edge: masked.
+            if (v < 3 && v * VL < nr) {
                 VectorMask<Double> mk = S.indexInRange(v * VL, nr);
                 DoubleVector x = DoubleVector.fromMemorySegment(S, tile, ((long) r * 3 + v) * VB, NATIVE).mul(va);
                 if (beta != 0) {
@@ -655,7 +679,7 @@ final class GemmF64 implements Parallel.ChunkTask {
                 if (biasKind == BIAS_COLUMN) {
                     x = x.add(DoubleVector.fromMemorySegment(S, bias, (biasIdx + v * VL) * 8, NATIVE, mk));
                 } else if (biasKind == BIAS_ROW) {
-                    x = x.add(DoubleVector.broadcast(S, bias.getAtIndex(USER, biasIdx + r)));
+                    x = x.add(rowBias);
                 }
                 if (act == ACT_CLAMP) {
                     x = x.max(vlo).min(vhi);
