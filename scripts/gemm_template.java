@@ -368,7 +368,7 @@ $KERNELS
      * Stores a tile (mr ≤ MR rows, nr ≤ NR columns) from the tile buffer into C with the
      * epilogue: the one pass over the tile of C, whole vectors unmasked, the last one masked.
      */
-    private static void edgeStore(MemorySegment tile, MemorySegment c, long cIdx, int ldc, int mr, int nr, $T alpha,
+    private static void storeTile(MemorySegment tile, MemorySegment c, long cIdx, int ldc, int mr, int nr, $T alpha,
             $T beta, int biasKind, MemorySegment bias, long biasIdx, int act, $T lo, $T hi, $T slope) {
         $V zero = $V.zero(S);
         $V va = $V.broadcast(S, alpha), vb = $V.broadcast(S, beta);

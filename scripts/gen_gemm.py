@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Generates GemmF32.java and GemmF64.java (dev.inertia.kernels.simd) from one template.
+"""Generates GemmF32.java and GemmF64.java (dev.inertia.kernels.simd) from scripts/gemm_template.java.
 
 The register tile is MR rows by NV vectors; its accumulators are named locals (c<row>_<vec>)
-because an array of vectors would be boxed. Usage: scripts/gen_gemm.py [MR NV]
+because an array of vectors would be boxed. Kernels for NV, NV-1, .., 1 vectors are generated
+(the narrower ones serve the last columns). Usage: scripts/gen_gemm.py [MR NV]
+(the template's dispatch expects NV = 3). GEMM_IN_REGISTER_EPILOGUE=1 generates the variant that
+applies the epilogue to full tiles in registers (measured: C1 fails on it, see the kernel doc).
 """
 import os
 import sys
@@ -37,10 +40,12 @@ def kernel_body(NV):
         out.append(f'if (mr < MR || nr < {NV} * VL) {{')
     else:
         out.append('{')
-    out.append('    // Edge tile: park the accumulators in the tile buffer; a masked loop stores them.')
+    out.append('    // Park the accumulators in the tile buffer; storeTile applies the epilogue on the way to C.'
+               if not (NV == NVMAX and IN_REGISTERS) else
+               '    // Edge tile: park the accumulators in the tile buffer; a masked loop stores them.')
     for r in range(MR):
         out.append('    ' + ' '.join(f'c{r}_{v}.intoMemorySegment(tile, {r * NVMAX + v}L * VB, NATIVE);' for v in range(NV)))
-    out.append('    edgeStore(tile, c, cIdx, ldc, mr, nr, alpha, beta, biasKind, bias, biasIdx, act, lo, hi, slope);')
+    out.append('    storeTile(tile, c, cIdx, ldc, mr, nr, alpha, beta, biasKind, bias, biasIdx, act, lo, hi, slope);')
     out.append('    return;')
     out.append('}')
     if NV < NVMAX or not IN_REGISTERS:
@@ -97,10 +102,16 @@ KERNEL_DOC = """    /**
 def kernels():
     parts = []
     for nv in range(NVMAX, 0, -1):
-        doc = ('A full\n     * tile gets its epilogue in registers with unmasked loads and stores; an edge tile parks its\n'
-               '     * accumulators in {@code tile} (MR×NR, this thread\'s) for {@link #edgeStore}.') if nv == NVMAX else (
-               'For the last\n     * columns of C only: the accumulators go through {@code tile} and {@link #edgeStore}, which\n'
-               '     * keeps this rarely used method small.')
+        if nv == NVMAX and IN_REGISTERS:
+            doc = ('A full\n     * tile gets its epilogue in registers with unmasked loads and stores; an edge tile parks its\n'
+                   '     * accumulators in {@code tile} (MR×NR, this thread\'s) for {@link #storeTile}.')
+        elif nv == NVMAX:
+            doc = ('The\n     * accumulators go to {@code tile} (MR×NR, this thread\'s, in L1) and {@link #storeTile}\n'
+                   '     * applies the epilogue in the one pass over the tile of C: with the unrolled in-register\n'
+                   '     * epilogue (GEMM_IN_REGISTER_EPILOGUE=1 scripts/gen_gemm.py) C1 cannot compile this method\n'
+                   '     * and HotSpot can leave it un-optimized for a long time.')
+        else:
+            doc = ('For the last\n     * columns of C only: the accumulators go through {@code tile} and {@link #storeTile}.')
         parts.append(KERNEL_DOC.format(nv=nv, doc=doc) + kernel_body(nv) + '\n    }\n')
     return '\n'.join(parts)
 

@@ -229,7 +229,7 @@ class GemmKernelsTest {
     /** Large enough for several k blocks, column blocks and (with 2 threads) parallel chunks. */
     @Test
     void largeShapes() {
-        int[][] shapes = {{1000, 9, 600}, {50, 1000, 60}, {23, 70, 1000}, {129, 33, 1000}};
+        int[][] shapes = {{1000, 9, 600}, {50, 1000, 60}, {23, 70, 1000}, {129, 17, 1100}};
         try (Arena arena = Arena.ofShared()) {
             for (int i = 0; i < TRANSPOSES.length; i++) {
                 boolean[] t = TRANSPOSES[i];
@@ -279,7 +279,7 @@ class GemmKernelsTest {
         try (Arena arena = Arena.ofShared()) {
             for (boolean[] t : TRANSPOSES) {
                 for (boolean f64 : new boolean[] {false, true}) {
-                    Problem pr = new Problem(arena, t[0], t[1], 100, 150, 530, 0.7, 1.3, f64, 1, 4242);
+                    Problem pr = new Problem(arena, t[0], t[1], 64, 100, 530, 0.7, 1.3, f64, 1, 4242);
                     MemorySegment original = pr.copyOfC(arena);
                     Parallel.setThreads(1);
                     pr.run(gemm, Epilogue.NONE);

@@ -490,9 +490,11 @@ final class GemmF32 implements Parallel.ChunkTask {
 
     /**
      * The microkernel for a tile of MR rows × 3 vectors: C tile (mr×nr at cIdx) =
-     * epilogue(alpha · Apanel · Bpanel + beta · C), B panels having rows of NR elements. A full
-     * tile gets its epilogue in registers with unmasked loads and stores; an edge tile parks its
-     * accumulators in {@code tile} (MR×NR, this thread's) for {@link #edgeStore}.
+     * epilogue(alpha · Apanel · Bpanel + beta · C), B panels having rows of NR elements. The
+     * accumulators go to {@code tile} (MR×NR, this thread's, in L1) and {@link #storeTile}
+     * applies the epilogue in the one pass over the tile of C: with the unrolled in-register
+     * epilogue (GEMM_IN_REGISTER_EPILOGUE=1 scripts/gen_gemm.py) C1 cannot compile this method
+     * and HotSpot can leave it un-optimized for a long time.
      * Self-contained on purpose: vectors never cross a call that C2 might not inline, and the
      * masked code stays out of this method so that it compiles quickly.
      */
@@ -525,7 +527,7 @@ final class GemmF32 implements Parallel.ChunkTask {
             c7_0 = a.fma(b0, c7_0); c7_1 = a.fma(b1, c7_1); c7_2 = a.fma(b2, c7_2);
         }
         {
-            // Edge tile: park the accumulators in the tile buffer; a masked loop stores them.
+            // Park the accumulators in the tile buffer; storeTile applies the epilogue on the way to C.
             c0_0.intoMemorySegment(tile, 0L * VB, NATIVE); c0_1.intoMemorySegment(tile, 1L * VB, NATIVE); c0_2.intoMemorySegment(tile, 2L * VB, NATIVE);
             c1_0.intoMemorySegment(tile, 3L * VB, NATIVE); c1_1.intoMemorySegment(tile, 4L * VB, NATIVE); c1_2.intoMemorySegment(tile, 5L * VB, NATIVE);
             c2_0.intoMemorySegment(tile, 6L * VB, NATIVE); c2_1.intoMemorySegment(tile, 7L * VB, NATIVE); c2_2.intoMemorySegment(tile, 8L * VB, NATIVE);
@@ -534,7 +536,7 @@ final class GemmF32 implements Parallel.ChunkTask {
             c5_0.intoMemorySegment(tile, 15L * VB, NATIVE); c5_1.intoMemorySegment(tile, 16L * VB, NATIVE); c5_2.intoMemorySegment(tile, 17L * VB, NATIVE);
             c6_0.intoMemorySegment(tile, 18L * VB, NATIVE); c6_1.intoMemorySegment(tile, 19L * VB, NATIVE); c6_2.intoMemorySegment(tile, 20L * VB, NATIVE);
             c7_0.intoMemorySegment(tile, 21L * VB, NATIVE); c7_1.intoMemorySegment(tile, 22L * VB, NATIVE); c7_2.intoMemorySegment(tile, 23L * VB, NATIVE);
-            edgeStore(tile, c, cIdx, ldc, mr, nr, alpha, beta, biasKind, bias, biasIdx, act, lo, hi, slope);
+            storeTile(tile, c, cIdx, ldc, mr, nr, alpha, beta, biasKind, bias, biasIdx, act, lo, hi, slope);
             return;
         }
     }
@@ -542,8 +544,7 @@ final class GemmF32 implements Parallel.ChunkTask {
     /**
      * The microkernel for a tile of MR rows × 2 vectors: C tile (mr×nr at cIdx) =
      * epilogue(alpha · Apanel · Bpanel + beta · C), B panels having rows of NR elements. For the last
-     * columns of C only: the accumulators go through {@code tile} and {@link #edgeStore}, which
-     * keeps this rarely used method small.
+     * columns of C only: the accumulators go through {@code tile} and {@link #storeTile}.
      * Self-contained on purpose: vectors never cross a call that C2 might not inline, and the
      * masked code stays out of this method so that it compiles quickly.
      */
@@ -575,7 +576,7 @@ final class GemmF32 implements Parallel.ChunkTask {
             c7_0 = a.fma(b0, c7_0); c7_1 = a.fma(b1, c7_1);
         }
         {
-            // Edge tile: park the accumulators in the tile buffer; a masked loop stores them.
+            // Park the accumulators in the tile buffer; storeTile applies the epilogue on the way to C.
             c0_0.intoMemorySegment(tile, 0L * VB, NATIVE); c0_1.intoMemorySegment(tile, 1L * VB, NATIVE);
             c1_0.intoMemorySegment(tile, 3L * VB, NATIVE); c1_1.intoMemorySegment(tile, 4L * VB, NATIVE);
             c2_0.intoMemorySegment(tile, 6L * VB, NATIVE); c2_1.intoMemorySegment(tile, 7L * VB, NATIVE);
@@ -584,7 +585,7 @@ final class GemmF32 implements Parallel.ChunkTask {
             c5_0.intoMemorySegment(tile, 15L * VB, NATIVE); c5_1.intoMemorySegment(tile, 16L * VB, NATIVE);
             c6_0.intoMemorySegment(tile, 18L * VB, NATIVE); c6_1.intoMemorySegment(tile, 19L * VB, NATIVE);
             c7_0.intoMemorySegment(tile, 21L * VB, NATIVE); c7_1.intoMemorySegment(tile, 22L * VB, NATIVE);
-            edgeStore(tile, c, cIdx, ldc, mr, nr, alpha, beta, biasKind, bias, biasIdx, act, lo, hi, slope);
+            storeTile(tile, c, cIdx, ldc, mr, nr, alpha, beta, biasKind, bias, biasIdx, act, lo, hi, slope);
             return;
         }
     }
@@ -592,8 +593,7 @@ final class GemmF32 implements Parallel.ChunkTask {
     /**
      * The microkernel for a tile of MR rows × 1 vectors: C tile (mr×nr at cIdx) =
      * epilogue(alpha · Apanel · Bpanel + beta · C), B panels having rows of NR elements. For the last
-     * columns of C only: the accumulators go through {@code tile} and {@link #edgeStore}, which
-     * keeps this rarely used method small.
+     * columns of C only: the accumulators go through {@code tile} and {@link #storeTile}.
      * Self-contained on purpose: vectors never cross a call that C2 might not inline, and the
      * masked code stays out of this method so that it compiles quickly.
      */
@@ -624,7 +624,7 @@ final class GemmF32 implements Parallel.ChunkTask {
             c7_0 = a.fma(b0, c7_0);
         }
         {
-            // Edge tile: park the accumulators in the tile buffer; a masked loop stores them.
+            // Park the accumulators in the tile buffer; storeTile applies the epilogue on the way to C.
             c0_0.intoMemorySegment(tile, 0L * VB, NATIVE);
             c1_0.intoMemorySegment(tile, 3L * VB, NATIVE);
             c2_0.intoMemorySegment(tile, 6L * VB, NATIVE);
@@ -633,7 +633,7 @@ final class GemmF32 implements Parallel.ChunkTask {
             c5_0.intoMemorySegment(tile, 15L * VB, NATIVE);
             c6_0.intoMemorySegment(tile, 18L * VB, NATIVE);
             c7_0.intoMemorySegment(tile, 21L * VB, NATIVE);
-            edgeStore(tile, c, cIdx, ldc, mr, nr, alpha, beta, biasKind, bias, biasIdx, act, lo, hi, slope);
+            storeTile(tile, c, cIdx, ldc, mr, nr, alpha, beta, biasKind, bias, biasIdx, act, lo, hi, slope);
             return;
         }
     }
@@ -642,7 +642,7 @@ final class GemmF32 implements Parallel.ChunkTask {
      * Stores a tile (mr ≤ MR rows, nr ≤ NR columns) from the tile buffer into C with the
      * epilogue: the one pass over the tile of C, whole vectors unmasked, the last one masked.
      */
-    private static void edgeStore(MemorySegment tile, MemorySegment c, long cIdx, int ldc, int mr, int nr, float alpha,
+    private static void storeTile(MemorySegment tile, MemorySegment c, long cIdx, int ldc, int mr, int nr, float alpha,
             float beta, int biasKind, MemorySegment bias, long biasIdx, int act, float lo, float hi, float slope) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector va = FloatVector.broadcast(S, alpha), vb = FloatVector.broadcast(S, beta);
