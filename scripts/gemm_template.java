@@ -60,6 +60,8 @@ final class $CLS implements Parallel.ChunkTask {
     private static final boolean TRANSPOSE = VL == 16 || VL == 8;
     /** Permutation indexes of each transpose stage (half-block size 1, 2, 4, 8): low and high outputs. */
     private static final $T[][] TRANSPOSE_LO = transposeIndexes(false), TRANSPOSE_HI = transposeIndexes(true);
+    /** Pairs the low (PAIR_LO) or high (PAIR_HI) halves of two vectors: lanes 0-7 of each, or 8-15. */
+    private static final $T[] PAIR_LO = pairIndexes(0), PAIR_HI = pairIndexes(8);
     /** A thread that owns nothing: a segment it may access is not confined to the caller. */
     private static final Thread ANOTHER_THREAD = new Thread(() -> { }, "inertia-gemm-access-probe");
 
@@ -100,6 +102,14 @@ final class $CLS implements Parallel.ChunkTask {
                 boolean upper = (lane & h) != 0;
                 idx[s][lane] = high ? (upper ? VL + lane : lane + h) : (upper ? VL + lane - h : lane);
             }
+        }
+        return idx;
+    }
+
+    private static $T[] pairIndexes(int from) {
+        $T[] idx = new $T[Math.max(VL, 16)];
+        for (int lane = 0; lane < VL; lane++) {
+            idx[lane] = lane < VL / 2 ? from + lane : VL + from + lane - VL / 2;
         }
         return idx;
     }
@@ -254,6 +264,8 @@ final class $CLS implements Parallel.ChunkTask {
                 }
             } else if (VL == 8 && MR == 8 && mr == MR) {
                 packAPanel8(ap, ip);
+            } else if (VL == 16 && MR == 8 && mr == MR) {
+                packAPanel16(ap, ip);
             } else {
                 // Stored m×k: read each row along k, write it strided into the panel.
                 for (int r = 0; r < mr; r++) {
@@ -267,6 +279,30 @@ final class $CLS implements Parallel.ChunkTask {
                         ap.setAtIndex(PACKED, dst + (long) p * MR + r, $ZERO);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Packs full row panel ip of A stored m×k with 16 lanes: 8 rows × 16 values of k per step,
+     * transposed in registers into 8 vectors of two panel columns each.
+     */
+    private void packAPanel16(MemorySegment ap, int ip) {
+        int i0 = ip * MR, pFull = kc / VL * VL;
+        long dst = (long) ip * MR * kc;
+        long rowStride = (long) lda * $B, src0 = (aOff + (long) i0 * lda + pc) * $B;
+        $V lo0 = $V.fromArray(S, TRANSPOSE_LO[0], 0), hi0 = $V.fromArray(S, TRANSPOSE_HI[0], 0);
+        $V lo1 = $V.fromArray(S, TRANSPOSE_LO[1], 0), hi1 = $V.fromArray(S, TRANSPOSE_HI[1], 0);
+        $V lo2 = $V.fromArray(S, TRANSPOSE_LO[2], 0), hi2 = $V.fromArray(S, TRANSPOSE_HI[2], 0);
+        $V pairLo = $V.fromArray(S, PAIR_LO, 0), pairHi = $V.fromArray(S, PAIR_HI, 0);
+        for (int p = 0; p < pFull; p += VL) {
+            long s = src0 + (long) p * $B, d = (dst + (long) p * MR) * $B;
+$TRANSPOSE_A16
+        }
+        for (int r = 0; r < MR; r++) {
+            long src = aOff + (long) (i0 + r) * lda + pc;
+            for (int p = pFull; p < kc; p++) {
+                ap.setAtIndex(PACKED, dst + (long) p * MR + r, a.getAtIndex(USER, src + p));
             }
         }
     }

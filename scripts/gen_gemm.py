@@ -143,6 +143,22 @@ def transpose(L):
                             lambda q, x: [f'{x}.intoMemorySegment(bp, d + {q}L * NR * $B, NATIVE);'], 20)
 
 
+def transpose_a16():
+    """A stored m×k, 16 lanes: 8 rows × 16 values of k. The 8-lane pattern transposes both halves
+    (vector q: column q low, column q + 8 high); one more permute pairs columns 2j, 2j + 1 so
+    that every store is a whole, unmasked vector."""
+    def store(q, x):
+        if q < 7:
+            return []
+        lines = []
+        for j in range(8):
+            a, b = (2 * j, 2 * j + 1) if j < 4 else (2 * (j - 4), 2 * (j - 4) + 1)
+            sel = 'pairLo' if j < 4 else 'pairHi'
+            lines.append(f'{sel}.selectFrom(x3_{a}, x3_{b}).intoMemorySegment(ap, d + {2 * j}L * MR * $B, NATIVE);')
+        return lines
+    return transpose_stages(8, 'a, s + {r} * rowStride', store, 16)
+
+
 def transpose_a8():
     """A stored m×k, 8 lanes: 8 rows (one panel) × 8 values of k."""
     return transpose_stages(8, 'a, s + {r} * rowStride',
@@ -174,7 +190,7 @@ def inst(prec):
                  CLS='GemmF64', WIDTH='Widths.D', ZERO='0d', KC='KC_F64')
     t = TEMPLATE.replace('$KERNELS', kernels()).replace('$PACK_B_COPY', pack_b_copy())
     t = t.replace('$TRANSPOSE16', transpose(16)).replace('$TRANSPOSE8', transpose(8))
-    t = t.replace('$TRANSPOSE_A8', transpose_a8())
+    t = t.replace('$TRANSPOSE_A8', transpose_a8()).replace('$TRANSPOSE_A16', transpose_a16())
     t = t.replace('$MR', str(MR)).replace('$NV', str(NVMAX))
     for k, v in sorted(r.items(), key=lambda kv: -len(kv[0])):
         t = t.replace('$' + k, v)

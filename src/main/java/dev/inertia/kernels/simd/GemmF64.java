@@ -60,6 +60,8 @@ final class GemmF64 implements Parallel.ChunkTask {
     private static final boolean TRANSPOSE = VL == 16 || VL == 8;
     /** Permutation indexes of each transpose stage (half-block size 1, 2, 4, 8): low and high outputs. */
     private static final double[][] TRANSPOSE_LO = transposeIndexes(false), TRANSPOSE_HI = transposeIndexes(true);
+    /** Pairs the low (PAIR_LO) or high (PAIR_HI) halves of two vectors: lanes 0-7 of each, or 8-15. */
+    private static final double[] PAIR_LO = pairIndexes(0), PAIR_HI = pairIndexes(8);
     /** A thread that owns nothing: a segment it may access is not confined to the caller. */
     private static final Thread ANOTHER_THREAD = new Thread(() -> { }, "inertia-gemm-access-probe");
 
@@ -100,6 +102,14 @@ final class GemmF64 implements Parallel.ChunkTask {
                 boolean upper = (lane & h) != 0;
                 idx[s][lane] = high ? (upper ? VL + lane : lane + h) : (upper ? VL + lane - h : lane);
             }
+        }
+        return idx;
+    }
+
+    private static double[] pairIndexes(int from) {
+        double[] idx = new double[Math.max(VL, 16)];
+        for (int lane = 0; lane < VL; lane++) {
+            idx[lane] = lane < VL / 2 ? from + lane : VL + from + lane - VL / 2;
         }
         return idx;
     }
@@ -254,6 +264,8 @@ final class GemmF64 implements Parallel.ChunkTask {
                 }
             } else if (VL == 8 && MR == 8 && mr == MR) {
                 packAPanel8(ap, ip);
+            } else if (VL == 16 && MR == 8 && mr == MR) {
+                packAPanel16(ap, ip);
             } else {
                 // Stored m×k: read each row along k, write it strided into the panel.
                 for (int r = 0; r < mr; r++) {
@@ -267,6 +279,57 @@ final class GemmF64 implements Parallel.ChunkTask {
                         ap.setAtIndex(PACKED, dst + (long) p * MR + r, 0d);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Packs full row panel ip of A stored m×k with 16 lanes: 8 rows × 16 values of k per step,
+     * transposed in registers into 8 vectors of two panel columns each.
+     */
+    private void packAPanel16(MemorySegment ap, int ip) {
+        int i0 = ip * MR, pFull = kc / VL * VL;
+        long dst = (long) ip * MR * kc;
+        long rowStride = (long) lda * 8, src0 = (aOff + (long) i0 * lda + pc) * 8;
+        DoubleVector lo0 = DoubleVector.fromArray(S, TRANSPOSE_LO[0], 0), hi0 = DoubleVector.fromArray(S, TRANSPOSE_HI[0], 0);
+        DoubleVector lo1 = DoubleVector.fromArray(S, TRANSPOSE_LO[1], 0), hi1 = DoubleVector.fromArray(S, TRANSPOSE_HI[1], 0);
+        DoubleVector lo2 = DoubleVector.fromArray(S, TRANSPOSE_LO[2], 0), hi2 = DoubleVector.fromArray(S, TRANSPOSE_HI[2], 0);
+        DoubleVector pairLo = DoubleVector.fromArray(S, PAIR_LO, 0), pairHi = DoubleVector.fromArray(S, PAIR_HI, 0);
+        for (int p = 0; p < pFull; p += VL) {
+            long s = src0 + (long) p * 8, d = (dst + (long) p * MR) * 8;
+                DoubleVector x0_0 = DoubleVector.fromMemorySegment(S, a, s + 0 * rowStride, NATIVE);
+                DoubleVector x0_1 = DoubleVector.fromMemorySegment(S, a, s + 1 * rowStride, NATIVE);
+                DoubleVector x0_2 = DoubleVector.fromMemorySegment(S, a, s + 2 * rowStride, NATIVE);
+                DoubleVector x0_3 = DoubleVector.fromMemorySegment(S, a, s + 3 * rowStride, NATIVE);
+                DoubleVector x0_4 = DoubleVector.fromMemorySegment(S, a, s + 4 * rowStride, NATIVE);
+                DoubleVector x0_5 = DoubleVector.fromMemorySegment(S, a, s + 5 * rowStride, NATIVE);
+                DoubleVector x0_6 = DoubleVector.fromMemorySegment(S, a, s + 6 * rowStride, NATIVE);
+                DoubleVector x0_7 = DoubleVector.fromMemorySegment(S, a, s + 7 * rowStride, NATIVE);
+                DoubleVector x1_0 = lo2.selectFrom(x0_0, x0_4), x1_4 = hi2.selectFrom(x0_0, x0_4);
+                DoubleVector x1_1 = lo2.selectFrom(x0_1, x0_5), x1_5 = hi2.selectFrom(x0_1, x0_5);
+                DoubleVector x1_2 = lo2.selectFrom(x0_2, x0_6), x1_6 = hi2.selectFrom(x0_2, x0_6);
+                DoubleVector x1_3 = lo2.selectFrom(x0_3, x0_7), x1_7 = hi2.selectFrom(x0_3, x0_7);
+                DoubleVector x2_0 = lo1.selectFrom(x1_0, x1_2), x2_2 = hi1.selectFrom(x1_0, x1_2);
+                DoubleVector x2_1 = lo1.selectFrom(x1_1, x1_3), x2_3 = hi1.selectFrom(x1_1, x1_3);
+                DoubleVector x2_4 = lo1.selectFrom(x1_4, x1_6), x2_6 = hi1.selectFrom(x1_4, x1_6);
+                DoubleVector x2_5 = lo1.selectFrom(x1_5, x1_7), x2_7 = hi1.selectFrom(x1_5, x1_7);
+                DoubleVector x3_0 = lo0.selectFrom(x2_0, x2_1), x3_1 = hi0.selectFrom(x2_0, x2_1);
+                DoubleVector x3_2 = lo0.selectFrom(x2_2, x2_3), x3_3 = hi0.selectFrom(x2_2, x2_3);
+                DoubleVector x3_4 = lo0.selectFrom(x2_4, x2_5), x3_5 = hi0.selectFrom(x2_4, x2_5);
+                DoubleVector x3_6 = lo0.selectFrom(x2_6, x2_7), x3_7 = hi0.selectFrom(x2_6, x2_7);
+                pairLo.selectFrom(x3_0, x3_1).intoMemorySegment(ap, d + 0L * MR * 8, NATIVE);
+                pairLo.selectFrom(x3_2, x3_3).intoMemorySegment(ap, d + 2L * MR * 8, NATIVE);
+                pairLo.selectFrom(x3_4, x3_5).intoMemorySegment(ap, d + 4L * MR * 8, NATIVE);
+                pairLo.selectFrom(x3_6, x3_7).intoMemorySegment(ap, d + 6L * MR * 8, NATIVE);
+                pairHi.selectFrom(x3_0, x3_1).intoMemorySegment(ap, d + 8L * MR * 8, NATIVE);
+                pairHi.selectFrom(x3_2, x3_3).intoMemorySegment(ap, d + 10L * MR * 8, NATIVE);
+                pairHi.selectFrom(x3_4, x3_5).intoMemorySegment(ap, d + 12L * MR * 8, NATIVE);
+                pairHi.selectFrom(x3_6, x3_7).intoMemorySegment(ap, d + 14L * MR * 8, NATIVE);
+        }
+        for (int r = 0; r < MR; r++) {
+            long src = aOff + (long) (i0 + r) * lda + pc;
+            for (int p = pFull; p < kc; p++) {
+                ap.setAtIndex(PACKED, dst + (long) p * MR + r, a.getAtIndex(USER, src + p));
             }
         }
     }
