@@ -13,6 +13,8 @@ public final class Main {
                                                  operation counts of forward, reverse and tangent passes
               bench step --optimizer NAME --params N [--threads T] [--dtype f32|f64] [--json]
                                                  one fused optimizer step: ms, GB/s, bytes/param
+              bench gemm --m M --n N --k K [--trans NN|TN|NT|TT] [--dtype f32|f64] [--threads T] [--json]
+                                                 GEMM speed: median GFLOP/s and ms after warm-up
             """;
 
     private Main() {}
@@ -32,13 +34,7 @@ public final class Main {
             switch (argv[0]) {
                 case "info" -> InfoCommand.run(rest, out, err);
                 case "cost" -> CostCommand.run(rest, out, err);
-                // Until the bench dispatcher lands, 'bench' has one subcommand here: step.
-                case "bench" -> {
-                    if (rest.isEmpty() || !rest.getFirst().equals("step")) {
-                        throw new UsageException("usage: inertia " + BenchStepCommand.USAGE);
-                    }
-                    BenchStepCommand.run(rest.subList(1, rest.size()), out, err);
-                }
+                case "bench" -> BenchCommand.run(rest, out, err);
                 default -> throw new UsageException("unknown command '" + argv[0] + "'; try 'inertia --help'");
             }
             return 0;

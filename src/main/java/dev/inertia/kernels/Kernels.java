@@ -19,8 +19,7 @@ public final class Kernels {
     private static final SoftmaxKernels SOFTMAX = new ScalarSoftmax();
     private static final NormKernels NORM = new ScalarNorm();
     private static final OptimizerKernels OPTIMIZERS = Simd.select("PanamaOptimizerKernels", ScalarOptimizerKernels::new);
-    // Until the SIMD GEMM lands, the scalar twin serves both paths.
-    private static final GemmKernels GEMM = new ScalarGemm();
+    private static final GemmKernels GEMM = Simd.select("PanamaGemm", ScalarGemm::new);
 
     private static final ElementwiseKernels SCALAR_ELEMENTWISE = new ScalarElementwise();
     private static final ReductionKernels SCALAR_REDUCTIONS = new ScalarReductions();

@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""Generates GemmF32.java and GemmF64.java (dev.inertia.kernels.simd) from scripts/gemm_template.java.
+
+The register tile is MR rows by NV vectors; its accumulators are named locals (c<row>_<vec>)
+because an array of vectors would be boxed. Kernels for NV, NV-1, .., 1 vectors are generated
+(the narrower ones serve the last columns). Usage: scripts/gen_gemm.py [MR NV]
+(the template's dispatch expects NV = 3). GEMM_IN_REGISTER_EPILOGUE=1 generates the variant that
+applies the epilogue to full tiles in registers (measured: C1 fails on it, see the kernel doc).
+"""
+import os
+import sys
+
+MR = int(sys.argv[1]) if len(sys.argv) > 1 else 8
+NVMAX = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+# Epilogue of full tiles in registers (unrolled per row) or through the tile buffer's loop.
+IN_REGISTERS = os.environ.get('GEMM_IN_REGISTER_EPILOGUE', '0') == '1'
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, 'src/main/java/dev/inertia/kernels/simd')
+
+
+def ind(lines, n):
+    return '\n'.join((' ' * n + l) if l else '' for l in lines)
+
+
+def kernel_body(NV):
+    acc = [f'c{r}_{v}' for r in range(MR) for v in range(NV)]
+    out = []
+    out.append(f'$V {", ".join(a + " = zero" for a in acc)};')
+    out.append('long ab = aIdx * $B, bb = bIdx * $B;')
+    out.append('for (int p = 0; p < kc; p++) {')
+    out.append(f'    long ao = ab + (long) p * (MR * $B), bo = bb + (long) p * (NR * $B);')
+    for v in range(NV):
+        out.append(f'    $V b{v} = $V.fromMemorySegment(S, bp, bo + {v}L * VB, NATIVE);')
+    for r in range(MR):
+        decl = '$V ' if r == 0 else ''
+        out.append(f'    {decl}a = $V.broadcast(S, ap.get(PACKED, ao + {r}L * $B));')
+        out.append('    ' + ' '.join(f'c{r}_{v} = a.fma(b{v}, c{r}_{v});' for v in range(NV)))
+    out.append('}')
+    if NV == NVMAX and IN_REGISTERS:
+        out.append(f'if (mr < MR || nr < {NV} * VL) {{')
+    else:
+        out.append('{')
+    out.append('    // Park the accumulators in the tile buffer; storeTile applies the epilogue on the way to C.'
+               if not (NV == NVMAX and IN_REGISTERS) else
+               '    // Edge tile: park the accumulators in the tile buffer; a masked loop stores them.')
+    for r in range(MR):
+        out.append('    ' + ' '.join(f'c{r}_{v}.intoMemorySegment(tile, {r * NVMAX + v}L * VB, NATIVE);' for v in range(NV)))
+    out.append('    storeTile(tile, c, cIdx, ldc, mr, nr, alpha, beta, biasKind, bias, biasIdx, act, lo, hi, slope);')
+    out.append('    return;')
+    out.append('}')
+    if NV < NVMAX or not IN_REGISTERS:
+        return ind(out, 8)
+    out.append('$V va = $V.broadcast(S, alpha), vb = $V.broadcast(S, beta);')
+    out.append('$V vlo = $V.broadcast(S, lo), vhi = $V.broadcast(S, hi), vs = $V.broadcast(S, slope);')
+    out.append(f'$V {", ".join(f"bc{v} = zero" for v in range(NV))};')
+    out.append('if (biasKind == BIAS_COLUMN) {')
+    for v in range(NV):
+        out.append(f'    bc{v} = $V.fromMemorySegment(S, bias, (biasIdx + {v} * VL) * $B, NATIVE);')
+    out.append('}')
+    out.append('long cb = cIdx * $B, rowBytes = (long) ldc * $B;')
+    for r in range(MR):
+        body = []
+        body.append(f'long o = cb + {r} * rowBytes;')
+        body.append(f'$V {", ".join(f"v{v} = c{r}_{v}.mul(va)" for v in range(NV))};')
+        body.append('if (beta != 0) {')
+        for v in range(NV):
+            body.append(f'    v{v} = $V.fromMemorySegment(S, c, o + {v}L * VB, NATIVE).fma(vb, v{v});')
+        body.append('}')
+        body.append('if (biasKind == BIAS_COLUMN) {')
+        body.append('    ' + ' '.join(f'v{v} = v{v}.add(bc{v});' for v in range(NV)))
+        body.append('} else if (biasKind == BIAS_ROW) {')
+        body.append(f'    $V rb = $V.broadcast(S, bias.getAtIndex(USER, biasIdx + {r}));')
+        body.append('    ' + ' '.join(f'v{v} = v{v}.add(rb);' for v in range(NV)))
+        body.append('}')
+        body.append('if (act == ACT_CLAMP) {')
+        body.append('    ' + ' '.join(f'v{v} = v{v}.max(vlo).min(vhi);' for v in range(NV)))
+        body.append('} else if (act == ACT_LEAKY) {')
+        for v in range(NV):
+            body.append(f'    v{v} = v{v}.mul(vs).blend(v{v}, v{v}.compare(VectorOperators.GT, zero));')
+        body.append('}')
+        for v in range(NV):
+            body.append(f'v{v}.intoMemorySegment(c, o + {v}L * VB, NATIVE);')
+        out.append('{')
+        out.append(ind(body, 4))
+        out.append('}')
+    return ind(out, 8)
+
+
+KERNEL_DOC = """    /**
+     * The microkernel for a tile of MR rows × {nv} vectors: C tile (mr×nr at cIdx) =
+     * epilogue(alpha · Apanel · Bpanel + beta · C), B panels having rows of NR elements. {doc}
+     * Self-contained on purpose: vectors never cross a call that C2 might not inline, and the
+     * masked code stays out of this method so that it compiles quickly.
+     */
+    private static void kernel{nv}(MemorySegment ap, long aIdx, MemorySegment bp, long bIdx, int kc, MemorySegment c,
+            long cIdx, int ldc, int mr, int nr, $T alpha, $T beta, int biasKind, MemorySegment bias, long biasIdx,
+            int act, $T lo, $T hi, $T slope, MemorySegment tile) {{
+        $V zero = $V.zero(S);
+"""
+
+
+def kernels():
+    parts = []
+    for nv in range(NVMAX, 0, -1):
+        if nv == NVMAX and IN_REGISTERS:
+            doc = ('A full\n     * tile gets its epilogue in registers with unmasked loads and stores; an edge tile parks its\n'
+                   '     * accumulators in {@code tile} (MR×NR, this thread\'s) for {@link #storeTile}.')
+        elif nv == NVMAX:
+            doc = ('The\n     * accumulators go to {@code tile} (MR×NR, this thread\'s, in L1) and {@link #storeTile}\n'
+                   '     * applies the epilogue in the one pass over the tile of C: with the unrolled in-register\n'
+                   '     * epilogue (GEMM_IN_REGISTER_EPILOGUE=1 scripts/gen_gemm.py) C1 cannot compile this method\n'
+                   '     * and HotSpot can leave it un-optimized for a long time.')
+        else:
+            doc = ('For the last\n     * columns of C only: the accumulators go through {@code tile} and {@link #storeTile}.')
+        parts.append(KERNEL_DOC.format(nv=nv, doc=doc) + kernel_body(nv) + '\n    }\n')
+    return '\n'.join(parts)
+
+
+def transpose_stages(L, src, store, indent):
+    """Loads L rows (src.format(r=...)), transposes the L×L block in registers, emits store(q, name)."""
+    out = []
+    for r in range(L):
+        out.append(f'$V x0_{r} = $V.fromMemorySegment(S, {src.format(r=r)}, NATIVE);')
+    stage = 0
+    h = L // 2
+    while h >= 1:
+        idx = {1: 0, 2: 1, 4: 2, 8: 3}[h]
+        for i in range(L):
+            if i & h:
+                continue
+            out.append(f'$V x{stage + 1}_{i} = lo{idx}.selectFrom(x{stage}_{i}, x{stage}_{i + h}), '
+                       f'x{stage + 1}_{i + h} = hi{idx}.selectFrom(x{stage}_{i}, x{stage}_{i + h});')
+        stage += 1
+        h //= 2
+    for q in range(L):
+        out.extend(store(q, f'x{stage}_{q}'))
+    return ind(out, indent)
+
+
+def transpose(L):
+    """B stored n×k: L rows of B (L values along k each) become L rows of the panel."""
+    return transpose_stages(L, 'b, s + {r} * rowStride',
+                            lambda q, x: [f'{x}.intoMemorySegment(bp, d + {q}L * NR * $B, NATIVE);'], 20)
+
+
+def transpose_a16():
+    """A stored m×k, 16 lanes: 8 rows × 16 values of k. The 8-lane pattern transposes both halves
+    (vector q: column q low, column q + 8 high); one more permute pairs columns 2j, 2j + 1 so
+    that every store is a whole, unmasked vector."""
+    def store(q, x):
+        if q < 7:
+            return []
+        lines = []
+        for j in range(8):
+            a, b = (2 * j, 2 * j + 1) if j < 4 else (2 * (j - 4), 2 * (j - 4) + 1)
+            sel = 'pairLo' if j < 4 else 'pairHi'
+            lines.append(f'{sel}.selectFrom(x3_{a}, x3_{b}).intoMemorySegment(ap, d + {2 * j}L * MR * $B, NATIVE);')
+        return lines
+    return transpose_stages(8, 'a, s + {r} * rowStride', store, 16)
+
+
+def transpose_a8():
+    """A stored m×k, 8 lanes: 8 rows (one panel) × 8 values of k."""
+    return transpose_stages(8, 'a, s + {r} * rowStride',
+                            lambda q, x: [f'{x}.intoMemorySegment(ap, d + {q}L * MR * $B, NATIVE);'], 16)
+
+
+def pack_b_copy():
+    out = []
+    out.append('if (nr == NR) {')
+    for v in range(NVMAX):
+        out.append(f'    $V.fromMemorySegment(S, b, src + {v}L * VB, NATIVE).intoMemorySegment(bp, dst + {v}L * VB, NATIVE);')
+    out.append('} else {')
+    for v in range(NVMAX):
+        out.append(f'    $V.fromMemorySegment(S, b, src + {v}L * VB, NATIVE, S.indexInRange({v} * VL, nr))'
+                   f'.intoMemorySegment(bp, dst + {v}L * VB, NATIVE);')
+    out.append('}')
+    return ind(out, 20)
+
+
+TEMPLATE = open(os.path.join(ROOT, 'scripts/gemm_template.java')).read()
+
+
+def inst(prec):
+    if prec == 32:
+        r = dict(V='FloatVector', S='F', T='float', B='4', E='Float', SUF='F32', LAY='JAVA_FLOAT', CLS='GemmF32',
+                 WIDTH='Widths.F', ZERO='0f', KC='KC_F32')
+    else:
+        r = dict(V='DoubleVector', S='D', T='double', B='8', E='Double', SUF='F64', LAY='JAVA_DOUBLE',
+                 CLS='GemmF64', WIDTH='Widths.D', ZERO='0d', KC='KC_F64')
+    t = TEMPLATE.replace('$KERNELS', kernels()).replace('$PACK_B_COPY', pack_b_copy())
+    t = t.replace('$TRANSPOSE16', transpose(16)).replace('$TRANSPOSE8', transpose(8))
+    t = t.replace('$TRANSPOSE_A8', transpose_a8()).replace('$TRANSPOSE_A16', transpose_a16())
+    t = t.replace('$MR', str(MR)).replace('$NV', str(NVMAX))
+    for k, v in sorted(r.items(), key=lambda kv: -len(kv[0])):
+        t = t.replace('$' + k, v)
+    return t
+
+
+for prec in (32, 64):
+    name = 'GemmF32.java' if prec == 32 else 'GemmF64.java'
+    with open(os.path.join(OUT, name), 'w') as f:
+        f.write(inst(prec))
