@@ -2,6 +2,7 @@ package dev.inertia.autodiff;
 
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Tensor;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
@@ -27,6 +28,8 @@ public final class Var {
     final long[] kinkCounts = new long[2];
 
     Tensor grad;
+    /** A leaf whose gradient goes into a tensor its caller owns ({@link Tape#param(Tensor, Tensor)}). */
+    boolean ownGrad;
     /** True until the current reverse sweep contributes to this gradient. */
     boolean gradFresh = true;
     Tensor tangent;
@@ -308,6 +311,35 @@ public final class Var {
         return SoftmaxCrossEntropy.apply(this, labels);
     }
 
+    /**
+     * The same loss with the labels in memory: {@code labels} holds (at least) one 32-bit int in
+     * native byte order per row, as a {@code dev.inertia.data.Batcher} delivers them. Unlike
+     * {@link #softmaxCrossEntropy(int[])} nothing is copied, so a training step allocates nothing.
+     */
+    public Var softmaxCrossEntropy(MemorySegment labels) {
+        return SoftmaxCrossEntropy.apply(this, labels);
+    }
+
+    /**
+     * Batch normalization in evaluation mode over axis 1 of {@code [N, C, ...]}: {@code y = gamma
+     * · (x - runningMean) / sqrt(runningVar + eps) + beta} with fixed statistics (tensors
+     * {@code [C]} of this dtype). The gradient flows to {@code this} only: gamma and beta enter
+     * as constants, as they do when a model is evaluated.
+     */
+    public Var batchNormEval(Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, double eps) {
+        return BatchNorm.applyEval(this, gamma, beta, runningMean, runningVar, eps);
+    }
+
+    /** The batch mean {@code [C]} a training-mode {@link #batchNorm} result normalized with. */
+    public Tensor batchNormMean() {
+        return BatchNorm.savedMean(this);
+    }
+
+    /** The batch {@code 1 / sqrt(var + eps)} {@code [C]} a training-mode {@link #batchNorm} result used. */
+    public Tensor batchNormInvStd() {
+        return BatchNorm.savedInvStd(this);
+    }
+
     /** The same values with another shape of the same size. */
     public Var reshape(int... newShape) {
         return Shapes.reshape(this, newShape);
@@ -369,7 +401,11 @@ public final class Var {
             return false;
         }
         gradFresh = false;
-        grad = dy.reshape(shape);
+        if (ownGrad) { // the caller's tensor must receive the values: copy instead of aliasing
+            Kern.copy(dy.reshape(shape), grad);
+        } else {
+            grad = dy.reshape(shape);
+        }
         return true;
     }
 
