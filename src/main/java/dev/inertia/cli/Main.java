@@ -11,6 +11,10 @@ public final class Main {
               info [--json]                      the JVM, the SIMD path and the threads
               cost --model mlp|cnn [--batch B] [--json]
                                                  operation counts of forward, reverse and tangent passes
+              train [--model mlp|cnn] [--data-dir DIR] [--epochs E] [--batch B] [--optimizer NAME] [--lr X]
+                    [--relu0 S] [--seed S] [--threads T] [--max-steps N] [--precision fp64|fp32|bf16|fp16]
+                    [--checkpoint FILE] [--resume FILE] [--json]
+                                                 train on Fashion-MNIST; one line (JSON) per epoch
               bench step --optimizer NAME --params N [--threads T] [--dtype f32|f64] [--json]
                                                  one fused optimizer step: ms, GB/s, bytes/param
             """;
@@ -32,6 +36,7 @@ public final class Main {
             switch (argv[0]) {
                 case "info" -> InfoCommand.run(rest, out, err);
                 case "cost" -> CostCommand.run(rest, out, err);
+                case "train" -> TrainCommand.run(rest, out, err);
                 // Until the bench dispatcher lands, 'bench' has one subcommand here: step.
                 case "bench" -> {
                     if (rest.isEmpty() || !rest.getFirst().equals("step")) {
