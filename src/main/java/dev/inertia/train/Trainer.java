@@ -165,7 +165,7 @@ public final class Trainer implements AutoCloseable {
     private Map<String, String> identity() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("model", config.model());
-        m.put("batch", Integer.toString(config.batch()));
+        m.put("batch_size", Integer.toString(config.batch()));
         m.put("dtype", config.dtype().toString());
         m.put("precision", config.precision());
         return m;
