@@ -61,4 +61,10 @@ public final class TinyData {
         Files.write(dir.resolve("t10k-labels-idx1-ubyte"), idx(new int[] {test}, labels(test)));
         return dir;
     }
+
+    /** Parses a JSON object line (the package's strict parser, for tests elsewhere). */
+    @SuppressWarnings("unchecked")
+    public static java.util.Map<String, Object> parseJson(String line) {
+        return (java.util.Map<String, Object>) JsonParser.parse(line);
+    }
 }
