@@ -157,6 +157,11 @@ public final class Tape implements AutoCloseable {
         cursor = 0;
     }
 
+    /** Off-heap bytes this tape has allocated for buffers so far (constant once a computation repeats). */
+    public long allocatedBytes() {
+        return scope.allocatedBytes();
+    }
+
     /** Number of recorded ops. */
     public int size() {
         return nodes.size();
