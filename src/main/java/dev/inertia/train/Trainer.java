@@ -237,6 +237,23 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads the next training batch (starting the epoch over when it is done) and takes one step
+     * outside the loop's bookkeeping: for allocation and speed measurements.
+     */
+    double stepForMeasurement() {
+        if (train.epoch() < 0 || !train.next()) {
+            train.startEpoch(Math.max(train.epoch(), 0));
+            train.next();
+        }
+        return step();
+    }
+
+    /** Off-heap bytes allocated so far by this trainer and its tapes. */
+    long allocatedBytes() {
+        return scope.allocatedBytes() + tape.allocatedBytes() + evalTape.allocatedBytes();
+    }
+
     /** One training step on the current batch; returns its loss. */
     private double step() {
         tape.reset();
