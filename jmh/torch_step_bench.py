@@ -1,7 +1,9 @@
 """PyTorch's optimizer step times beside OptimizerStepBench: 10M F32 parameters in 10 tensors.
 
-Usage: /usr/bin/python3 jmh/torch_step_bench.py [--params N] [--tensors K] [--steps S]
-Prints one JSON object per (optimizer, threads): median and minimum ms per step.
+Usage: /usr/bin/python3 jmh/torch_step_bench.py [--params N] [--tensors K] [--steps S] [--warmup W]
+                                                [--optimizer AdamW|SGD-momentum] [--threads T]
+Prints one JSON object per (optimizer, threads): median and minimum ms per step. Without
+--optimizer / --threads: both optimizers on 1 and 2 threads.
 """
 import argparse
 import json
@@ -34,13 +36,17 @@ def main():
     ap.add_argument("--tensors", type=int, default=10)
     ap.add_argument("--steps", type=int, default=30)
     ap.add_argument("--warmup", type=int, default=5)
+    ap.add_argument("--optimizer", choices=["AdamW", "SGD-momentum"])
+    ap.add_argument("--threads", type=int)
     a = ap.parse_args()
     makers = {
         "AdamW": lambda ps: torch.optim.AdamW(ps, lr=1e-3),
         "SGD-momentum": lambda ps: torch.optim.SGD(ps, lr=1e-3, momentum=0.9),
     }
-    for threads in (1, 2):
+    for threads in ((a.threads,) if a.threads else (1, 2)):
         for name, make in makers.items():
+            if a.optimizer and name != a.optimizer:
+                continue
             med, low = bench(make, a.params, a.tensors, a.steps, a.warmup, threads)
             print(json.dumps({"torch": torch.__version__, "optimizer": name, "threads": threads,
                               "params": a.params, "tensors": a.tensors, "ms": round(med, 3),
