@@ -48,7 +48,7 @@ class TrainCommandTest {
     }
 
     private String[] train(String... extra) {
-        List<String> a = new java.util.ArrayList<>(List.of("train", "--data-dir", data.toString(), "--batch", "16",
+        List<String> a = new java.util.ArrayList<>(List.of("train", "--data-dir", data.toString(), "--batch", "4",
                 "--threads", "1"));
         a.addAll(Arrays.asList(extra));
         return a.toArray(String[]::new);
