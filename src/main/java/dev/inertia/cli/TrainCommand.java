@@ -94,7 +94,10 @@ final class TrainCommand {
                         trainer.checkpointOnInterrupt();
                     }
                     EpochReport last = trainer.run();
-                    if (last != null) {
+                    if (trainer.interrupted()) {
+                        err.println("stopped at step " + trainer.globalStep() + (checkpoint != null
+                                ? "; continue with --resume " + checkpoint : ""));
+                    } else if (last != null) {
                         err.printf(Locale.ROOT, "done: %d steps; step time p50 %.2f ms, p99 %.2f ms, max %.2f ms (last"
                                 + " epoch); test accuracy %.2f%%%n", last.globalStep(), last.stepMsP50(),
                                 last.stepMsP99(), last.stepMsMax(), 100 * last.testAcc());

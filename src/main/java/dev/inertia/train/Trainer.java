@@ -374,6 +374,11 @@ public final class Trainer implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
+    /** Whether the last {@link #run()} stopped because of an interrupt. */
+    public boolean interrupted() {
+        return interruptRequested;
+    }
+
     /** Asks the loop to stop after the current step as an interrupt would (for tests and embedding). */
     public void requestInterrupt() {
         interruptRequested = true;
