@@ -71,8 +71,7 @@ public final class Tape implements AutoCloseable {
         Objects.requireNonNull(grad, "grad");
         value.requireSameLayout(grad, "gradient of a param");
         Var v = leaf(value, true);
-        v.grad = grad;
-        v.ownGrad = true;
+        v.useCallerGrad(grad);
         return v;
     }
 
@@ -191,12 +190,12 @@ public final class Tape implements AutoCloseable {
             throw new IllegalArgumentException("backward: " + root + " does not depend on any param");
         }
         for (Var v : nodes) {
-            v.gradFresh = true;
+            v.resetGrad();
             v.kinkCounts[0] = 0;
             v.kinkCounts[1] = 0;
         }
         for (Var v : leaves) {
-            v.gradFresh = true;
+            v.resetGrad();
         }
         Tensor g = root.gradClaim();
         if (seed == null) {

@@ -28,8 +28,10 @@ public final class Var {
     final long[] kinkCounts = new long[2];
 
     Tensor grad;
+    /** This value's own gradient buffer; {@link #grad} is it, or another op's gradient it aliases. */
+    private Tensor ownGrad;
     /** A leaf whose gradient goes into a tensor its caller owns ({@link Tape#param(Tensor, Tensor)}). */
-    boolean ownGrad;
+    private boolean callerGrad;
     /** True until the current reverse sweep contributes to this gradient. */
     boolean gradFresh = true;
     Tensor tangent;
@@ -303,6 +305,24 @@ public final class Var {
         return BatchNorm.apply(this, gamma, beta, eps);
     }
 
+    /** For a {@link #batchNorm} result: the batch mean per channel (for a layer's running statistics). */
+    public Tensor batchNormMean() {
+        requireBatchNorm();
+        return BatchNorm.savedMean(this);
+    }
+
+    /** For a {@link #batchNorm} result: 1 / sqrt(batch variance + eps) per channel. */
+    public Tensor batchNormInvStd() {
+        requireBatchNorm();
+        return BatchNorm.savedInvStd(this);
+    }
+
+    private void requireBatchNorm() {
+        if (rule == null || !rule.name().equals("batchNorm")) {
+            throw new IllegalStateException(this + " is not the result of batchNorm");
+        }
+    }
+
     /**
      * The mean over rows of the softmax cross-entropy of {@code this [rows, classes]} (logits)
      * against integer labels; fused and numerically stable.
@@ -330,16 +350,6 @@ public final class Var {
         return BatchNorm.applyEval(this, gamma, beta, runningMean, runningVar, eps);
     }
 
-    /** The batch mean {@code [C]} a training-mode {@link #batchNorm} result normalized with. */
-    public Tensor batchNormMean() {
-        return BatchNorm.savedMean(this);
-    }
-
-    /** The batch {@code 1 / sqrt(var + eps)} {@code [C]} a training-mode {@link #batchNorm} result used. */
-    public Tensor batchNormInvStd() {
-        return BatchNorm.savedInvStd(this);
-    }
-
     /** The same values with another shape of the same size. */
     public Var reshape(int... newShape) {
         return Shapes.reshape(this, newShape);
@@ -363,12 +373,26 @@ public final class Var {
         return Arrays.equals(shape, other.shape);
     }
 
-    /** The gradient buffer, allocated from the tape on first use (contents unspecified). */
+    /** Makes this value's own buffer its gradient, allocated from the tape on first use (contents unspecified). */
     Tensor gradBuffer() {
-        if (grad == null) {
-            grad = tape.buffer(value.dtype(), shape);
+        if (ownGrad == null) {
+            ownGrad = tape.buffer(value.dtype(), shape);
         }
+        grad = ownGrad;
         return grad;
+    }
+
+    /** Makes {@code buffer} (the caller's) this leaf's gradient buffer, never replaced by an alias. */
+    void useCallerGrad(Tensor buffer) {
+        ownGrad = buffer;
+        grad = buffer;
+        callerGrad = true;
+    }
+
+    /** Before a reverse sweep: no contribution yet, and no alias left from an earlier sweep. */
+    void resetGrad() {
+        gradFresh = true;
+        grad = ownGrad;
     }
 
     /**
@@ -401,7 +425,7 @@ public final class Var {
             return false;
         }
         gradFresh = false;
-        if (ownGrad) { // the caller's tensor must receive the values: copy instead of aliasing
+        if (callerGrad) { // the caller's tensor must receive the values: copy instead of aliasing
             Kern.copy(dy.reshape(shape), grad);
         } else {
             grad = dy.reshape(shape);

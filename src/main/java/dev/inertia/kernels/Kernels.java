@@ -12,11 +12,10 @@ public final class Kernels {
     private static final PrecisionKernels PRECISION = Simd.select("PanamaPrecision", ScalarPrecision::new);
     private static final BroadcastKernels BROADCAST = Simd.select("PanamaBroadcast", ScalarBroadcast::new);
     private static final PoolingKernels POOLING = Simd.select("PanamaPooling", ScalarPooling::new);
+    private static final ConvKernels CONV = Simd.select("PanamaConv", ScalarConv::new);
     // Families whose scalar twin is the implementation on every path, for now: the softmax rows
-    // of the models have 10 classes, im2col with stride 1 is bulk copies (memmove, already
-    // vectorized), and math and batch norm are not on the models' hot paths.
+    // of the models have 10 classes, and math and batch norm are not on the models' hot paths.
     private static final MathKernels MATH = new ScalarMath();
-    private static final ConvKernels CONV = new ScalarConv();
     private static final SoftmaxKernels SOFTMAX = new ScalarSoftmax();
     private static final NormKernels NORM = new ScalarNorm();
     private static final OptimizerKernels OPTIMIZERS = Simd.select("PanamaOptimizerKernels", ScalarOptimizerKernels::new);
@@ -30,6 +29,7 @@ public final class Kernels {
     private static final PrecisionKernels SCALAR_PRECISION = new ScalarPrecision();
     private static final BroadcastKernels SCALAR_BROADCAST = new ScalarBroadcast();
     private static final PoolingKernels SCALAR_POOLING = new ScalarPooling();
+    private static final ConvKernels SCALAR_CONV = new ScalarConv();
     private static final OptimizerKernels SCALAR_OPTIMIZERS = new ScalarOptimizerKernels();
 
     private Kernels() {}
@@ -76,6 +76,10 @@ public final class Kernels {
 
     public static NormKernels norm() {
         return NORM;
+    }
+
+    public static ConvKernels scalarConv() {
+        return SCALAR_CONV;
     }
 
     public static PoolingKernels scalarPooling() {

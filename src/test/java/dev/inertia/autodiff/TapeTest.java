@@ -112,6 +112,37 @@ class TapeTest {
     }
 
     @Test
+    void secondBackwardFromAnotherRootIgnoresEarlierGradientSharing() {
+        try (Scope scope = Scope.open(); Tape tape = new Tape()) {
+            Var x = tape.param(Tensor.of(scope, new double[] {1, 2}, 2));
+            Var shifted = x.add(tape.constant(Tensor.of(scope, new double[] {5, 5}, 2)));
+            Var s1 = shifted.sum();
+            Var s2 = x.mul(tape.constant(Tensor.of(scope, new double[] {3, 4}, 2))).sum();
+            Var both = s1.add(s2);
+            tape.backward(s1); // x's gradient is shifted's, passed on without a copy
+            assertArrayEquals(new double[] {1, 1}, x.grad().toDoubleArray());
+            tape.backward(both);
+            assertArrayEquals(new double[] {4, 5}, x.grad().toDoubleArray());
+            tape.backward(s2);
+            assertArrayEquals(new double[] {3, 4}, x.grad().toDoubleArray());
+        }
+    }
+
+    @Test
+    void batchNormKeepsItsStatistics() {
+        try (Scope scope = Scope.open(); Tape tape = new Tape()) {
+            Var x = tape.param(Tensor.of(scope, new double[] {1, 10, 3, 20}, 2, 2));
+            Var one = tape.constant(Tensor.of(scope, new double[] {1, 1}, 2));
+            Var zero = tape.constant(Tensor.of(scope, new double[] {0, 0}, 2));
+            Var y = x.batchNorm(one, zero, 1e-5);
+            assertArrayEquals(new double[] {2, 15}, y.batchNormMean().toDoubleArray());
+            assertArrayEquals(new double[] {1 / Math.sqrt(1 + 1e-5), 1 / Math.sqrt(25 + 1e-5)},
+                    y.batchNormInvStd().toDoubleArray(), 1e-15);
+            assertThrows(IllegalStateException.class, x::batchNormMean);
+        }
+    }
+
+    @Test
     void clearErrors() {
         try (Scope scope = Scope.open(); Tape tape = new Tape(); Tape other = new Tape()) {
             Var a = tape.param(Tensor.of(scope, new double[] {1, 2, 3}, 3));

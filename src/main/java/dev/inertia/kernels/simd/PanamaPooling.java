@@ -1,5 +1,6 @@
 package dev.inertia.kernels.simd;
 
+import dev.inertia.kernels.ActivationKernels;
 import dev.inertia.kernels.Kernels;
 import dev.inertia.kernels.PoolingKernels;
 import dev.inertia.kernels.Window2d;
@@ -441,8 +442,8 @@ public final class PanamaPooling implements PoolingKernels {
 
     private static void count(long[] kinks, long hits, long live) {
         if (kinks != null) {
-            kinks[0] += hits;
-            kinks[1] += live;
+            kinks[ActivationKernels.KINK_HITS] += hits;
+            kinks[ActivationKernels.KINK_HITS_NONZERO_GRAD] += live;
         }
     }
 }
