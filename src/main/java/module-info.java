@@ -13,6 +13,7 @@ module dev.inertia {
     exports dev.inertia.kernels;
     exports dev.inertia.numerics;
     exports dev.inertia.autodiff;
+    exports dev.inertia.nn;
     exports dev.inertia.optim;
     exports dev.inertia.cli;
     exports dev.inertia.data;

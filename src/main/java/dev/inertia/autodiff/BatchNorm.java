@@ -34,14 +34,96 @@ final class BatchNorm {
         return x.tape.record(y, new NormRule(mean, invstd, outer, channels, inner), x, gamma, beta);
     }
 
+    /** Evaluation mode: fixed statistics folded into a per-channel scale and shift. */
+    static Var applyEval(Var x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, double eps) {
+        if (x.shape.length < 2) {
+            throw new IllegalArgumentException("batchNormEval needs [N, C, ...], got " + Arrays.toString(x.shape));
+        }
+        int outer = x.shape[0], channels = x.shape[1];
+        int inner = (int) (x.size() / Math.max(1L, (long) outer * channels));
+        for (Tensor p : new Tensor[] {gamma, beta, runningMean, runningVar}) {
+            if (p.rank() != 1 || p.dim(0) != channels || p.dtype() != x.dtype()) {
+                throw new IllegalArgumentException("batchNormEval: gamma, beta and the running statistics must be "
+                        + x.dtype() + "[" + channels + "], got " + p.describe());
+            }
+        }
+        if (!(eps > 0)) {
+            throw new IllegalArgumentException("batchNormEval: eps must be positive, got " + eps);
+        }
+        Tensor scale = x.tape.buffer(x.dtype(), new int[] {channels});
+        Tensor shift = x.tape.buffer(x.dtype(), new int[] {channels});
+        for (int c = 0; c < channels; c++) {
+            double s = gamma.getDouble(c) / Math.sqrt(runningVar.getDouble(c) + eps);
+            scale.setDouble(c, s);
+            shift.setDouble(c, beta.getDouble(c) - runningMean.getDouble(c) * s);
+        }
+        Tensor y = x.tape.buffer(x.dtype(), x.shape);
+        Kern.broadcast(Kern.Bc.MUL, x.value, scale, y, outer, channels, inner);
+        Kern.broadcast(Kern.Bc.ADD, y, shift, y, outer, channels, inner);
+        return x.tape.record(y, new EvalRule(scale, outer, channels, inner), x);
+    }
+
     /** The batch mean of a batchNorm result. */
     static Tensor savedMean(Var bn) {
-        return ((NormRule) bn.rule).mean;
+        return normRule(bn).mean;
     }
 
     /** The batch 1/sqrt(var + eps) of a batchNorm result. */
     static Tensor savedInvStd(Var bn) {
-        return ((NormRule) bn.rule).invstd;
+        return normRule(bn).invstd;
+    }
+
+    private static NormRule normRule(Var bn) {
+        if (!(bn.rule instanceof NormRule r)) {
+            throw new IllegalArgumentException("not the result of a training-mode batchNorm: " + bn);
+        }
+        return r;
+    }
+
+    /** y = x · scale + shift per channel: the derivative in x is the scale. */
+    private static final class EvalRule extends Rule {
+        private final Tensor scale;
+        private final int outer, channels, inner;
+
+        EvalRule(Tensor scale, int outer, int channels, int inner) {
+            this.scale = scale;
+            this.outer = outer;
+            this.channels = channels;
+            this.inner = inner;
+        }
+
+        @Override
+        String name() {
+            return "batchNormEval";
+        }
+
+        @Override
+        void backward(Var out) {
+            Var x = out.input(0);
+            Tensor s = x.gradSink(0);
+            Kern.broadcast(Kern.Bc.MUL, out.grad, scale, s, outer, channels, inner);
+            x.gradCommit(s);
+        }
+
+        @Override
+        void tangent(Var out) {
+            Kern.broadcast(Kern.Bc.MUL, out.input(0).tangent, scale, out.tangentBuffer(), outer, channels, inner);
+        }
+
+        @Override
+        long forwardOps(Var out) {
+            return 2 * out.size() + 4L * channels;
+        }
+
+        @Override
+        long backwardOps(Var out) {
+            return out.size();
+        }
+
+        @Override
+        long tangentOps(Var out) {
+            return out.size();
+        }
     }
 
     private static final class NormRule extends Rule {

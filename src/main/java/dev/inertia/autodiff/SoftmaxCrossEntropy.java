@@ -13,16 +13,32 @@ final class SoftmaxCrossEntropy {
     private SoftmaxCrossEntropy() {}
 
     static Var apply(Var logits, int[] labels) {
+        requireLogits(logits);
+        if (labels.length != logits.shape[0]) {
+            throw new IllegalArgumentException("softmaxCrossEntropy: " + labels.length + " labels for "
+                    + logits.shape[0] + " rows");
+        }
+        return record(logits, MemorySegment.ofArray(labels.clone()));
+    }
+
+    static Var apply(Var logits, MemorySegment labels) {
+        requireLogits(logits);
+        if (labels.byteSize() < (long) Integer.BYTES * logits.shape[0]) {
+            throw new IllegalArgumentException("softmaxCrossEntropy: " + labels.byteSize() / Integer.BYTES
+                    + " labels for " + logits.shape[0] + " rows");
+        }
+        return record(logits, labels);
+    }
+
+    private static void requireLogits(Var logits) {
         if (logits.shape.length != 2) {
             throw new IllegalArgumentException("softmaxCrossEntropy needs logits [rows, classes], got "
                     + Arrays.toString(logits.shape));
         }
+    }
+
+    private static Var record(Var logits, MemorySegment ls) {
         int rows = logits.shape[0], classes = logits.shape[1];
-        if (labels.length != rows) {
-            throw new IllegalArgumentException("softmaxCrossEntropy: " + labels.length + " labels for " + rows
-                    + " rows");
-        }
-        MemorySegment ls = MemorySegment.ofArray(labels.clone());
         Tensor probs = logits.tape.buffer(logits.dtype(), logits.shape);
         double loss = Kern.softmaxCrossEntropy(logits.value, ls, probs, rows, classes);
         Tensor out = logits.tape.buffer(logits.dtype(), new int[0]);

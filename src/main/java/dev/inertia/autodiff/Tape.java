@@ -61,6 +61,20 @@ public final class Tape implements AutoCloseable {
         return leaf(value, true);
     }
 
+    /**
+     * A leaf that requires a gradient and receives it in {@code grad} (same dtype and shape), a
+     * tensor the caller owns, such as an optimizer's gradient buffer: each {@link #backward}
+     * overwrites it with this run's gradient (zeros when the root does not depend on the leaf),
+     * and gradients are never aliased to it. Both tensors are used in place.
+     */
+    public Var param(Tensor value, Tensor grad) {
+        Objects.requireNonNull(grad, "grad");
+        value.requireSameLayout(grad, "gradient of a param");
+        Var v = leaf(value, true);
+        v.useCallerGrad(grad);
+        return v;
+    }
+
     /** A leaf without gradient (data, labels, frozen weights); used in place. */
     public Var constant(Tensor value) {
         return leaf(value, false);
@@ -140,6 +154,11 @@ public final class Tape implements AutoCloseable {
         nodes.clear();
         leaves.clear();
         cursor = 0;
+    }
+
+    /** Off-heap bytes this tape has allocated for buffers so far (constant once a computation repeats). */
+    public long allocatedBytes() {
+        return scope.allocatedBytes();
     }
 
     /** Number of recorded ops. */

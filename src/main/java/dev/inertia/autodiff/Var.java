@@ -2,6 +2,7 @@ package dev.inertia.autodiff;
 
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Tensor;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
@@ -29,6 +30,8 @@ public final class Var {
     Tensor grad;
     /** This value's own gradient buffer; {@link #grad} is it, or another op's gradient it aliases. */
     private Tensor ownGrad;
+    /** A leaf whose gradient goes into a tensor its caller owns ({@link Tape#param(Tensor, Tensor)}). */
+    private boolean callerGrad;
     /** True until the current reverse sweep contributes to this gradient. */
     boolean gradFresh = true;
     Tensor tangent;
@@ -328,6 +331,25 @@ public final class Var {
         return SoftmaxCrossEntropy.apply(this, labels);
     }
 
+    /**
+     * The same loss with the labels in memory: {@code labels} holds (at least) one 32-bit int in
+     * native byte order per row, as a {@code dev.inertia.data.Batcher} delivers them. Unlike
+     * {@link #softmaxCrossEntropy(int[])} nothing is copied, so a training step allocates nothing.
+     */
+    public Var softmaxCrossEntropy(MemorySegment labels) {
+        return SoftmaxCrossEntropy.apply(this, labels);
+    }
+
+    /**
+     * Batch normalization in evaluation mode over axis 1 of {@code [N, C, ...]}: {@code y = gamma
+     * · (x - runningMean) / sqrt(runningVar + eps) + beta} with fixed statistics (tensors
+     * {@code [C]} of this dtype). The gradient flows to {@code this} only: gamma and beta enter
+     * as constants, as they do when a model is evaluated.
+     */
+    public Var batchNormEval(Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, double eps) {
+        return BatchNorm.applyEval(this, gamma, beta, runningMean, runningVar, eps);
+    }
+
     /** The same values with another shape of the same size. */
     public Var reshape(int... newShape) {
         return Shapes.reshape(this, newShape);
@@ -358,6 +380,13 @@ public final class Var {
         }
         grad = ownGrad;
         return grad;
+    }
+
+    /** Makes {@code buffer} (the caller's) this leaf's gradient buffer, never replaced by an alias. */
+    void useCallerGrad(Tensor buffer) {
+        ownGrad = buffer;
+        grad = buffer;
+        callerGrad = true;
     }
 
     /** Before a reverse sweep: no contribution yet, and no alias left from an earlier sweep. */
@@ -396,7 +425,11 @@ public final class Var {
             return false;
         }
         gradFresh = false;
-        grad = dy.reshape(shape);
+        if (callerGrad) { // the caller's tensor must receive the values: copy instead of aliasing
+            Kern.copy(dy.reshape(shape), grad);
+        } else {
+            grad = dy.reshape(shape);
+        }
         return true;
     }
 

@@ -11,6 +11,10 @@ public final class Main {
               info [--json]                      the JVM, the SIMD path and the threads
               cost --model mlp|cnn [--batch B] [--json]
                                                  operation counts of forward, reverse and tangent passes
+              train [--model mlp|cnn] [--data-dir DIR] [--epochs E] [--batch B] [--optimizer NAME] [--lr X]
+                    [--relu0 S] [--seed S] [--threads T] [--max-steps N] [--precision fp64|fp32|bf16|fp16]
+                    [--checkpoint FILE] [--resume FILE] [--json]
+                                                 train on Fashion-MNIST; one line (JSON) per epoch
               bench step --optimizer NAME --params N [--threads T] [--dtype f32|f64] [--json]
                                                  one fused optimizer step: ms, GB/s, bytes/param
               bench gemm --m M --n N --k K [--trans NN|TN|NT|TT] [--dtype f32|f64] [--threads T] [--json]
@@ -34,6 +38,7 @@ public final class Main {
             switch (argv[0]) {
                 case "info" -> InfoCommand.run(rest, out, err);
                 case "cost" -> CostCommand.run(rest, out, err);
+                case "train" -> TrainCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
                 default -> throw new UsageException("unknown command '" + argv[0] + "'; try 'inertia --help'");
             }

@@ -14,6 +14,7 @@ public final class Scope implements AutoCloseable {
     public static final long ALIGNMENT = 64;
 
     private final Arena arena;
+    private final java.util.concurrent.atomic.AtomicLong allocated = new java.util.concurrent.atomic.AtomicLong();
 
     private Scope(Arena arena) {
         this.arena = arena;
@@ -30,7 +31,13 @@ public final class Scope implements AutoCloseable {
             throw new IllegalArgumentException("cannot allocate a negative number of bytes: " + bytes);
         }
         ensureOpen();
+        allocated.addAndGet(bytes);
         return arena.allocate(Math.max(bytes, 1), ALIGNMENT).asSlice(0, bytes);
+    }
+
+    /** Bytes allocated through {@link #allocate} so far (for checks that a loop allocates nothing). */
+    public long allocatedBytes() {
+        return allocated.get();
     }
 
     /** The arena behind this scope, for callers that allocate their own segments in it. */

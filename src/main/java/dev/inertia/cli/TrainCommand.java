@@ -1,0 +1,153 @@
+package dev.inertia.cli;
+
+import dev.inertia.data.FashionMnist;
+import dev.inertia.kernels.Parallel;
+import dev.inertia.memory.Scope;
+import dev.inertia.nn.Models;
+import dev.inertia.nn.Sequential;
+import dev.inertia.numerics.Precision;
+import dev.inertia.train.EpochReport;
+import dev.inertia.train.Optimizers;
+import dev.inertia.train.Progress;
+import dev.inertia.train.TrainConfig;
+import dev.inertia.train.TrainListener;
+import dev.inertia.train.Trainer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code inertia train}: trains the mlp or the cnn of DESIGN.md on Fashion-MNIST (found by the
+ * lookup of {@link FashionMnist}), prints one line per epoch (JSON with {@code --json}) on stdout
+ * and progress, messages and a summary on stderr.
+ *
+ * <p>Precisions: fp32 (the default) and fp64 compute in that dtype. bf16 and fp16 are emulated
+ * on F32 tensors by rounding every layer's output and, after each optimizer step, every
+ * parameter; gradients, the optimizer state and the accumulations inside kernels stay F32
+ * (per-op rounding inside the tape is not done here).
+ */
+final class TrainCommand {
+    static final String USAGE = "train --model mlp|cnn [--data-dir DIR] [--epochs E] [--batch B] [--optimizer "
+            + String.join("|", Optimizers.NAMES) + "] [--lr X] [--relu0 S] [--seed S] [--threads T] [--max-steps N]"
+            + " [--precision fp64|fp32|bf16|fp16] [--checkpoint FILE] [--resume FILE] [--json]";
+    /** Epochs by default on the full data and on the bundled sample. */
+    static final int FULL_EPOCHS = 10, SAMPLE_EPOCHS = 3;
+
+    private TrainCommand() {}
+
+    static void run(List<String> argv, PrintStream out, PrintStream err) {
+        Args args = Args.parse("train", argv,
+                Set.of("model", "data-dir", "epochs", "batch", "optimizer", "lr", "relu0", "seed", "threads",
+                        "max-steps", "precision", "checkpoint", "resume"),
+                Set.of("json"));
+        Models.Kind kind = Models.Kind.parse(args.choice("model", "mlp", "mlp", "cnn"));
+        String optimizer = args.choice("optimizer", "innaprop", Optimizers.NAMES.toArray(String[]::new));
+        int batch = args.positiveInteger("batch", 128);
+        double lr = args.has("lr") ? args.number("lr", 0) : Double.NaN;
+        if (lr < 0) {
+            throw new UsageException("--lr must be >= 0, got " + lr);
+        }
+        double relu0 = args.number("relu0", 0);
+        long seed = args.integer("seed", 1);
+        long maxSteps = args.has("max-steps") ? args.positiveInteger("max-steps", 1) : 0;
+        Precision precision = Precision.parse(args.choice("precision", "fp32", "fp64", "fp32", "bf16", "fp16"));
+        if (args.has("threads")) {
+            Parallel.setThreads(args.positiveInteger("threads", 1));
+        }
+        Path checkpoint = args.has("checkpoint") ? Path.of(args.string("checkpoint", "")) : null;
+        Path resume = args.has("resume") ? Path.of(args.string("resume", "")) : null;
+        if (checkpoint != null && checkpoint.toAbsolutePath().getParent() != null
+                && !Files.isDirectory(checkpoint.toAbsolutePath().getParent())) {
+            throw new UsageException("--checkpoint " + checkpoint + ": directory "
+                    + checkpoint.toAbsolutePath().getParent() + " does not exist");
+        }
+        if (resume != null && !Files.isRegularFile(resume)) {
+            throw new IllegalArgumentException("--resume " + resume + ": no such checkpoint file");
+        }
+        boolean json = args.has("json");
+        try {
+            FashionMnist.Splits data = FashionMnist.load(args.has("data-dir") ? Path.of(args.string("data-dir", ""))
+                    : null);
+            int epochs = args.has("epochs") ? args.positiveInteger("epochs", 1)
+                    : data.source().isSample() ? SAMPLE_EPOCHS : FULL_EPOCHS;
+            TrainConfig config = new TrainConfig(kind.toString(), kind.imageInput(), epochs, batch, optimizer, lr, relu0,
+                    seed, maxSteps, precision.storage(), precision.toString(), precision.rounds() ? precision::round
+                            : null, checkpoint, resume);
+            err.println("inertia train: " + kind + ", " + optimizer + ", batch " + batch + ", " + precision + ", "
+                    + Parallel.threads() + " thread" + (Parallel.threads() == 1 ? "" : "s") + "; data: "
+                    + data.source().description());
+            try (Scope scope = Scope.open()) {
+                Sequential model = Models.create(kind, scope, precision.storage(), seed);
+                try (Trainer trainer = new Trainer(config, model, data.train(), data.test(),
+                        data.source().description())) {
+                    String source = data.source().isSample() ? "bundled-sample" : data.source().directory().toString();
+                    trainer.listener(new Printer(kind, optimizer, batch, precision, source, json, out, err));
+                    if (err == System.err) {
+                        trainer.progress(Progress.onStderr());
+                    }
+                    trainer.resume();
+                    if (checkpoint != null) {
+                        trainer.checkpointOnInterrupt();
+                    }
+                    EpochReport last = trainer.run();
+                    if (trainer.interrupted()) {
+                        err.println("stopped at step " + trainer.globalStep() + (checkpoint != null
+                                ? "; continue with --resume " + checkpoint : ""));
+                    } else if (last != null) {
+                        err.printf(Locale.ROOT, "done: %d steps; step time p50 %.2f ms, p99 %.2f ms, max %.2f ms (last"
+                                + " epoch); test accuracy %.2f%%%n", last.globalStep(), last.stepMsP50(),
+                                last.stepMsP99(), last.stepMsMax(), 100 * last.testAcc());
+                    } else {
+                        err.println("done: nothing left to train (" + trainer.globalStep() + " steps already)");
+                    }
+                }
+            }
+        } catch (IOException e) { // missing data, a corrupt IDX file or checkpoint: already one line naming the file
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** Prints each epoch on stdout (a JSON object or a text line) and messages on stderr. */
+    private record Printer(Models.Kind model, String optimizer, int batch, Precision precision, String data,
+            boolean json, PrintStream out, PrintStream err) implements TrainListener {
+        @Override
+        public void epoch(EpochReport r) {
+            if (json) {
+                out.println(new Json()
+                        .put("epoch", r.epoch())
+                        .put("epochs", r.epochs())
+                        .put("partial", r.partial())
+                        .put("steps", r.steps())
+                        .put("step", r.globalStep())
+                        .put("train_loss", r.trainLoss())
+                        .put("test_loss", r.testLoss())
+                        .put("test_acc", r.testAcc())
+                        .put("samples_per_s", r.samplesPerS())
+                        .put("step_ms_p50", r.stepMsP50())
+                        .put("step_ms_p99", r.stepMsP99())
+                        .put("step_ms_max", r.stepMsMax())
+                        .put("model", model.toString())
+                        .put("optimizer", optimizer)
+                        .put("batch", batch)
+                        .put("precision", precision.toString())
+                        .put("threads", Parallel.threads())
+                        .put("data", data));
+            } else {
+                out.printf(Locale.ROOT, "epoch %d/%d%s  train_loss %.4f  test_loss %.4f  test_acc %.2f%%  %,.0f samples/s"
+                        + "  step ms p50 %.2f p99 %.2f max %.2f%n", r.epoch(), r.epochs(),
+                        r.partial() ? " (partial, " + r.steps() + " steps)" : "", r.trainLoss(), r.testLoss(),
+                        100 * r.testAcc(), r.samplesPerS(), r.stepMsP50(), r.stepMsP99(), r.stepMsMax());
+            }
+            out.flush();
+        }
+
+        @Override
+        public void message(String line) {
+            err.println("inertia train: " + line);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.inertia.nn;
+
+import dev.inertia.autodiff.Var;
+import dev.inertia.memory.DType;
+import dev.inertia.memory.Scope;
+import dev.inertia.memory.Tensor;
+
+/**
+ * Batch normalization over axis 1 (the shared part of {@link BatchNorm1d} and
+ * {@link BatchNorm2d}). Training mode normalizes with the batch's statistics and updates the
+ * running ones ({@code running = (1 - momentum) · running + momentum · batch}, the unbiased
+ * batch variance, as PyTorch); evaluation mode normalizes with the running statistics.
+ * Parameters {@code weight} (gamma, 1) and {@code bias} (beta, 0); buffers {@code running_mean}
+ * (0) and {@code running_var} (1).
+ */
+public abstract class BatchNorm extends Module {
+    private final int features;
+    private final double eps, momentum;
+    private final Parameter weight, bias;
+    private final Tensor runningMean, runningVar;
+
+    protected BatchNorm(Scope scope, DType dtype, int features, double eps, double momentum) {
+        if (features < 1 || !(eps > 0) || !(momentum >= 0 && momentum <= 1)) {
+            throw new IllegalArgumentException("batch norm needs features >= 1, eps > 0 and momentum in [0, 1], got "
+                    + features + ", " + eps + ", " + momentum);
+        }
+        this.features = features;
+        this.eps = eps;
+        this.momentum = momentum;
+        weight = registerParameter("weight", Parameter.zeros(scope, dtype, features));
+        bias = registerParameter("bias", Parameter.zeros(scope, dtype, features));
+        runningMean = registerBuffer("running_mean", Tensor.zeros(scope, dtype, features));
+        runningVar = registerBuffer("running_var", Tensor.zeros(scope, dtype, features));
+        for (int c = 0; c < features; c++) {
+            weight.value().setDouble(c, 1);
+            runningVar.setDouble(c, 1);
+        }
+    }
+
+    /** Checks the input's rank, naming the layer. */
+    protected abstract void checkInput(Var x);
+
+    @Override
+    public Var forward(Var x) {
+        checkInput(x);
+        if (x.shape()[1] != features) {
+            throw new IllegalArgumentException(describe() + " got " + x.shape()[1] + " channels");
+        }
+        if (!isTraining()) {
+            return x.batchNormEval(weight.value(), bias.value(), runningMean, runningVar, eps);
+        }
+        Var y = x.batchNorm(weight.on(x.tape()), bias.on(x.tape()), eps);
+        updateRunningStats(y, x.size() / features);
+        return y;
+    }
+
+    private void updateRunningStats(Var y, long count) {
+        Tensor mean = y.batchNormMean(), invStd = y.batchNormInvStd();
+        double unbias = count > 1 ? (double) count / (count - 1) : 1;
+        for (int c = 0; c < features; c++) {
+            double s = invStd.getDouble(c);
+            double batchVar = 1 / (s * s) - eps;
+            runningMean.setDouble(c, (1 - momentum) * runningMean.getDouble(c) + momentum * mean.getDouble(c));
+            runningVar.setDouble(c, (1 - momentum) * runningVar.getDouble(c) + momentum * batchVar * unbias);
+        }
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    public Parameter bias() {
+        return bias;
+    }
+
+    public Tensor runningMean() {
+        return runningMean;
+    }
+
+    public Tensor runningVar() {
+        return runningVar;
+    }
+
+    @Override
+    protected String describe() {
+        return getClass().getSimpleName() + "(" + features + ", eps=" + eps + ", momentum=" + momentum + ")";
+    }
+}

@@ -1,0 +1,64 @@
+package dev.inertia.nn;
+
+import dev.inertia.autodiff.Var;
+import dev.inertia.memory.DType;
+import dev.inertia.memory.Scope;
+import java.util.random.RandomGenerator;
+
+/**
+ * 2-D convolution (cross-correlation) of {@code x [N, C, H, W]} with {@code weight [O, C, k, k]}
+ * and {@code bias [O]}, square kernel, the same stride and zero padding on both axes; lowered to
+ * GEMM by the tape's conv2d op. Names and layout as {@code torch.nn.Conv2d}.
+ */
+public final class Conv2d extends Module {
+    private final int in, out, kernel, stride, padding;
+    private final Parameter weight, bias;
+
+    /** Stride 1, with a bias. */
+    public Conv2d(Scope scope, DType dtype, int in, int out, int kernel, int padding, RandomGenerator random) {
+        this(scope, dtype, in, out, kernel, 1, padding, true, random);
+    }
+
+    public Conv2d(Scope scope, DType dtype, int in, int out, int kernel, int stride, int padding, boolean withBias,
+            RandomGenerator random) {
+        if (in < 1 || out < 1 || kernel < 1 || stride < 1 || padding < 0) {
+            throw new IllegalArgumentException("Conv2d needs positive channels, kernel and stride and padding >= 0,"
+                    + " got in=" + in + " out=" + out + " kernel=" + kernel + " stride=" + stride + " padding="
+                    + padding);
+        }
+        this.in = in;
+        this.out = out;
+        this.kernel = kernel;
+        this.stride = stride;
+        this.padding = padding;
+        int fanIn = in * kernel * kernel;
+        weight = registerParameter("weight", Parameter.zeros(scope, dtype, out, in, kernel, kernel));
+        Init.kaimingUniform(weight.value(), fanIn, Init.DEFAULT_A, random);
+        if (withBias) {
+            bias = registerParameter("bias", Parameter.zeros(scope, dtype, out));
+            Init.bias(bias.value(), fanIn, random);
+        } else {
+            bias = null;
+        }
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    /** The bias, or null without one. */
+    public Parameter bias() {
+        return bias;
+    }
+
+    @Override
+    public Var forward(Var x) {
+        return x.conv2d(weight.on(x.tape()), bias == null ? null : bias.on(x.tape()), stride, padding);
+    }
+
+    @Override
+    protected String describe() {
+        return "Conv2d(" + in + ", " + out + ", kernel_size=" + kernel + ", stride=" + stride + ", padding=" + padding
+                + (bias == null ? ", bias=false)" : ")");
+    }
+}

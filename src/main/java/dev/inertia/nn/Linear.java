@@ -1,0 +1,57 @@
+package dev.inertia.nn;
+
+import dev.inertia.autodiff.Var;
+import dev.inertia.memory.DType;
+import dev.inertia.memory.Scope;
+import java.util.random.RandomGenerator;
+
+/**
+ * {@code y = x · Wᵀ + b} for {@code x [N, in]}, with {@code weight [out, in]} and {@code bias
+ * [out]} as in PyTorch (so its state dict loads into {@code torch.nn.Linear}); the product is one
+ * GEMM with the weight read transposed in place.
+ */
+public final class Linear extends Module {
+    private final int in, out;
+    private final Parameter weight, bias;
+
+    /** With a bias; PyTorch's default initialization from {@code random}. */
+    public Linear(Scope scope, DType dtype, int in, int out, RandomGenerator random) {
+        this(scope, dtype, in, out, true, random);
+    }
+
+    public Linear(Scope scope, DType dtype, int in, int out, boolean withBias, RandomGenerator random) {
+        if (in < 1 || out < 1) {
+            throw new IllegalArgumentException("Linear needs positive sizes, got " + in + " -> " + out);
+        }
+        this.in = in;
+        this.out = out;
+        weight = registerParameter("weight", Parameter.zeros(scope, dtype, out, in));
+        Init.kaimingUniform(weight.value(), in, Init.DEFAULT_A, random);
+        if (withBias) {
+            bias = registerParameter("bias", Parameter.zeros(scope, dtype, out));
+            Init.bias(bias.value(), in, random);
+        } else {
+            bias = null;
+        }
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    /** The bias, or null without one. */
+    public Parameter bias() {
+        return bias;
+    }
+
+    @Override
+    public Var forward(Var x) {
+        Var y = x.matmul(weight.on(x.tape()), false, true);
+        return bias == null ? y : y.addBias(bias.on(x.tape()));
+    }
+
+    @Override
+    protected String describe() {
+        return "Linear(" + in + ", " + out + (bias == null ? ", bias=false)" : ")");
+    }
+}

@@ -1,0 +1,243 @@
+package dev.inertia.train;
+
+import dev.inertia.memory.DType;
+import dev.inertia.memory.Scope;
+import dev.inertia.memory.Tensor;
+import dev.inertia.nn.Dropout;
+import dev.inertia.nn.Module;
+import dev.inertia.optim.Optimizer;
+import dev.inertia.optim.OptimizerState;
+import dev.inertia.optim.StateDict;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A training checkpoint in one safetensors file, written atomically by {@link SafeTensors}:
+ * <ul>
+ * <li>the model's state dict under its PyTorch names ({@code 0.weight}, {@code 0.bias}, ...), so
+ *     {@code model.load_state_dict(safetensors.torch.load_file(f), strict=False)} loads it into the
+ *     same architecture in PyTorch;</li>
+ * <li>the optimizer's buffers as tensors {@code optimizer.state.<param>.<buffer>} (names as in
+ *     docs/optimizer-state.md), with its name, hyperparameters, parameter groups and per-parameter
+ *     step counts in the metadata ({@code optimizer}, {@code optimizer.group.<g>.<name>},
+ *     {@code optimizer.group.<g>.params}, {@code optimizer.state.<param>.step});</li>
+ * <li>the loop's position in the metadata: {@code epoch} (0-based, the one in progress),
+ *     {@code batch} (batches of it done), {@code step} (optimizer steps in all), the running loss
+ *     of the epoch, the shuffling {@code seed} and each dropout layer's generator state
+ *     ({@code rng.<module>});</li>
+ * <li>{@code format} and whatever the caller adds (model name, batch size, dtype), which
+ *     {@link #load} compares against what the resuming run expects.</li>
+ * </ul>
+ * Doubles are stored with {@link Double#toString}, which reads back to the same bits.
+ */
+public final class Checkpoint {
+    /** The metadata value of {@code format}. */
+    public static final String FORMAT = "inertia-checkpoint-1";
+    private static final String OPT = "optimizer.";
+    private static final String STATE = "optimizer.state.";
+
+    private Checkpoint() {}
+
+    /**
+     * Where a run stands.
+     *
+     * @param epoch          the epoch in progress (0-based)
+     * @param batch          batches of that epoch done
+     * @param step           optimizer steps done in all
+     * @param epochLossSum   sum of the training losses of the epoch's steps so far
+     * @param seed           the shuffling seed
+     */
+    public record Position(int epoch, int batch, long step, double epochLossSum, long seed) {
+    }
+
+    /** Writes {@code model}, {@code optimizer} and {@code position} with {@code info} to {@code file}, atomically. */
+    public static void save(Path file, Module model, Optimizer optimizer, Position position, Map<String, String> info)
+            throws IOException {
+        Map<String, SafeTensors.Entry> tensors = new LinkedHashMap<>();
+        model.stateDict().forEach((name, t) -> tensors.put(name, SafeTensors.Entry.of(t)));
+        Map<String, String> meta = new LinkedHashMap<>(info);
+        meta.put("format", FORMAT);
+        meta.put("epoch", Integer.toString(position.epoch()));
+        meta.put("batch", Integer.toString(position.batch()));
+        meta.put("step", Long.toString(position.step()));
+        meta.put("epoch_loss_sum", Double.toString(position.epochLossSum()));
+        meta.put("seed", Long.toString(position.seed()));
+        model.namedModules().forEach((name, m) -> {
+            if (m instanceof Dropout d) {
+                meta.put("rng." + name, Long.toString(d.rngState()));
+            }
+        });
+        meta.put("optimizer", optimizer.name());
+        int groups = optimizer.groups().size();
+        meta.put("optimizer.groups", Integer.toString(groups));
+        int index = 0;
+        for (int g = 0; g < groups; g++) {
+            var group = optimizer.groups().get(g);
+            for (Map.Entry<String, Double> h : group.optimizer().hyperparameters().entrySet()) {
+                meta.put(OPT + "group." + g + "." + h.getKey(), Double.toString(h.getValue()));
+            }
+            meta.put(OPT + "group." + g + ".initial_lr", Double.toString(group.initialLr()));
+            StringBuilder ids = new StringBuilder();
+            for (int i = 0; i < group.params().size(); i++, index++) {
+                ids.append(i == 0 ? "" : ",").append(index);
+                OptimizerState s = group.states().get(i);
+                meta.put(STATE + index + ".step", Long.toString(s.step()));
+                for (Map.Entry<String, Tensor> b : s.buffers().entrySet()) {
+                    tensors.put(STATE + index + "." + b.getKey(), SafeTensors.Entry.of(b.getValue()));
+                }
+            }
+            meta.put(OPT + "group." + g + ".params", ids.toString());
+        }
+        SafeTensors.write(file, tensors, meta);
+    }
+
+    /**
+     * Restores {@code model} and {@code optimizer} from {@code file} and returns the position. The
+     * file must be a checkpoint whose metadata has the values of {@code expect} (a different model
+     * or batch size is reported, not loaded). A bad file is an {@link IOException} with one line
+     * naming it; the model and optimizer are changed only once the whole file has been checked.
+     */
+    public static Position load(Path file, Module model, Optimizer optimizer, Map<String, String> expect)
+            throws IOException {
+        String name = file.toString();
+        try (Scope scope = Scope.open()) {
+            SafeTensors.Contents c = SafeTensors.read(file, scope);
+            Map<String, String> meta = c.metadata();
+            if (!FORMAT.equals(meta.get("format"))) {
+                throw new SafeTensorsException(name, "not an inertia checkpoint (metadata format is "
+                        + quote(meta.get("format")) + ", expected \"" + FORMAT + "\")");
+            }
+            for (Map.Entry<String, String> e : expect.entrySet()) {
+                if (!e.getValue().equals(meta.get(e.getKey()))) {
+                    throw new IOException(name + ": checkpoint was written with " + e.getKey() + " "
+                            + quote(meta.get(e.getKey())) + ", this run has " + quote(e.getValue()));
+                }
+            }
+            Position position = new Position(integer(meta, "epoch", name), integer(meta, "batch", name),
+                    number(meta, "step", name), real(meta, "epoch_loss_sum", name), number(meta, "seed", name));
+            Map<String, Tensor> modelState = new LinkedHashMap<>();
+            for (Map.Entry<String, SafeTensors.Entry> e : c.tensors().entrySet()) {
+                if (!e.getKey().startsWith(OPT)) {
+                    modelState.put(e.getKey(), tensor(e.getValue(), e.getKey(), name));
+                }
+            }
+            StateDict sd = stateDict(c, meta, name);
+            Map<Dropout, Long> rngs = new LinkedHashMap<>();
+            for (Map.Entry<String, Module> e : model.namedModules().entrySet()) {
+                if (e.getValue() instanceof Dropout d) {
+                    rngs.put(d, number(meta, "rng." + e.getKey(), name));
+                }
+            }
+            try {
+                model.loadStateDict(modelState);
+                optimizer.loadStateDict(sd);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(name + ": does not fit this model and optimizer: " + e.getMessage(), e);
+            }
+            rngs.forEach(Dropout::setRngState);
+            return position;
+        }
+    }
+
+    private static StateDict stateDict(SafeTensors.Contents c, Map<String, String> meta, String name)
+            throws IOException {
+        int groups = integer(meta, "optimizer.groups", name);
+        List<StateDict.Group> gs = new ArrayList<>();
+        Map<Integer, StateDict.ParamState> states = new LinkedHashMap<>();
+        for (int g = 0; g < groups; g++) {
+            String prefix = OPT + "group." + g + ".";
+            Map<String, Double> hyper = new LinkedHashMap<>();
+            for (Map.Entry<String, String> e : meta.entrySet()) {
+                String k = e.getKey();
+                if (k.startsWith(prefix) && !k.equals(prefix + "params")) {
+                    hyper.put(k.substring(prefix.length()), real(meta, k, name));
+                }
+            }
+            String ids = meta.getOrDefault(prefix + "params", "");
+            String[] parts = ids.isEmpty() ? new String[0] : ids.split(",");
+            int[] params = new int[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                try {
+                    params[i] = Integer.parseInt(parts[i]);
+                } catch (NumberFormatException e) {
+                    throw new SafeTensorsException(name, "metadata " + prefix + "params is not a list of indices");
+                }
+                int p = params[i];
+                Map<String, StateDict.Buffer> buffers = new LinkedHashMap<>();
+                String bp = STATE + p + ".";
+                for (Map.Entry<String, SafeTensors.Entry> e : c.tensors().entrySet()) {
+                    if (e.getKey().startsWith(bp)) {
+                        buffers.put(e.getKey().substring(bp.length()), buffer(e.getValue(), e.getKey(), name));
+                    }
+                }
+                states.put(p, new StateDict.ParamState(number(meta, bp + "step", name), buffers));
+            }
+            gs.add(new StateDict.Group(hyper, params));
+        }
+        return new StateDict(meta.getOrDefault("optimizer", "?"), gs, states);
+    }
+
+    private static Tensor tensor(SafeTensors.Entry e, String tensor, String file) throws SafeTensorsException {
+        if (e.dtype() != SafeDtype.F32 && e.dtype() != SafeDtype.F64) {
+            throw new SafeTensorsException(file, "tensor " + tensor + " is " + e.dtype() + ", expected F32 or F64");
+        }
+        return e.toTensor();
+    }
+
+    /** A state-dict buffer (little-endian bytes) from a tensor of the file. */
+    private static StateDict.Buffer buffer(SafeTensors.Entry e, String tensor, String file)
+            throws SafeTensorsException {
+        Tensor t = tensor(e, tensor, file);
+        ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(e.data().byteSize())).order(ByteOrder.LITTLE_ENDIAN);
+        if (t.dtype() == DType.F32) {
+            bytes.asFloatBuffer().put(e.toFloatArray());
+        } else {
+            bytes.asDoubleBuffer().put(e.toDoubleArray());
+        }
+        return new StateDict.Buffer(t.dtype(), t.shape(), bytes.array());
+    }
+
+    private static String quote(String s) {
+        return s == null ? "(none)" : "\"" + s + "\"";
+    }
+
+    private static String required(Map<String, String> meta, String key, String file) throws SafeTensorsException {
+        String v = meta.get(key);
+        if (v == null) {
+            throw new SafeTensorsException(file, "checkpoint metadata lacks '" + key + "'");
+        }
+        return v;
+    }
+
+    private static int integer(Map<String, String> meta, String key, String file) throws SafeTensorsException {
+        long v = number(meta, key, file);
+        if (v < 0 || v > Integer.MAX_VALUE) {
+            throw new SafeTensorsException(file, "checkpoint metadata '" + key + "' is out of range: " + v);
+        }
+        return (int) v;
+    }
+
+    private static long number(Map<String, String> meta, String key, String file) throws SafeTensorsException {
+        String v = required(meta, key, file);
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new SafeTensorsException(file, "checkpoint metadata '" + key + "' is not an integer: " + quote(v));
+        }
+    }
+
+    private static double real(Map<String, String> meta, String key, String file) throws SafeTensorsException {
+        String v = required(meta, key, file);
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new SafeTensorsException(file, "checkpoint metadata '" + key + "' is not a number: " + quote(v));
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.inertia.train;
+
+import dev.inertia.memory.DType;
+import dev.inertia.memory.Tensor;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * What a {@link Trainer} run does.
+ *
+ * @param model        the model's name, kept in checkpoints (a resumed run must use the same)
+ * @param imageInput   whether the model takes {@code [N, 1, rows, cols]} images, else flat rows
+ * @param epochs       epochs to train (counting those a resumed checkpoint already did)
+ * @param batch        training batch size (evaluation uses the same)
+ * @param optimizer    innaprop, inna, adamw, sgd or rmsprop ({@link Optimizers})
+ * @param lr           the learning rate, or NaN for the optimizer's default
+ * @param relu0        ReLU'(0) used by the backward pass
+ * @param seed         seeds the shuffling (the model's initialization is its builder's)
+ * @param maxSteps     stop after this many optimizer steps in all (0: no limit)
+ * @param dtype        the parameters' and activations' dtype, F32 or F64
+ * @param precision    the precision's name for reports, like {@code fp32}
+ * @param rounding     applied to every layer output and, after each step, to every parameter
+ *                     (rounding to an emulated precision), or null
+ * @param checkpoint   where to write checkpoints (after each epoch, at the end, on interrupt), or null
+ * @param resume       a checkpoint to continue from, or null
+ */
+public record TrainConfig(String model, boolean imageInput, int epochs, int batch, String optimizer, double lr,
+        double relu0, long seed, long maxSteps, DType dtype, String precision, Consumer<Tensor> rounding,
+        Path checkpoint, Path resume) {
+    public TrainConfig {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(optimizer, "optimizer");
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(precision, "precision");
+        if (epochs < 1 || batch < 1 || maxSteps < 0) {
+            throw new IllegalArgumentException("epochs and batch must be >= 1 and max steps >= 0, got " + epochs + ", "
+                    + batch + ", " + maxSteps);
+        }
+        if (dtype != DType.F32 && dtype != DType.F64) {
+            throw new IllegalArgumentException("training computes in F32 or F64, not " + dtype);
+        }
+        if (!Double.isFinite(relu0)) {
+            throw new IllegalArgumentException("ReLU'(0) must be finite, got " + relu0);
+        }
+        if (!Double.isNaN(lr) && !(lr >= 0 && Double.isFinite(lr))) {
+            throw new IllegalArgumentException("learning rate must be finite and >= 0, got " + lr);
+        }
+    }
+
+    /** Whether the run stops after a number of steps. */
+    public boolean limitsSteps() {
+        return maxSteps > 0;
+    }
+}
