@@ -13,6 +13,9 @@ public final class Main {
                                                  operation counts of forward, reverse and tangent passes
               bench step --optimizer NAME --params N [--threads T] [--dtype f32|f64] [--json]
                                                  one fused optimizer step: ms, GB/s, bytes/param
+              bifurcation [--precision fp16|bf16|fp32|fp64] [--hidden L] [--width W] [--inits N]
+                          [--batch B] [--lr X] [--max-batches M] [--data-dir DIR] [--seed S] [--json]
+                                                 share of initializations where ReLU'(0) changes the gradient
             """;
 
     private Main() {}
@@ -32,6 +35,7 @@ public final class Main {
             switch (argv[0]) {
                 case "info" -> InfoCommand.run(rest, out, err);
                 case "cost" -> CostCommand.run(rest, out, err);
+                case "bifurcation" -> BifurcationCommand.run(rest, out, err);
                 // Until the bench dispatcher lands, 'bench' has one subcommand here: step.
                 case "bench" -> {
                     if (rest.isEmpty() || !rest.getFirst().equals("step")) {

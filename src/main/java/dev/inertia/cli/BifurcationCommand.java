@@ -1,0 +1,90 @@
+package dev.inertia.cli;
+
+import dev.inertia.data.FashionMnist;
+import dev.inertia.kernels.Parallel;
+import dev.inertia.numerics.Bifurcation;
+import dev.inertia.numerics.Precision;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code inertia bifurcation [--precision fp16|bf16|fp32|fp64] [--hidden L] [--width W]
+ * [--inits N] [--batch B] [--lr X] [--max-batches M] [--data-dir DIR] [--seed S] [--threads T]
+ * [--json]}: the ReLU'(0) bifurcation experiment ({@link Bifurcation}) on Fashion-MNIST's
+ * training set. Defaults: fp32, 1 hidden layer of 256 units, batch 128, SGD step 0.01, 1000
+ * initializations (20 at fp64, where no hit is expected and each one costs a whole epoch).
+ */
+final class BifurcationCommand {
+    static final String USAGE = "bifurcation [--precision fp16|bf16|fp32|fp64] [--hidden L] [--width W] [--inits N]"
+            + " [--batch B] [--lr X] [--max-batches M] [--data-dir DIR] [--seed S] [--threads T] [--json]";
+
+    private BifurcationCommand() {}
+
+    /** The default number of initializations: 1000, but 20 at fp64 (no hit there, so every one runs a full epoch). */
+    static int defaultInits(Precision p) {
+        return p == Precision.FP64 ? 20 : 1000;
+    }
+
+    static void run(List<String> argv, PrintStream out, PrintStream err) {
+        Args args = Args.parse("bifurcation", argv, Set.of("precision", "hidden", "width", "inits", "batch", "lr",
+                "max-batches", "data-dir", "seed", "threads"), Set.of("json"));
+        Precision precision;
+        try {
+            precision = Precision.parse(args.string("precision", "fp32"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--precision: " + e.getMessage());
+        }
+        int hidden = args.positiveInteger("hidden", 1);
+        int width = args.positiveInteger("width", 256);
+        int inits = args.positiveInteger("inits", defaultInits(precision));
+        int batch = args.positiveInteger("batch", 128);
+        double lr = args.number("lr", 0.01);
+        int maxBatches = args.integer("max-batches", 0);
+        if (maxBatches < 0) {
+            throw new UsageException("--max-batches must be >= 0 (0 = the whole epoch), got " + maxBatches);
+        }
+        long seed = args.integer("seed", 1);
+        if (args.has("threads")) {
+            Parallel.setThreads(args.positiveInteger("threads", 1));
+        }
+        Path dataDir = args.has("data-dir") ? Path.of(args.string("data-dir", null)) : null;
+        FashionMnist.Splits data;
+        try {
+            data = FashionMnist.load(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load Fashion-MNIST: " + e.getMessage(), e);
+        }
+        if (!args.has("json")) {
+            err.println("data: " + data.source());
+        }
+        Bifurcation.Result r = Bifurcation.run(data.train(),
+                new Bifurcation.Config(precision, hidden, width, inits, batch, lr, seed, maxBatches));
+        if (args.has("json")) {
+            out.println(new Json()
+                    .put("precision", precision.toString())
+                    .put("hidden", hidden)
+                    .put("width", width)
+                    .put("inits", inits)
+                    .put("hits", r.hits())
+                    .put("hit_share", r.hitShare())
+                    .put("zero_rate", r.zeroRate())
+                    .put("batches_checked", r.batchesChecked())
+                    .put("live_batches", r.liveBatches())
+                    .put("batch", batch)
+                    .put("lr", lr)
+                    .put("seed", seed)
+                    .put("data", data.source().isSample() ? "sample" : "full")
+                    .put("seconds", Math.round(r.seconds() * 1000) / 1000.0));
+        } else {
+            out.printf("%s, %d hidden layer(s) of %d: %d of %d initializations hit the bifurcation zone (%.1f%%)%n",
+                    precision, hidden, width, r.hits(), inits, 100 * r.hitShare());
+            out.printf("  %,d mini-batches checked, %,d with a live kink; exactly-zero pre-activations %.3g%n",
+                    r.batchesChecked(), r.liveBatches(), r.zeroRate());
+            out.printf("  %.1f s%n", r.seconds());
+        }
+    }
+}
