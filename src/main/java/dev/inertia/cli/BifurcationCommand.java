@@ -3,6 +3,7 @@ package dev.inertia.cli;
 import dev.inertia.data.FashionMnist;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.numerics.Bifurcation;
+import dev.inertia.numerics.KinkMonitor;
 import dev.inertia.numerics.Precision;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,10 +18,12 @@ import java.util.Set;
  * [--json]}: the ReLU'(0) bifurcation experiment ({@link Bifurcation}) on Fashion-MNIST's
  * training set. Defaults: fp32, 1 hidden layer of 256 units, batch 128, SGD step 0.01, 1000
  * initializations (20 at fp64, where no hit is expected and each one costs a whole epoch).
+ * {@code --kink-report} adds, per ReLU, the kink hits of the ReLU'(0) = 0 sweeps and the share
+ * of provably smooth mini-batches (one JSON line per ReLU before the result line with --json).
  */
 final class BifurcationCommand {
     static final String USAGE = "bifurcation [--precision fp16|bf16|fp32|fp64] [--hidden L] [--width W] [--inits N]"
-            + " [--batch B] [--lr X] [--max-batches M] [--data-dir DIR] [--seed S] [--threads T] [--json]";
+            + " [--batch B] [--lr X] [--max-batches M] [--data-dir DIR] [--seed S] [--threads T] [--kink-report] [--json]";
 
     private BifurcationCommand() {}
 
@@ -31,7 +34,7 @@ final class BifurcationCommand {
 
     static void run(List<String> argv, PrintStream out, PrintStream err) {
         Args args = Args.parse("bifurcation", argv, Set.of("precision", "hidden", "width", "inits", "batch", "lr",
-                "max-batches", "data-dir", "seed", "threads"), Set.of("json"));
+                "max-batches", "data-dir", "seed", "threads"), Set.of("json", "kink-report"));
         Precision precision;
         try {
             precision = Precision.parse(args.string("precision", "fp32"));
@@ -64,6 +67,12 @@ final class BifurcationCommand {
         Bifurcation.Result r = Bifurcation.run(data.train(),
                 new Bifurcation.Config(precision, hidden, width, inits, batch, lr, seed, maxBatches));
         if (args.has("json")) {
+            if (args.has("kink-report")) {
+                for (KinkMonitor.OpTotals o : r.kinks().ops()) {
+                    out.println(new Json().put("kink_op", o.index()).put("op", o.op()).put("hits", o.hits())
+                            .put("live", o.live()).put("live_steps", o.liveSteps()));
+                }
+            }
             out.println(new Json()
                     .put("precision", precision.toString())
                     .put("hidden", hidden)
@@ -74,6 +83,7 @@ final class BifurcationCommand {
                     .put("zero_rate", r.zeroRate())
                     .put("batches_checked", r.batchesChecked())
                     .put("live_batches", r.liveBatches())
+                    .put("smooth_share", r.kinks().smoothShare())
                     .put("batch", batch)
                     .put("lr", lr)
                     .put("seed", seed)
@@ -85,6 +95,9 @@ final class BifurcationCommand {
             out.printf("  %,d mini-batches checked, %,d with a live kink; exactly-zero pre-activations %.3g%n",
                     r.batchesChecked(), r.liveBatches(), r.zeroRate());
             out.printf("  %.1f s%n", r.seconds());
+            if (args.has("kink-report")) {
+                out.print(r.kinks().summary());
+            }
         }
     }
 }

@@ -92,9 +92,10 @@ public final class Bifurcation {
      *                       nonzero gradient (the second copy ran)
      * @param zeros          exactly-zero pre-activations over all checked mini-batches
      * @param preactivations pre-activations over all checked mini-batches
+     * @param kinks          the kink reports of the ReLU'(0) = 0 copy's sweeps, per ReLU
      */
     public record Result(Config config, int hits, long batchesChecked, long liveBatches, long zeros,
-            long preactivations, double seconds) {
+            long preactivations, KinkMonitor kinks, double seconds) {
         /** The share of initializations with a mini-batch in the bifurcation zone. */
         public double hitShare() {
             return (double) hits / config.inits();
@@ -133,6 +134,7 @@ public final class Bifurcation {
         int layers = sizes.length - 1;
         int hits = 0;
         long checked = 0, live = 0, zeros = 0, preactivations = 0;
+        KinkMonitor monitor = new KinkMonitor();
         try (Scope scope = Scope.open(); Tape zero = new Tape(Kinks.defaults().relu(0));
                 Tape one = new Tape(Kinks.defaults().relu(1))) {
             zero.setPrecision(p);
@@ -160,6 +162,7 @@ public final class Bifurcation {
                     Var loss0 = forward(zero, x, labels, weights, biases, params0);
                     zero.backward(loss0);
                     KinkReport report = zero.kinkReport();
+                    monitor.record(report);
                     checked++;
                     zeros += report.hits();
                     preactivations += (long) config.hidden() * config.width() * x.dim(0);
@@ -182,7 +185,7 @@ public final class Bifurcation {
                 }
             }
         }
-        return new Result(config, hits, checked, live, zeros, preactivations, (System.nanoTime() - start) / 1e9);
+        return new Result(config, hits, checked, live, zeros, preactivations, monitor, (System.nanoTime() - start) / 1e9);
     }
 
     /** Uniform in ±1/sqrt(fan-in), PyTorch's default for Linear weights and biases. */

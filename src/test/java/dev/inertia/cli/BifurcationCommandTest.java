@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,18 @@ class BifurcationCommandTest {
         double checked = field(line, "batches_checked");
         assertTrue(checked >= 2 && checked <= 6, line);
         assertTrue(field(line, "seconds") >= 0, line);
+    }
+
+    @Test
+    void kinkReportAddsOneLinePerRelu() {
+        assertEquals(0, run("bifurcation", "--precision", "bf16", "--hidden", "2", "--width", "8", "--inits", "1",
+                "--batch", "8", "--max-batches", "2", "--kink-report", "--json"), err.toString(StandardCharsets.UTF_8));
+        List<String> lines = out.toString(StandardCharsets.UTF_8).strip().lines().toList();
+        assertEquals(3, lines.size(), lines.toString());
+        assertTrue(lines.get(0).contains("\"op\": \"relu\"") && lines.get(1).contains("\"op\": \"relu\""),
+                lines.toString());
+        double smooth = field(lines.get(2), "smooth_share");
+        assertTrue(smooth >= 0 && smooth <= 1, lines.toString());
     }
 
     @Test
