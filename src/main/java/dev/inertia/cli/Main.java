@@ -14,8 +14,10 @@ public final class Main {
               bench step --optimizer NAME --params N [--threads T] [--dtype f32|f64] [--json]
                                                  one fused optimizer step: ms, GB/s, bytes/param
               bifurcation [--precision fp16|bf16|fp32|fp64] [--hidden L] [--width W] [--inits N]
-                          [--batch B] [--lr X] [--max-batches M] [--data-dir DIR] [--seed S] [--json]
+                          [--batch B] [--lr X] [--max-batches M] [--data-dir DIR] [--seed S] [--kink-report] [--json]
                                                  share of initializations where ReLU'(0) changes the gradient
+              bifurcation --pool [--channels C] [--precision P] [--inits N] [--kink-report] [--json]
+                                                 share of mini-batches where the max-pool Jacobian matters
             """;
 
     private Main() {}

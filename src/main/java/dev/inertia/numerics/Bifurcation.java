@@ -7,12 +7,9 @@ import dev.inertia.autodiff.Var;
 import dev.inertia.data.Batcher;
 import dev.inertia.data.Dataset;
 import dev.inertia.data.Normalization;
-import dev.inertia.kernels.Kernels;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Random;
@@ -155,7 +152,7 @@ public final class Bifurcation {
                 initialize(weights, biases, new Random(config.seed() * 1_000_003L + init));
                 batcher.startEpoch(init);
                 for (int b = 0; (config.maxBatches() == 0 || b < config.maxBatches()) && batcher.next(); b++) {
-                    Tensor x = inputs(batcher.images(), images64);
+                    Tensor x = Experiments.inStorage(batcher.images(), images64);
                     for (int i = 0; i < labels.length; i++) {
                         labels[i] = batcher.label(i);
                     }
@@ -171,17 +168,17 @@ public final class Bifurcation {
                     }
                     if (report.live() > 0 || alwaysCompare) {
                         Var loss1 = forward(one, x, labels, weights, biases, params1);
-                        if (!bitwiseEqual(loss0.value(), loss1.value())) {
+                        if (!Experiments.bitwiseEqual(loss0.value(), loss1.value())) {
                             throw new IllegalStateException("the two copies computed different forward values:"
                                     + " the kernels are not deterministic");
                         }
                         one.backward(loss1);
-                        if (!bitwiseEqual(params0[0].grad(), params1[0].grad())) {
+                        if (!Experiments.bitwiseEqual(params0[0].grad(), params1[0].grad())) {
                             hits++;
                             break;
                         }
                     }
-                    step(params0, config.lr());
+                    Experiments.sgdStep(params0, config.lr());
                 }
             }
         }
@@ -191,26 +188,8 @@ public final class Bifurcation {
     /** Uniform in ±1/sqrt(fan-in), PyTorch's default for Linear weights and biases. */
     private static void initialize(Tensor[] weights, Tensor[] biases, Random random) {
         for (int l = 0; l < weights.length; l++) {
-            double bound = 1 / Math.sqrt(weights[l].dim(1));
-            for (Tensor t : new Tensor[] {weights[l], biases[l]}) {
-                for (long i = 0; i < t.size(); i++) {
-                    t.setDouble(i, (random.nextDouble() * 2 - 1) * bound);
-                }
-            }
+            Experiments.pytorchDefault(weights[l], biases[l], weights[l].dim(1), random);
         }
-    }
-
-    /** The batch's images in the storage dtype: themselves for F32, widened into {@code images64} for F64. */
-    private static Tensor inputs(Tensor images, Tensor images64) {
-        if (images64 == null) {
-            return images;
-        }
-        int rows = images.dim(0), cols = images.dim(1);
-        MemorySegment src = images.segment(), dst = images64.segment();
-        for (long i = 0, n = (long) rows * cols; i < n; i++) {
-            dst.setAtIndex(ValueLayout.JAVA_DOUBLE, i, src.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i));
-        }
-        return rows == images64.dim(0) ? images64 : Tensor.wrap(dst, DType.F64, rows, cols);
     }
 
     /** The MLP's loss on {@code tape} (reset first); its params go to {@code params} (W0, b0, W1, ...). */
@@ -228,22 +207,4 @@ public final class Bifurcation {
         return h.softmaxCrossEntropy(x.dim(0) == labels.length ? labels : Arrays.copyOf(labels, x.dim(0)));
     }
 
-    /** w -= lr · grad for every param (the tape rounds the weights when they are registered next). */
-    private static void step(Var[] params, double lr) {
-        for (Var p : params) {
-            Tensor w = p.value(), g = p.grad();
-            int n = Math.toIntExact(w.size());
-            if (w.dtype() == DType.F64) {
-                Kernels.elementwise().axpyF64(-lr, g.segment(), 0, w.segment(), 0, n);
-            } else {
-                Kernels.elementwise().axpyF32((float) -lr, g.segment(), 0, w.segment(), 0, n);
-            }
-        }
-    }
-
-    private static boolean bitwiseEqual(Tensor a, Tensor b) {
-        long bytes = a.size() * a.dtype().byteSize();
-        return a.dtype() == b.dtype() && a.size() == b.size()
-                && a.segment().asSlice(0, bytes).mismatch(b.segment().asSlice(0, bytes)) == -1;
-    }
 }

@@ -57,6 +57,24 @@ class BifurcationCommandTest {
     }
 
     @Test
+    void poolVariantPrintsItsShares() {
+        assertEquals(0, run("bifurcation", "--pool", "--channels", "2", "--precision", "fp32", "--inits", "1",
+                "--batch", "4", "--max-batches", "2", "--json"), err.toString(StandardCharsets.UTF_8));
+        String line = out.toString(StandardCharsets.UTF_8).strip();
+        assertTrue(line.contains("\"mode\": \"pool\""), line);
+        assertEquals(2, field(line, "batches_checked"), line);
+        assertEquals(1e-7, field(line, "threshold"), line);
+        double share = field(line, "batch_hit_share");
+        assertTrue(share >= 0 && share <= 1, line);
+    }
+
+    @Test
+    void poolAndMlpFlagsDoNotMix() {
+        assertEquals(2, run("bifurcation", "--pool", "--width", "8"));
+        assertEquals(2, run("bifurcation", "--channels", "8"));
+    }
+
+    @Test
     void defaultInitsDependOnThePrecision() {
         assertEquals(1000, BifurcationCommand.defaultInits(dev.inertia.numerics.Precision.FP32));
         assertEquals(20, BifurcationCommand.defaultInits(dev.inertia.numerics.Precision.FP64));
