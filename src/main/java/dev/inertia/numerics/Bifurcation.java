@@ -206,5 +206,4 @@ public final class Bifurcation {
         }
         return h.softmaxCrossEntropy(x.dim(0) == labels.length ? labels : Arrays.copyOf(labels, x.dim(0)));
     }
-
 }
