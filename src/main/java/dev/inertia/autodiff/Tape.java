@@ -3,6 +3,7 @@ package dev.inertia.autodiff;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
+import dev.inertia.numerics.Precision;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,6 +21,16 @@ import java.util.Set;
  * so a training loop that resets, runs the model and calls backward allocates no new memory
  * from its second step on. Kink hits of the last sweep are in {@link #kinkReport()}.
  *
+ * <p><b>Precision emulation.</b> With {@link #setPrecision} set to a format narrower than the
+ * storage dtype (fp16 or bf16 on F32 values, fp32 on F64 values), the tape rounds, ties to even:
+ * every leaf once when it is registered (in place: the caller's tensor), every op's forward value
+ * when it is recorded, every gradient once it is complete (all contributions of the sweep summed,
+ * just before the op that consumes it runs, and a leaf's at the end of the sweep), every tangent
+ * when its op computes it, and a leaf's tangent when it is set (in place). The arithmetic inside
+ * an op stays in the storage dtype: GEMM, reductions and fused kernels accumulate in F32 (as
+ * hardware with fp16/bf16 inputs and F32 accumulators does), and statistics an op keeps for its
+ * reverse rule (softmax probabilities, batch-norm statistics) are not rounded.
+ *
  * <p>Not thread-safe: one tape per thread (the kernels themselves use the pool).
  */
 public final class Tape implements AutoCloseable {
@@ -32,6 +43,8 @@ public final class Tape implements AutoCloseable {
     private final MemorySegment[] scratch = new MemorySegment[SCRATCH_SLOTS];
     private int cursor;
     private Kinks kinks;
+    /** The emulated precision, or null: values are left as the kernels computed them. */
+    private Precision precision;
     private String lastPass = "none";
 
     /** A tape with {@link Kinks#defaults()}. */
@@ -52,6 +65,32 @@ public final class Tape implements AutoCloseable {
     /** Sets the policy for ops recorded from now on (a layer can set its own, then restore). */
     public void setKinks(Kinks kinks) {
         this.kinks = Objects.requireNonNull(kinks, "kinks");
+    }
+
+    /**
+     * The emulated precision, or null when none was set (values are then exactly what the
+     * kernels compute in their dtype).
+     */
+    public Precision precision() {
+        return precision;
+    }
+
+    /**
+     * Emulates {@code precision} for everything registered or recorded from now on (see the
+     * class comment); null turns emulation off. fp64 and fp32 on F32 values round nothing; a
+     * 16-bit format on F64 values is refused when the first such value is rounded.
+     */
+    public void setPrecision(Precision precision) {
+        this.precision = precision;
+    }
+
+    /** Rounds {@code t} in place to the emulated precision, if any. */
+    void round(Tensor t) {
+        if (precision == null || t == null
+                || precision == Precision.FP64 || precision == Precision.FP32 && t.dtype() == DType.F32) {
+            return;
+        }
+        precision.round(t);
     }
 
     // ---- leaves ----------------------------------------------------------------------------
@@ -91,6 +130,7 @@ public final class Tape implements AutoCloseable {
         Objects.requireNonNull(value, "value");
         ensureOpen();
         checkDType(value.dtype());
+        round(value);
         Var v = new Var(this, value, null, new Var[0], requiresGrad);
         leaves.add(v);
         return v;
@@ -109,6 +149,7 @@ public final class Tape implements AutoCloseable {
                 requiresGrad |= in.requiresGrad;
             }
         }
+        round(value);
         Var v = new Var(this, value, rule, inputs, requiresGrad);
         nodes.add(v);
         return v;
@@ -208,12 +249,15 @@ public final class Tape implements AutoCloseable {
         for (int i = start; i >= 0; i--) {
             Var v = nodes.get(i);
             if (v.requiresGrad && !v.gradFresh) {
+                round(v.grad);
                 v.rule.backward(v);
             }
         }
         for (Var v : leaves) {
             if (v.requiresGrad && v.gradFresh) {
                 Kern.fill(0, v.gradClaim());
+            } else if (v.requiresGrad) {
+                round(v.grad);
             }
         }
         lastPass = "backward";
@@ -235,6 +279,7 @@ public final class Tape implements AutoCloseable {
             }
             if (any) {
                 v.rule.tangent(v);
+                round(v.tangent);
             } else {
                 v.tangent = null;
             }

@@ -68,13 +68,17 @@ public final class Var {
         return tangent;
     }
 
-    /** Sets the tangent (direction) of a leaf for forward mode; null means zero. */
+    /**
+     * Sets the tangent (direction) of a leaf for forward mode; null means zero. Under a tape's
+     * emulated precision the direction is rounded to it in place.
+     */
     public Var setTangent(Tensor direction) {
         if (rule != null) {
             throw new IllegalStateException("only a leaf's tangent can be set; this is the result of " + rule.name());
         }
         if (direction != null) {
             value.requireSameLayout(direction, "tangent");
+            tape.round(direction);
         }
         tangent = direction;
         return this;

@@ -19,6 +19,11 @@ public final class Main {
                                                  one fused optimizer step: ms, GB/s, bytes/param
               bench gemm --m M --n N --k K [--trans NN|TN|NT|TT] [--dtype f32|f64] [--threads T] [--json]
                                                  GEMM speed: median GFLOP/s and ms after warm-up
+              bifurcation [--precision fp16|bf16|fp32|fp64] [--hidden L] [--width W] [--inits N]
+                          [--batch B] [--lr X] [--max-batches M] [--data-dir DIR] [--seed S] [--kink-report] [--json]
+                                                 share of initializations where ReLU'(0) changes the gradient
+              bifurcation --pool [--channels C] [--precision P] [--inits N] [--kink-report] [--json]
+                                                 share of mini-batches where the max-pool Jacobian matters
             """;
 
     private Main() {}
@@ -39,6 +44,7 @@ public final class Main {
                 case "info" -> InfoCommand.run(rest, out, err);
                 case "cost" -> CostCommand.run(rest, out, err);
                 case "train" -> TrainCommand.run(rest, out, err);
+                case "bifurcation" -> BifurcationCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
                 default -> throw new UsageException("unknown command '" + argv[0] + "'; try 'inertia --help'");
             }

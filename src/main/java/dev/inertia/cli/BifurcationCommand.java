@@ -1,0 +1,164 @@
+package dev.inertia.cli;
+
+import dev.inertia.data.FashionMnist;
+import dev.inertia.kernels.Parallel;
+import dev.inertia.numerics.Bifurcation;
+import dev.inertia.numerics.KinkMonitor;
+import dev.inertia.numerics.PoolBifurcation;
+import dev.inertia.numerics.Precision;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code inertia bifurcation [--precision fp16|bf16|fp32|fp64] [--hidden L] [--width W]
+ * [--inits N] [--batch B] [--lr X] [--max-batches M] [--data-dir DIR] [--seed S] [--threads T]
+ * [--json]}: the ReLU'(0) bifurcation experiment ({@link Bifurcation}) on Fashion-MNIST's
+ * training set. Defaults: fp32, 1 hidden layer of 256 units, batch 128, SGD step 0.01, 1000
+ * initializations (20 at fp64, where no hit is expected and each one costs a whole epoch).
+ * {@code --kink-report} adds, per ReLU, the kink hits of the ReLU'(0) = 0 sweeps and the share
+ * of provably smooth mini-batches (one JSON line per ReLU before the result line with --json).
+ *
+ * <p>{@code --pool [--channels C]} runs the max-pool variant ({@link PoolBifurcation}) instead: a
+ * CNN with C and 2C channels (default 8), the first-index against the uniform max-pool Jacobian,
+ * every initialization through its whole epoch (default 3 initializations).
+ */
+final class BifurcationCommand {
+    private BifurcationCommand() {}
+
+    /** The default number of initializations: 1000, but 20 at fp64 (no hit there, so every one runs a full epoch). */
+    static int defaultInits(Precision p) {
+        return p == Precision.FP64 ? 20 : 1000;
+    }
+
+    /** The default number of initializations of the max-pool variant, each of which runs a whole epoch. */
+    static final int DEFAULT_POOL_INITS = 3;
+
+    static void run(List<String> argv, PrintStream out, PrintStream err) {
+        Args args = Args.parse("bifurcation", argv, Set.of("precision", "hidden", "width", "inits", "batch", "lr",
+                "max-batches", "data-dir", "seed", "threads", "channels"), Set.of("json", "kink-report", "pool"));
+        boolean pool = args.has("pool");
+        if (pool && (args.has("hidden") || args.has("width"))) {
+            throw new UsageException("--hidden and --width are for the MLP; the --pool CNN takes --channels");
+        }
+        if (!pool && args.has("channels")) {
+            throw new UsageException("--channels is for the --pool CNN; the MLP takes --hidden and --width");
+        }
+        Precision precision;
+        try {
+            precision = Precision.parse(args.string("precision", "fp32"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--precision: " + e.getMessage());
+        }
+        int hidden = args.positiveInteger("hidden", 1);
+        int width = args.positiveInteger("width", 256);
+        int inits = args.positiveInteger("inits", pool ? DEFAULT_POOL_INITS : defaultInits(precision));
+        int batch = args.positiveInteger("batch", 128);
+        double lr = args.number("lr", 0.01);
+        int maxBatches = args.integer("max-batches", 0);
+        if (maxBatches < 0) {
+            throw new UsageException("--max-batches must be >= 0 (0 = the whole epoch), got " + maxBatches);
+        }
+        long seed = args.integer("seed", 1);
+        if (args.has("threads")) {
+            Parallel.setThreads(args.positiveInteger("threads", 1));
+        }
+        Path dataDir = args.has("data-dir") ? Path.of(args.string("data-dir", null)) : null;
+        FashionMnist.Splits data;
+        try {
+            data = FashionMnist.load(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load Fashion-MNIST: " + e.getMessage(), e);
+        }
+        if (!args.has("json")) {
+            err.println("data: " + data.source());
+        }
+        if (pool) {
+            int channels = args.positiveInteger("channels", 8);
+            PoolBifurcation.Result r = PoolBifurcation.run(data.train(),
+                    new PoolBifurcation.Config(precision, channels, inits, batch, lr, seed, maxBatches));
+            printPool(r, args, data, out);
+            return;
+        }
+        Bifurcation.Result r = Bifurcation.run(data.train(),
+                new Bifurcation.Config(precision, hidden, width, inits, batch, lr, seed, maxBatches));
+        if (args.has("json")) {
+            if (args.has("kink-report")) {
+                printKinks(r.kinks(), out);
+            }
+            out.println(new Json()
+                    .put("precision", precision.toString())
+                    .put("hidden", hidden)
+                    .put("width", width)
+                    .put("inits", inits)
+                    .put("hits", r.hits())
+                    .put("hit_share", r.hitShare())
+                    .put("zero_rate", r.zeroRate())
+                    .put("batches_checked", r.batchesChecked())
+                    .put("live_batches", r.liveBatches())
+                    .put("smooth_share", r.kinks().smoothShare())
+                    .put("batch", batch)
+                    .put("lr", lr)
+                    .put("seed", seed)
+                    .put("data", data.source().isSample() ? "sample" : "full")
+                    .put("seconds", Math.round(r.seconds() * 1000) / 1000.0));
+        } else {
+            out.printf("%s, %d hidden layer(s) of %d: %d of %d initializations hit the bifurcation zone (%.1f%%)%n",
+                    precision, hidden, width, r.hits(), inits, 100 * r.hitShare());
+            out.printf("  %,d mini-batches checked, %,d with a live kink; exactly-zero pre-activations %.3g%n",
+                    r.batchesChecked(), r.liveBatches(), r.zeroRate());
+            out.printf("  %.1f s%n", r.seconds());
+            if (args.has("kink-report")) {
+                out.print(r.kinks().summary());
+            }
+        }
+    }
+
+    private static void printPool(PoolBifurcation.Result r, Args args, FashionMnist.Splits data, PrintStream out) {
+        PoolBifurcation.Config c = r.config();
+        double threshold = PoolBifurcation.threshold(c.precision());
+        if (args.has("json")) {
+            if (args.has("kink-report")) {
+                printKinks(r.kinks(), out);
+            }
+            out.println(new Json()
+                    .put("mode", "pool")
+                    .put("precision", c.precision().toString())
+                    .put("channels", c.channels())
+                    .put("inits", c.inits())
+                    .put("hit_share", r.hitShare())
+                    .put("batch_hit_share", r.batchHitShare())
+                    .put("hit_batches", r.hitBatches())
+                    .put("batches_checked", r.batchesChecked())
+                    .put("live_batches", r.liveBatches())
+                    .put("threshold", threshold)
+                    .put("largest_difference", r.largest())
+                    .put("smooth_share", r.kinks().smoothShare())
+                    .put("batch", c.batch())
+                    .put("lr", c.lr())
+                    .put("seed", c.seed())
+                    .put("data", data.source().isSample() ? "sample" : "full")
+                    .put("seconds", Math.round(r.seconds() * 1000) / 1000.0));
+        } else {
+            out.printf("%s, CNN with %d/%d channels: %,d of %,d mini-batches (%.1f%%) over %.0e with first-index vs"
+                    + " uniform max-pool Jacobians%n", c.precision(), c.channels(), 2 * c.channels(), r.hitBatches(),
+                    r.batchesChecked(), 100 * r.batchHitShare(), threshold);
+            out.printf("  %d of %d initializations hit; %,d mini-batches with a live tie; largest difference %.3g%n",
+                    r.hitInits(), c.inits(), r.liveBatches(), r.largest());
+            out.printf("  %.1f s%n", r.seconds());
+            if (args.has("kink-report")) {
+                out.print(r.kinks().summary());
+            }
+        }
+    }
+
+    private static void printKinks(KinkMonitor monitor, PrintStream out) {
+        for (KinkMonitor.OpTotals o : monitor.ops()) {
+            out.println(new Json().put("kink_op", o.index()).put("op", o.op()).put("hits", o.hits())
+                    .put("live", o.live()).put("live_steps", o.liveSteps()));
+        }
+    }
+}

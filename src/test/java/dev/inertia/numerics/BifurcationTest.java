@@ -1,0 +1,76 @@
+package dev.inertia.numerics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.inertia.data.Dataset;
+import dev.inertia.data.FashionMnist;
+import java.io.IOException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The bifurcation experiment on a few mini-batches of the bundled Fashion-MNIST sample. */
+class BifurcationTest {
+    private static final long SEED = 7;
+    private static Dataset train;
+
+    @BeforeAll
+    static void load() throws IOException {
+        train = FashionMnist.load(FashionMnist.locate(null, name -> null, null)).train();
+    }
+
+    private static Bifurcation.Config config(Precision p, int hidden, int inits) {
+        return new Bifurcation.Config(p, hidden, 32, inits, 32, 0.01, SEED, 6);
+    }
+
+    private static void assertConsistent(Bifurcation.Result r) {
+        Bifurcation.Config c = r.config();
+        String where = r + " (seed " + SEED + ")";
+        assertTrue(r.hits() <= c.inits() && r.hits() <= r.liveBatches(), where);
+        assertTrue(r.liveBatches() <= r.batchesChecked(), where);
+        assertTrue(r.batchesChecked() <= (long) c.inits() * c.maxBatches(), where);
+        assertTrue(r.batchesChecked() >= c.inits(), "every initialization checks at least one mini-batch: " + where);
+        assertEquals(r.batchesChecked() * c.hidden() * c.width() * c.batch(), r.preactivations(), where);
+        assertTrue(r.zeros() <= r.preactivations(), where);
+    }
+
+    @Test
+    void fp16HitsAndFp64DoesNot() {
+        Bifurcation.Result half = Bifurcation.run(train, config(Precision.FP16, 2, 3));
+        assertConsistent(half);
+        assertTrue(half.hits() > 0 && half.zeroRate() > 0, "fp16 lands on ReLU kinks: " + half + " (seed " + SEED + ")");
+        Bifurcation.Result dbl = Bifurcation.run(train, config(Precision.FP64, 2, 2));
+        assertConsistent(dbl);
+        assertEquals(0, dbl.hits(), dbl + " (seed " + SEED + ")");
+        assertEquals(2L * 6, dbl.batchesChecked(), "no hit: every initialization runs all its mini-batches");
+    }
+
+    @Test
+    void skippingTheSecondCopyWithoutLiveKinksChangesNothing() {
+        for (Precision p : new Precision[] {Precision.FP16, Precision.BF16}) {
+            Bifurcation.Result fast = Bifurcation.run(train, config(p, 1, 2), false);
+            Bifurcation.Result full = Bifurcation.run(train, config(p, 1, 2), true);
+            assertConsistent(fast);
+            assertEquals(full.hits(), fast.hits(), p + " (seed " + SEED + ")");
+            assertEquals(full.batchesChecked(), fast.batchesChecked(), p + " (seed " + SEED + ")");
+            assertEquals(full.zeros(), fast.zeros(), p + " (seed " + SEED + ")");
+        }
+    }
+
+    @Test
+    void theSameSeedGivesTheSameResult() {
+        Bifurcation.Result a = Bifurcation.run(train, config(Precision.BF16, 1, 2));
+        Bifurcation.Result b = Bifurcation.run(train, config(Precision.BF16, 1, 2));
+        assertEquals(a.hits(), b.hits());
+        assertEquals(a.batchesChecked(), b.batchesChecked());
+        assertEquals(a.zeros(), b.zeros());
+    }
+
+    @Test
+    void badConfigurationsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new Bifurcation.Config(Precision.FP16, 0, 8, 1, 8, 0.1, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Bifurcation.Config(Precision.FP16, 1, 8, 1, 8, -1, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Bifurcation.Config(Precision.FP16, 1, 8, 1, 8, 0.1, 1, -1));
+    }
+}
