@@ -3,7 +3,6 @@ package dev.inertia.autodiff;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
-import dev.inertia.numerics.Precision;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Collections;

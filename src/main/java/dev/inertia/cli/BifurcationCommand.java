@@ -5,7 +5,7 @@ import dev.inertia.kernels.Parallel;
 import dev.inertia.numerics.Bifurcation;
 import dev.inertia.numerics.KinkMonitor;
 import dev.inertia.numerics.PoolBifurcation;
-import dev.inertia.numerics.Precision;
+import dev.inertia.autodiff.Precision;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

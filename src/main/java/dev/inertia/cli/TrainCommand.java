@@ -5,7 +5,7 @@ import dev.inertia.kernels.Parallel;
 import dev.inertia.memory.Scope;
 import dev.inertia.nn.Models;
 import dev.inertia.nn.Sequential;
-import dev.inertia.numerics.Precision;
+import dev.inertia.autodiff.Precision;
 import dev.inertia.train.EpochReport;
 import dev.inertia.train.Optimizers;
 import dev.inertia.train.Progress;

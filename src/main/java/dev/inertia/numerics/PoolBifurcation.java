@@ -1,5 +1,6 @@
 package dev.inertia.numerics;
 
+import dev.inertia.autodiff.Precision;
 import dev.inertia.autodiff.KinkReport;
 import dev.inertia.autodiff.Kinks;
 import dev.inertia.autodiff.Tape;

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
-import dev.inertia.numerics.Precision;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -76,8 +76,8 @@ class BifurcationCommandTest {
 
     @Test
     void defaultInitsDependOnThePrecision() {
-        assertEquals(1000, BifurcationCommand.defaultInits(dev.inertia.numerics.Precision.FP32));
-        assertEquals(20, BifurcationCommand.defaultInits(dev.inertia.numerics.Precision.FP64));
+        assertEquals(1000, BifurcationCommand.defaultInits(dev.inertia.autodiff.Precision.FP32));
+        assertEquals(20, BifurcationCommand.defaultInits(dev.inertia.autodiff.Precision.FP64));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.inertia.numerics;
 
+import dev.inertia.autodiff.Precision;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -15,7 +15,7 @@ import dev.inertia.nn.Dropout;
 import dev.inertia.nn.Linear;
 import dev.inertia.nn.ReLU;
 import dev.inertia.nn.Sequential;
-import dev.inertia.numerics.Precision;
+import dev.inertia.autodiff.Precision;
 import dev.inertia.optim.OptimizerState;
 import java.io.IOException;
 import java.nio.file.Files;

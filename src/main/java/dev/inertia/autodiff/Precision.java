@@ -1,4 +1,4 @@
-package dev.inertia.numerics;
+package dev.inertia.autodiff;
 
 import dev.inertia.kernels.Kernels;
 import dev.inertia.memory.DType;
