@@ -59,9 +59,9 @@ class StepAllocationTest {
     }
 
     /**
-     * Convolution, ReLU, linear. MaxPool2d is left out: PanamaPooling's 2x2 kernels fail C1's
-     * register allocation, stay at tier 2 and box their vectors (~0.4 MB a step), a kernel issue
-     * to fix there.
+     * Convolution, ReLU, linear. MaxPool2d is left out here: its kernels once failed C1's register
+     * allocation and boxed vectors (~0.4 MB a step); that is fixed, and PoolingAllocationTest now
+     * checks the pooling kernels on their own.
      */
     @Test
     void convolutionStep() throws Exception {
