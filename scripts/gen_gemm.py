@@ -4,16 +4,13 @@
 The register tile is MR rows by NV vectors; its accumulators are named locals (c<row>_<vec>)
 because an array of vectors would be boxed. Kernels for NV, NV-1, .., 1 vectors are generated
 (the narrower ones serve the last columns). Usage: scripts/gen_gemm.py [MR NV]
-(the template's dispatch expects NV = 3). GEMM_IN_REGISTER_EPILOGUE=1 generates the variant that
-applies the epilogue to full tiles in registers (measured: C1 fails on it, see the kernel doc).
+(the template's dispatch expects NV = 3).
 """
 import os
 import sys
 
 MR = int(sys.argv[1]) if len(sys.argv) > 1 else 8
 NVMAX = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-# Epilogue of full tiles in registers (unrolled per row) or through the tile buffer's loop.
-IN_REGISTERS = os.environ.get('GEMM_IN_REGISTER_EPILOGUE', '0') == '1'
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, 'src/main/java/dev/inertia/kernels/simd')
 
@@ -36,53 +33,10 @@ def kernel_body(NV):
         out.append(f'    {decl}a = $V.broadcast(S, ap.get(PACKED, ao + {r}L * $B));')
         out.append('    ' + ' '.join(f'c{r}_{v} = a.fma(b{v}, c{r}_{v});' for v in range(NV)))
     out.append('}')
-    if NV == NVMAX and IN_REGISTERS:
-        out.append(f'if (mr < MR || nr < {NV} * VL) {{')
-    else:
-        out.append('{')
-    out.append('    // Park the accumulators in the tile buffer; storeTile applies the epilogue on the way to C.'
-               if not (NV == NVMAX and IN_REGISTERS) else
-               '    // Edge tile: park the accumulators in the tile buffer; a masked loop stores them.')
+    out.append('// Park the accumulators in the tile buffer; storeTile applies the epilogue on the way to C.')
     for r in range(MR):
-        out.append('    ' + ' '.join(f'c{r}_{v}.intoMemorySegment(tile, {r * NVMAX + v}L * VB, NATIVE);' for v in range(NV)))
-    out.append('    storeTile(tile, c, cIdx, ldc, mr, nr, alpha, beta, biasKind, bias, biasIdx, act, lo, hi, slope);')
-    out.append('    return;')
-    out.append('}')
-    if NV < NVMAX or not IN_REGISTERS:
-        return ind(out, 8)
-    out.append('$V va = $V.broadcast(S, alpha), vb = $V.broadcast(S, beta);')
-    out.append('$V vlo = $V.broadcast(S, lo), vhi = $V.broadcast(S, hi), vs = $V.broadcast(S, slope);')
-    out.append(f'$V {", ".join(f"bc{v} = zero" for v in range(NV))};')
-    out.append('if (biasKind == BIAS_COLUMN) {')
-    for v in range(NV):
-        out.append(f'    bc{v} = $V.fromMemorySegment(S, bias, (biasIdx + {v} * VL) * $B, NATIVE);')
-    out.append('}')
-    out.append('long cb = cIdx * $B, rowBytes = (long) ldc * $B;')
-    for r in range(MR):
-        body = []
-        body.append(f'long o = cb + {r} * rowBytes;')
-        body.append(f'$V {", ".join(f"v{v} = c{r}_{v}.mul(va)" for v in range(NV))};')
-        body.append('if (beta != 0) {')
-        for v in range(NV):
-            body.append(f'    v{v} = $V.fromMemorySegment(S, c, o + {v}L * VB, NATIVE).fma(vb, v{v});')
-        body.append('}')
-        body.append('if (biasKind == BIAS_COLUMN) {')
-        body.append('    ' + ' '.join(f'v{v} = v{v}.add(bc{v});' for v in range(NV)))
-        body.append('} else if (biasKind == BIAS_ROW) {')
-        body.append(f'    $V rb = $V.broadcast(S, bias.getAtIndex(USER, biasIdx + {r}));')
-        body.append('    ' + ' '.join(f'v{v} = v{v}.add(rb);' for v in range(NV)))
-        body.append('}')
-        body.append('if (act == ACT_CLAMP) {')
-        body.append('    ' + ' '.join(f'v{v} = v{v}.max(vlo).min(vhi);' for v in range(NV)))
-        body.append('} else if (act == ACT_LEAKY) {')
-        for v in range(NV):
-            body.append(f'    v{v} = v{v}.mul(vs).blend(v{v}, v{v}.compare(VectorOperators.GT, zero));')
-        body.append('}')
-        for v in range(NV):
-            body.append(f'v{v}.intoMemorySegment(c, o + {v}L * VB, NATIVE);')
-        out.append('{')
-        out.append(ind(body, 4))
-        out.append('}')
+        out.append(' '.join(f'c{r}_{v}.intoMemorySegment(tile, {r * NVMAX + v}L * VB, NATIVE);' for v in range(NV)))
+    out.append('storeTile(tile, c, cIdx, ldc, mr, nr, alpha, beta, biasKind, bias, biasIdx, act, lo, hi, slope);')
     return ind(out, 8)
 
 
@@ -98,20 +52,15 @@ KERNEL_DOC = """    /**
         $V zero = $V.zero(S);
 """
 
-
+FULL_DOC = ('The\n     * accumulators go to {@code tile} (MR×NR, this thread\'s, in L1) and {@link #storeTile}\n'
+            '     * applies the epilogue in the one pass over the tile of C. Storing a full tile, or applying\n'
+            '     * the epilogue, straight from the accumulators makes this method too large for C1 ("out of\n'
+            '     * virtual registers"), and HotSpot can then leave it boxing vectors at tier 2 for a long time.')
 def kernels():
     parts = []
     for nv in range(NVMAX, 0, -1):
-        if nv == NVMAX and IN_REGISTERS:
-            doc = ('A full\n     * tile gets its epilogue in registers with unmasked loads and stores; an edge tile parks its\n'
-                   '     * accumulators in {@code tile} (MR×NR, this thread\'s) for {@link #storeTile}.')
-        elif nv == NVMAX:
-            doc = ('The\n     * accumulators go to {@code tile} (MR×NR, this thread\'s, in L1) and {@link #storeTile}\n'
-                   '     * applies the epilogue in the one pass over the tile of C: with the unrolled in-register\n'
-                   '     * epilogue (GEMM_IN_REGISTER_EPILOGUE=1 scripts/gen_gemm.py) C1 cannot compile this method\n'
-                   '     * and HotSpot can leave it un-optimized for a long time.')
-        else:
-            doc = ('For the last\n     * columns of C only: the accumulators go through {@code tile} and {@link #storeTile}.')
+        doc = FULL_DOC if nv == NVMAX else (
+            'For the last\n     * columns of C only: the accumulators go through {@code tile} and {@link #storeTile}.')
         parts.append(KERNEL_DOC.format(nv=nv, doc=doc) + kernel_body(nv) + '\n    }\n')
     return '\n'.join(parts)
 
@@ -189,6 +138,8 @@ def inst(prec):
         r = dict(V='DoubleVector', S='D', T='double', B='8', E='Double', SUF='F64', LAY='JAVA_DOUBLE',
                  CLS='GemmF64', WIDTH='Widths.D', ZERO='0d', KC='KC_F64')
     t = TEMPLATE.replace('$KERNELS', kernels()).replace('$PACK_B_COPY', pack_b_copy())
+    t = t.replace('$PLAIN_ROW', ind([f'$V.fromMemorySegment(S, tile, t + {v}L * VB, NATIVE).intoMemorySegment(c, o + {v}L * VB, NATIVE);'
+                                     for v in range(NVMAX)], 16))
     t = t.replace('$TRANSPOSE16', transpose(16)).replace('$TRANSPOSE8', transpose(8))
     t = t.replace('$TRANSPOSE_A8', transpose_a8()).replace('$TRANSPOSE_A16', transpose_a16())
     t = t.replace('$MR', str(MR)).replace('$NV', str(NVMAX))

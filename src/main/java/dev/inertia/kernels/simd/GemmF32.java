@@ -237,14 +237,7 @@ final class GemmF32 implements Parallel.ChunkTask {
             int i0 = ip * MR, mr = Math.min(MR, m - i0);
             long dst = (long) ip * MR * kc;
             if (transA && VL == 16 && MR == 8 && ip + 1 < end && m - i0 >= 2 * MR) {
-                // Stored k×m: each p gives 16 contiguous values, 8 for this panel and 8 for the next.
-                VectorMask<Float> low = S.indexInRange(0, MR), high = low.not();
-                long dst1 = dst + (long) MR * kc;
-                for (int p = 0; p < kc; p++) {
-                    FloatVector v = FloatVector.fromMemorySegment(S, a, (aOff + (long) (pc + p) * lda + i0) * 4, NATIVE);
-                    v.intoMemorySegment(ap, (dst + (long) p * MR) * 4, NATIVE, low);
-                    v.intoMemorySegment(ap, (dst1 + (long) (p - 1) * MR) * 4, NATIVE, high);
-                }
+                packAPanelPairTransposed16(ap, ip);
                 ip++;
             } else if (transA && VL == MR && mr == MR) {
                 for (int p = 0; p < kc; p++) {
@@ -279,6 +272,31 @@ final class GemmF32 implements Parallel.ChunkTask {
                         ap.setAtIndex(PACKED, dst + (long) p * MR + r, 0f);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Packs full row panels ip and ip + 1 of A stored k×m with 16 lanes: each p gives 16
+     * contiguous values, 8 for each panel; two steps of p are paired with permutes so that every
+     * store is a whole vector (masked half-vector stores measured slower).
+     */
+    private void packAPanelPairTransposed16(MemorySegment ap, int ip) {
+        int i0 = ip * MR;
+        long dst = (long) ip * MR * kc * 4, dst1 = dst + (long) MR * kc * 4;
+        long src = (aOff + (long) pc * lda + i0) * 4, rowStride = (long) lda * 4;
+        FloatVector pairLo = FloatVector.fromArray(S, PAIR_LO, 0), pairHi = FloatVector.fromArray(S, PAIR_HI, 0);
+        int p = 0;
+        for (; p + 1 < kc; p += 2, src += 2 * rowStride) {
+            FloatVector v0 = FloatVector.fromMemorySegment(S, a, src, NATIVE), v1 = FloatVector.fromMemorySegment(S, a, src + rowStride, NATIVE);
+            pairLo.selectFrom(v0, v1).intoMemorySegment(ap, dst + (long) p * MR * 4, NATIVE);
+            pairHi.selectFrom(v0, v1).intoMemorySegment(ap, dst1 + (long) p * MR * 4, NATIVE);
+        }
+        if (p < kc) {
+            long s = aOff + (long) (pc + p) * lda + i0;
+            for (int r = 0; r < MR; r++) {
+                ap.setAtIndex(PACKED, (long) ip * MR * kc + (long) p * MR + r, a.getAtIndex(USER, s + r));
+                ap.setAtIndex(PACKED, (long) (ip + 1) * MR * kc + (long) p * MR + r, a.getAtIndex(USER, s + MR + r));
             }
         }
     }
@@ -555,9 +573,9 @@ final class GemmF32 implements Parallel.ChunkTask {
      * The microkernel for a tile of MR rows × 3 vectors: C tile (mr×nr at cIdx) =
      * epilogue(alpha · Apanel · Bpanel + beta · C), B panels having rows of NR elements. The
      * accumulators go to {@code tile} (MR×NR, this thread's, in L1) and {@link #storeTile}
-     * applies the epilogue in the one pass over the tile of C: with the unrolled in-register
-     * epilogue (GEMM_IN_REGISTER_EPILOGUE=1 scripts/gen_gemm.py) C1 cannot compile this method
-     * and HotSpot can leave it un-optimized for a long time.
+     * applies the epilogue in the one pass over the tile of C. Storing a full tile, or applying
+     * the epilogue, straight from the accumulators makes this method too large for C1 ("out of
+     * virtual registers"), and HotSpot can then leave it boxing vectors at tier 2 for a long time.
      * Self-contained on purpose: vectors never cross a call that C2 might not inline, and the
      * masked code stays out of this method so that it compiles quickly.
      */
@@ -589,19 +607,16 @@ final class GemmF32 implements Parallel.ChunkTask {
             a = FloatVector.broadcast(S, ap.get(PACKED, ao + 7L * 4));
             c7_0 = a.fma(b0, c7_0); c7_1 = a.fma(b1, c7_1); c7_2 = a.fma(b2, c7_2);
         }
-        {
-            // Park the accumulators in the tile buffer; storeTile applies the epilogue on the way to C.
-            c0_0.intoMemorySegment(tile, 0L * VB, NATIVE); c0_1.intoMemorySegment(tile, 1L * VB, NATIVE); c0_2.intoMemorySegment(tile, 2L * VB, NATIVE);
-            c1_0.intoMemorySegment(tile, 3L * VB, NATIVE); c1_1.intoMemorySegment(tile, 4L * VB, NATIVE); c1_2.intoMemorySegment(tile, 5L * VB, NATIVE);
-            c2_0.intoMemorySegment(tile, 6L * VB, NATIVE); c2_1.intoMemorySegment(tile, 7L * VB, NATIVE); c2_2.intoMemorySegment(tile, 8L * VB, NATIVE);
-            c3_0.intoMemorySegment(tile, 9L * VB, NATIVE); c3_1.intoMemorySegment(tile, 10L * VB, NATIVE); c3_2.intoMemorySegment(tile, 11L * VB, NATIVE);
-            c4_0.intoMemorySegment(tile, 12L * VB, NATIVE); c4_1.intoMemorySegment(tile, 13L * VB, NATIVE); c4_2.intoMemorySegment(tile, 14L * VB, NATIVE);
-            c5_0.intoMemorySegment(tile, 15L * VB, NATIVE); c5_1.intoMemorySegment(tile, 16L * VB, NATIVE); c5_2.intoMemorySegment(tile, 17L * VB, NATIVE);
-            c6_0.intoMemorySegment(tile, 18L * VB, NATIVE); c6_1.intoMemorySegment(tile, 19L * VB, NATIVE); c6_2.intoMemorySegment(tile, 20L * VB, NATIVE);
-            c7_0.intoMemorySegment(tile, 21L * VB, NATIVE); c7_1.intoMemorySegment(tile, 22L * VB, NATIVE); c7_2.intoMemorySegment(tile, 23L * VB, NATIVE);
-            storeTile(tile, c, cIdx, ldc, mr, nr, alpha, beta, biasKind, bias, biasIdx, act, lo, hi, slope);
-            return;
-        }
+        // Park the accumulators in the tile buffer; storeTile applies the epilogue on the way to C.
+        c0_0.intoMemorySegment(tile, 0L * VB, NATIVE); c0_1.intoMemorySegment(tile, 1L * VB, NATIVE); c0_2.intoMemorySegment(tile, 2L * VB, NATIVE);
+        c1_0.intoMemorySegment(tile, 3L * VB, NATIVE); c1_1.intoMemorySegment(tile, 4L * VB, NATIVE); c1_2.intoMemorySegment(tile, 5L * VB, NATIVE);
+        c2_0.intoMemorySegment(tile, 6L * VB, NATIVE); c2_1.intoMemorySegment(tile, 7L * VB, NATIVE); c2_2.intoMemorySegment(tile, 8L * VB, NATIVE);
+        c3_0.intoMemorySegment(tile, 9L * VB, NATIVE); c3_1.intoMemorySegment(tile, 10L * VB, NATIVE); c3_2.intoMemorySegment(tile, 11L * VB, NATIVE);
+        c4_0.intoMemorySegment(tile, 12L * VB, NATIVE); c4_1.intoMemorySegment(tile, 13L * VB, NATIVE); c4_2.intoMemorySegment(tile, 14L * VB, NATIVE);
+        c5_0.intoMemorySegment(tile, 15L * VB, NATIVE); c5_1.intoMemorySegment(tile, 16L * VB, NATIVE); c5_2.intoMemorySegment(tile, 17L * VB, NATIVE);
+        c6_0.intoMemorySegment(tile, 18L * VB, NATIVE); c6_1.intoMemorySegment(tile, 19L * VB, NATIVE); c6_2.intoMemorySegment(tile, 20L * VB, NATIVE);
+        c7_0.intoMemorySegment(tile, 21L * VB, NATIVE); c7_1.intoMemorySegment(tile, 22L * VB, NATIVE); c7_2.intoMemorySegment(tile, 23L * VB, NATIVE);
+        storeTile(tile, c, cIdx, ldc, mr, nr, alpha, beta, biasKind, bias, biasIdx, act, lo, hi, slope);
     }
 
     /**
@@ -638,19 +653,16 @@ final class GemmF32 implements Parallel.ChunkTask {
             a = FloatVector.broadcast(S, ap.get(PACKED, ao + 7L * 4));
             c7_0 = a.fma(b0, c7_0); c7_1 = a.fma(b1, c7_1);
         }
-        {
-            // Park the accumulators in the tile buffer; storeTile applies the epilogue on the way to C.
-            c0_0.intoMemorySegment(tile, 0L * VB, NATIVE); c0_1.intoMemorySegment(tile, 1L * VB, NATIVE);
-            c1_0.intoMemorySegment(tile, 3L * VB, NATIVE); c1_1.intoMemorySegment(tile, 4L * VB, NATIVE);
-            c2_0.intoMemorySegment(tile, 6L * VB, NATIVE); c2_1.intoMemorySegment(tile, 7L * VB, NATIVE);
-            c3_0.intoMemorySegment(tile, 9L * VB, NATIVE); c3_1.intoMemorySegment(tile, 10L * VB, NATIVE);
-            c4_0.intoMemorySegment(tile, 12L * VB, NATIVE); c4_1.intoMemorySegment(tile, 13L * VB, NATIVE);
-            c5_0.intoMemorySegment(tile, 15L * VB, NATIVE); c5_1.intoMemorySegment(tile, 16L * VB, NATIVE);
-            c6_0.intoMemorySegment(tile, 18L * VB, NATIVE); c6_1.intoMemorySegment(tile, 19L * VB, NATIVE);
-            c7_0.intoMemorySegment(tile, 21L * VB, NATIVE); c7_1.intoMemorySegment(tile, 22L * VB, NATIVE);
-            storeTile(tile, c, cIdx, ldc, mr, nr, alpha, beta, biasKind, bias, biasIdx, act, lo, hi, slope);
-            return;
-        }
+        // Park the accumulators in the tile buffer; storeTile applies the epilogue on the way to C.
+        c0_0.intoMemorySegment(tile, 0L * VB, NATIVE); c0_1.intoMemorySegment(tile, 1L * VB, NATIVE);
+        c1_0.intoMemorySegment(tile, 3L * VB, NATIVE); c1_1.intoMemorySegment(tile, 4L * VB, NATIVE);
+        c2_0.intoMemorySegment(tile, 6L * VB, NATIVE); c2_1.intoMemorySegment(tile, 7L * VB, NATIVE);
+        c3_0.intoMemorySegment(tile, 9L * VB, NATIVE); c3_1.intoMemorySegment(tile, 10L * VB, NATIVE);
+        c4_0.intoMemorySegment(tile, 12L * VB, NATIVE); c4_1.intoMemorySegment(tile, 13L * VB, NATIVE);
+        c5_0.intoMemorySegment(tile, 15L * VB, NATIVE); c5_1.intoMemorySegment(tile, 16L * VB, NATIVE);
+        c6_0.intoMemorySegment(tile, 18L * VB, NATIVE); c6_1.intoMemorySegment(tile, 19L * VB, NATIVE);
+        c7_0.intoMemorySegment(tile, 21L * VB, NATIVE); c7_1.intoMemorySegment(tile, 22L * VB, NATIVE);
+        storeTile(tile, c, cIdx, ldc, mr, nr, alpha, beta, biasKind, bias, biasIdx, act, lo, hi, slope);
     }
 
     /**
@@ -686,19 +698,16 @@ final class GemmF32 implements Parallel.ChunkTask {
             a = FloatVector.broadcast(S, ap.get(PACKED, ao + 7L * 4));
             c7_0 = a.fma(b0, c7_0);
         }
-        {
-            // Park the accumulators in the tile buffer; storeTile applies the epilogue on the way to C.
-            c0_0.intoMemorySegment(tile, 0L * VB, NATIVE);
-            c1_0.intoMemorySegment(tile, 3L * VB, NATIVE);
-            c2_0.intoMemorySegment(tile, 6L * VB, NATIVE);
-            c3_0.intoMemorySegment(tile, 9L * VB, NATIVE);
-            c4_0.intoMemorySegment(tile, 12L * VB, NATIVE);
-            c5_0.intoMemorySegment(tile, 15L * VB, NATIVE);
-            c6_0.intoMemorySegment(tile, 18L * VB, NATIVE);
-            c7_0.intoMemorySegment(tile, 21L * VB, NATIVE);
-            storeTile(tile, c, cIdx, ldc, mr, nr, alpha, beta, biasKind, bias, biasIdx, act, lo, hi, slope);
-            return;
-        }
+        // Park the accumulators in the tile buffer; storeTile applies the epilogue on the way to C.
+        c0_0.intoMemorySegment(tile, 0L * VB, NATIVE);
+        c1_0.intoMemorySegment(tile, 3L * VB, NATIVE);
+        c2_0.intoMemorySegment(tile, 6L * VB, NATIVE);
+        c3_0.intoMemorySegment(tile, 9L * VB, NATIVE);
+        c4_0.intoMemorySegment(tile, 12L * VB, NATIVE);
+        c5_0.intoMemorySegment(tile, 15L * VB, NATIVE);
+        c6_0.intoMemorySegment(tile, 18L * VB, NATIVE);
+        c7_0.intoMemorySegment(tile, 21L * VB, NATIVE);
+        storeTile(tile, c, cIdx, ldc, mr, nr, alpha, beta, biasKind, bias, biasIdx, act, lo, hi, slope);
     }
 
     /**
@@ -707,6 +716,16 @@ final class GemmF32 implements Parallel.ChunkTask {
      */
     private static void storeTile(MemorySegment tile, MemorySegment c, long cIdx, int ldc, int mr, int nr, float alpha,
             float beta, int biasKind, MemorySegment bias, long biasIdx, int act, float lo, float hi, float slope) {
+        if (nr == NR && alpha == 1 && beta == 0 && biasKind == BIAS_NONE && act == ACT_NONE) {
+            // The plain product's full-width rows: straight copies.
+            for (int r = 0; r < mr; r++) {
+                long o = (cIdx + (long) r * ldc) * 4, t = (long) r * NR * 4;
+                FloatVector.fromMemorySegment(S, tile, t + 0L * VB, NATIVE).intoMemorySegment(c, o + 0L * VB, NATIVE);
+                FloatVector.fromMemorySegment(S, tile, t + 1L * VB, NATIVE).intoMemorySegment(c, o + 1L * VB, NATIVE);
+                FloatVector.fromMemorySegment(S, tile, t + 2L * VB, NATIVE).intoMemorySegment(c, o + 2L * VB, NATIVE);
+            }
+            return;
+        }
         FloatVector zero = FloatVector.zero(S);
         FloatVector va = FloatVector.broadcast(S, alpha), vb = FloatVector.broadcast(S, beta);
         FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi), vs = FloatVector.broadcast(S, slope);
