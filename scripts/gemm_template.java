@@ -424,11 +424,14 @@ $KERNELS
      */
     private static void storeTile(MemorySegment tile, MemorySegment c, long cIdx, int ldc, int mr, int nr, $T alpha,
             $T beta, int biasKind, MemorySegment bias, long biasIdx, int act, $T lo, $T hi, $T slope) {
-        if (nr == NR && alpha == 1 && beta == 0 && biasKind == BIAS_NONE && act == ACT_NONE) {
-            // The plain product's full-width rows: straight copies.
-            for (int r = 0; r < mr; r++) {
-                long o = (cIdx + (long) r * ldc) * $B, t = (long) r * NR * $B;
-$PLAIN_ROW
+        if (nr == NR && beta == 0 && biasKind != BIAS_ROW && act != ACT_LEAKY) {
+            // Full-width rows without beta: a separate small method each (C1 gives up on one large
+            // method, and HotSpot can then leave it boxing vectors at tier 2 for a long time).
+            if (alpha == 1 && biasKind == BIAS_NONE && act == ACT_NONE) {
+                copyRows(tile, c, cIdx, ldc, mr);
+            } else {
+                storeRowsBiasClamp(tile, c, cIdx, ldc, mr, alpha, biasKind == BIAS_COLUMN ? bias : null, biasIdx,
+                        act == ACT_CLAMP ? lo : $E.NEGATIVE_INFINITY, act == ACT_CLAMP ? hi : $E.POSITIVE_INFINITY);
             }
             return;
         }
@@ -476,6 +479,29 @@ $PLAIN_ROW
                 }
                 x.intoMemorySegment(c, o + v * VB, NATIVE, mk);
             }
+        }
+    }
+
+    /** The plain product's full-width tile rows: straight copies from the tile buffer to C. */
+    private static void copyRows(MemorySegment tile, MemorySegment c, long cIdx, int ldc, int mr) {
+        for (int r = 0; r < mr; r++) {
+            long o = (cIdx + (long) r * ldc) * $B, t = (long) r * NR * $B;
+$PLAIN_ROW
+        }
+    }
+
+    /**
+     * Full-width tile rows: {@code min(max(alpha·x + bias, lo), hi)}, unrolled, the column bias
+     * (null: none) loaded once. Without a bias -0 is added (it keeps the sign of a zero); without
+     * an activation lo and hi are -∞ and +∞, which change nothing.
+     */
+    private static void storeRowsBiasClamp(MemorySegment tile, MemorySegment c, long cIdx, int ldc, int mr, $T alpha,
+            MemorySegment bias, long biasIdx, $T lo, $T hi) {
+        $V va = $V.broadcast(S, alpha), vlo = $V.broadcast(S, lo), vhi = $V.broadcast(S, hi);
+$BIAS_VECTORS
+        for (int r = 0; r < mr; r++) {
+            long o = (cIdx + (long) r * ldc) * $B, t = (long) r * NR * $B;
+$EPILOGUE_ROW
         }
     }
 }

@@ -139,7 +139,14 @@ def inst(prec):
                  CLS='GemmF64', WIDTH='Widths.D', ZERO='0d', KC='KC_F64')
     t = TEMPLATE.replace('$KERNELS', kernels()).replace('$PACK_B_COPY', pack_b_copy())
     t = t.replace('$PLAIN_ROW', ind([f'$V.fromMemorySegment(S, tile, t + {v}L * VB, NATIVE).intoMemorySegment(c, o + {v}L * VB, NATIVE);'
-                                     for v in range(NVMAX)], 16))
+                                     for v in range(NVMAX)], 12))
+    bias = ['$V ' + ', '.join(f'bc{v} = $V.broadcast(S, -$ZERO)' for v in range(NVMAX)) + ';',
+            'if (bias != null) {']
+    bias += [f'    bc{v} = $V.fromMemorySegment(S, bias, (biasIdx + {v} * VL) * $B, NATIVE);' for v in range(NVMAX)]
+    bias.append('}')
+    t = t.replace('$BIAS_VECTORS', ind(bias, 8))
+    t = t.replace('$EPILOGUE_ROW', ind([f'$V.fromMemorySegment(S, tile, t + {v}L * VB, NATIVE).mul(va).add(bc{v}).max(vlo).min(vhi)'
+                                        f'.intoMemorySegment(c, o + {v}L * VB, NATIVE);' for v in range(NVMAX)], 12))
     t = t.replace('$TRANSPOSE16', transpose(16)).replace('$TRANSPOSE8', transpose(8))
     t = t.replace('$TRANSPOSE_A8', transpose_a8()).replace('$TRANSPOSE_A16', transpose_a16())
     t = t.replace('$MR', str(MR)).replace('$NV', str(NVMAX))

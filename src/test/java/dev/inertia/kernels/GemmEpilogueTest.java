@@ -64,6 +64,48 @@ class GemmEpilogueTest {
         }
     }
 
+    /**
+     * Whole register tiles without beta (the SIMD store pass then takes its unrolled path): every
+     * transpose pair, alpha 1 and 0.7, each epilogue, on 64×96 (whole tiles at every vector width).
+     */
+    @Test
+    void wholeTilesWithoutBeta() {
+        for (GemmKernels g : new GemmKernels[] {Kernels.gemm(), Kernels.scalarGemm()}) {
+            try (Arena arena = Arena.ofShared()) {
+                int combo = 0;
+                for (boolean f64 : new boolean[] {false, true}) {
+                    MemorySegment bias = arena.allocate(8L * 128, 64);
+                    Random r = new Random(123);
+                    for (int i = 0; i < 128; i++) {
+                        double v = r.nextDouble() * 2 - 1;
+                        if (f64) {
+                            bias.setAtIndex(D, i, v);
+                        } else {
+                            bias.setAtIndex(F, i, (float) v);
+                        }
+                    }
+                    Epilogue[] epilogues = {
+                        Epilogue.NONE,
+                        Epilogue.NONE.withColumnBias(bias, 0).relu(),
+                        Epilogue.NONE.withColumnBias(bias, 1),
+                        Epilogue.NONE.relu(),
+                        Epilogue.NONE.withColumnBias(bias, 2).relu6(),
+                        Epilogue.NONE.withRowBias(bias, 0).relu(),
+                        Epilogue.NONE.withColumnBias(bias, 0).leakyRelu(0.2),
+                    };
+                    for (Epilogue e : epilogues) {
+                        for (double alpha : new double[] {1, 0.7}) {
+                            combo++;
+                            boolean ta = (combo & 1) == 1, tb = (combo & 2) == 2;
+                            Problem pr = new Problem(arena, ta, tb, 64, 96, 50, alpha, 0, f64, combo % 2, 9000L + combo);
+                            compare(g, pr, e, arena);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private static void compare(GemmKernels g, Problem pr, Epilogue e, Arena arena) {
         MemorySegment original = pr.copyOfC(arena);
         pr.run(g, e);

@@ -716,13 +716,14 @@ final class GemmF64 implements Parallel.ChunkTask {
      */
     private static void storeTile(MemorySegment tile, MemorySegment c, long cIdx, int ldc, int mr, int nr, double alpha,
             double beta, int biasKind, MemorySegment bias, long biasIdx, int act, double lo, double hi, double slope) {
-        if (nr == NR && alpha == 1 && beta == 0 && biasKind == BIAS_NONE && act == ACT_NONE) {
-            // The plain product's full-width rows: straight copies.
-            for (int r = 0; r < mr; r++) {
-                long o = (cIdx + (long) r * ldc) * 8, t = (long) r * NR * 8;
-                DoubleVector.fromMemorySegment(S, tile, t + 0L * VB, NATIVE).intoMemorySegment(c, o + 0L * VB, NATIVE);
-                DoubleVector.fromMemorySegment(S, tile, t + 1L * VB, NATIVE).intoMemorySegment(c, o + 1L * VB, NATIVE);
-                DoubleVector.fromMemorySegment(S, tile, t + 2L * VB, NATIVE).intoMemorySegment(c, o + 2L * VB, NATIVE);
+        if (nr == NR && beta == 0 && biasKind != BIAS_ROW && act != ACT_LEAKY) {
+            // Full-width rows without beta: a separate small method each (C1 gives up on one large
+            // method, and HotSpot can then leave it boxing vectors at tier 2 for a long time).
+            if (alpha == 1 && biasKind == BIAS_NONE && act == ACT_NONE) {
+                copyRows(tile, c, cIdx, ldc, mr);
+            } else {
+                storeRowsBiasClamp(tile, c, cIdx, ldc, mr, alpha, biasKind == BIAS_COLUMN ? bias : null, biasIdx,
+                        act == ACT_CLAMP ? lo : Double.NEGATIVE_INFINITY, act == ACT_CLAMP ? hi : Double.POSITIVE_INFINITY);
             }
             return;
         }
@@ -770,6 +771,38 @@ final class GemmF64 implements Parallel.ChunkTask {
                 }
                 x.intoMemorySegment(c, o + v * VB, NATIVE, mk);
             }
+        }
+    }
+
+    /** The plain product's full-width tile rows: straight copies from the tile buffer to C. */
+    private static void copyRows(MemorySegment tile, MemorySegment c, long cIdx, int ldc, int mr) {
+        for (int r = 0; r < mr; r++) {
+            long o = (cIdx + (long) r * ldc) * 8, t = (long) r * NR * 8;
+            DoubleVector.fromMemorySegment(S, tile, t + 0L * VB, NATIVE).intoMemorySegment(c, o + 0L * VB, NATIVE);
+            DoubleVector.fromMemorySegment(S, tile, t + 1L * VB, NATIVE).intoMemorySegment(c, o + 1L * VB, NATIVE);
+            DoubleVector.fromMemorySegment(S, tile, t + 2L * VB, NATIVE).intoMemorySegment(c, o + 2L * VB, NATIVE);
+        }
+    }
+
+    /**
+     * Full-width tile rows: {@code min(max(alpha·x + bias, lo), hi)}, unrolled, the column bias
+     * (null: none) loaded once. Without a bias -0 is added (it keeps the sign of a zero); without
+     * an activation lo and hi are -∞ and +∞, which change nothing.
+     */
+    private static void storeRowsBiasClamp(MemorySegment tile, MemorySegment c, long cIdx, int ldc, int mr, double alpha,
+            MemorySegment bias, long biasIdx, double lo, double hi) {
+        DoubleVector va = DoubleVector.broadcast(S, alpha), vlo = DoubleVector.broadcast(S, lo), vhi = DoubleVector.broadcast(S, hi);
+        DoubleVector bc0 = DoubleVector.broadcast(S, -0d), bc1 = DoubleVector.broadcast(S, -0d), bc2 = DoubleVector.broadcast(S, -0d);
+        if (bias != null) {
+            bc0 = DoubleVector.fromMemorySegment(S, bias, (biasIdx + 0 * VL) * 8, NATIVE);
+            bc1 = DoubleVector.fromMemorySegment(S, bias, (biasIdx + 1 * VL) * 8, NATIVE);
+            bc2 = DoubleVector.fromMemorySegment(S, bias, (biasIdx + 2 * VL) * 8, NATIVE);
+        }
+        for (int r = 0; r < mr; r++) {
+            long o = (cIdx + (long) r * ldc) * 8, t = (long) r * NR * 8;
+            DoubleVector.fromMemorySegment(S, tile, t + 0L * VB, NATIVE).mul(va).add(bc0).max(vlo).min(vhi).intoMemorySegment(c, o + 0L * VB, NATIVE);
+            DoubleVector.fromMemorySegment(S, tile, t + 1L * VB, NATIVE).mul(va).add(bc1).max(vlo).min(vhi).intoMemorySegment(c, o + 1L * VB, NATIVE);
+            DoubleVector.fromMemorySegment(S, tile, t + 2L * VB, NATIVE).mul(va).add(bc2).max(vlo).min(vhi).intoMemorySegment(c, o + 2L * VB, NATIVE);
         }
     }
 }
