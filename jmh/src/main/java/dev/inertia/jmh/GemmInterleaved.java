@@ -4,8 +4,13 @@ import dev.inertia.kernels.GemmKernels;
 import dev.inertia.kernels.Kernels;
 import dev.inertia.kernels.Parallel;
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -21,8 +26,13 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * {@code OPENBLAS_CORETYPE} (e.g. Haswell) in the environment. Prints one JSON object a shape
  * and round.
  *
+ * <p>With {@code --numpy-openblas LIB} the OpenBLAS side is instead numpy's own library (the
+ * scipy-openblas build with 64-bit integers, e.g. {@code numpy.libs/libscipy_openblas64_-*.so}),
+ * called through an FFM downcall: the very library the issue's reference figures come from.
+ *
  * <p>Usage: {@code java --add-modules jdk.incubator.vector -cp jmh/target/benchmarks.jar
- * dev.inertia.jmh.GemmInterleaved [--threads T] [--warmup-s S] [--seconds S] [--rounds R] [MxNxK:TT ...]}
+ * dev.inertia.jmh.GemmInterleaved [--threads T] [--warmup-s S] [--seconds S] [--rounds R]
+ * [--numpy-openblas LIB] [MxNxK:TT ...]}
  * (a warm-up pass over the shapes, S seconds each, then R measured rounds).
  */
 public final class GemmInterleaved {
@@ -43,12 +53,14 @@ public final class GemmInterleaved {
         int threads = 1;
         double warmup = 8, seconds = 4;
         int rounds = 1, i = 0;
+        MethodHandle numpy = null;
         for (; i < args.length && args[i].startsWith("--"); i += 2) {
             switch (args[i]) {
                 case "--threads" -> threads = Integer.parseInt(args[i + 1]);
                 case "--warmup-s" -> warmup = Double.parseDouble(args[i + 1]);
                 case "--seconds" -> seconds = Double.parseDouble(args[i + 1]);
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
+                case "--numpy-openblas" -> numpy = numpyOpenblas(Path.of(args[i + 1]), threads);
                 default -> throw new IllegalArgumentException("unknown flag " + args[i]);
             }
         }
@@ -56,17 +68,18 @@ public final class GemmInterleaved {
         Parallel.setThreads(threads);
         openblas_nolapack.blas_set_num_threads(threads);
         GemmKernels gemm = Kernels.gemm();
-        String coretype = System.getenv().getOrDefault("OPENBLAS_CORETYPE", "default");
+        String coretype = System.getenv().getOrDefault("OPENBLAS_CORETYPE", "default")
+                + (numpy != null ? " (numpy's library, kernel " + numpyCorename + ")" : "");
         // Warm-up: every shape once (the JIT compiles the kernels it uses), then the measured rounds.
         for (int round = 0; round <= rounds; round++) {
             for (String shape : shapes) {
-                measure(gemm, shape, threads, coretype, round == 0 ? warmup : seconds, round);
+                measure(gemm, numpy, shape, threads, coretype, round == 0 ? warmup : seconds, round);
             }
         }
     }
 
-    private static void measure(GemmKernels gemm, String shape, int threads, String coretype, double seconds,
-            int round) {
+    private static void measure(GemmKernels gemm, MethodHandle numpy, String shape, int threads, String coretype,
+            double seconds, int round) {
         String[] p = shape.split("[x:]");
         int m = Integer.parseInt(p[0]), n = Integer.parseInt(p[1]), k = Integer.parseInt(p[2]);
         boolean ta = p[3].charAt(0) == 'T', tb = p[3].charAt(1) == 'T';
@@ -79,8 +92,18 @@ public final class GemmInterleaved {
             int transA = ta ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
             int transB = tb ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
             Runnable inertia = () -> gemm.sgemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c1, 0, n);
-            Runnable openblas = () -> openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, transA, transB,
-                    m, n, k, 1f, fa, lda, fb, ldb, 0f, fc, n);
+            Runnable openblas = numpy == null
+                    ? () -> openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, transA, transB, m, n, k, 1f,
+                            fa, lda, fb, ldb, 0f, fc, n)
+                    : () -> {
+                        try {
+                            numpy.invokeExact(CBLAS_ROW_MAJOR, ta ? CBLAS_TRANS : CBLAS_NO_TRANS,
+                                    tb ? CBLAS_TRANS : CBLAS_NO_TRANS, (long) m, (long) n, (long) k, 1f, a, (long) lda, b,
+                                    (long) ldb, 0f, c2, (long) n);
+                        } catch (Throwable e) {
+                            throw new IllegalStateException(e);
+                        }
+                    };
             long[][] times = new long[2][1 << 16];
             int calls = run(inertia, openblas, seconds, times);
             if (round == 0) {
@@ -93,6 +116,34 @@ public final class GemmInterleaved {
                             + "\"inertia_gflops\": %.2f, \"openblas_gflops\": %.2f, \"ratio\": %.3f}",
                     round, shape, threads, coretype, calls, gi, go, gi / go));
         }
+    }
+
+    private static final int CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111, CBLAS_TRANS = 112;
+    private static String numpyCorename = "";
+
+    /**
+     * {@code scipy_cblas_sgemm64_} of numpy's OpenBLAS (enums as int, every dimension and
+     * leading dimension a 64-bit integer), its thread count set to {@code threads}.
+     */
+    private static MethodHandle numpyOpenblas(Path library, int threads) {
+        Linker linker = Linker.nativeLinker();
+        SymbolLookup lib = SymbolLookup.libraryLookup(library, Arena.global());
+        ValueLayout.OfLong l = ValueLayout.JAVA_LONG;
+        ValueLayout.OfInt e = ValueLayout.JAVA_INT;
+        ValueLayout.OfFloat f = ValueLayout.JAVA_FLOAT;
+        MemorySegment setThreads = lib.find("scipy_openblas_set_num_threads64_").orElseThrow();
+        MemorySegment corename = lib.find("scipy_openblas_get_corename64_").orElseThrow();
+        try {
+            linker.downcallHandle(setThreads, FunctionDescriptor.ofVoid(e)).invokeExact(threads);
+            MemorySegment name = (MemorySegment) linker.downcallHandle(corename,
+                    FunctionDescriptor.of(ValueLayout.ADDRESS)).invokeExact();
+            numpyCorename = name.reinterpret(64).getString(0);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        return linker.downcallHandle(lib.find("scipy_cblas_sgemm64_").orElseThrow(),
+                FunctionDescriptor.ofVoid(e, e, e, l, l, l, f, ValueLayout.ADDRESS, l, ValueLayout.ADDRESS, l, f,
+                        ValueLayout.ADDRESS, l));
     }
 
     /** Alternates the two calls (which goes first alternates too) for the given seconds; returns the pairs run. */
