@@ -21,7 +21,8 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 /**
  * Inertia's sgemm and native OpenBLAS's (bytedeco's build, through JavaCPP, on the same off-heap
  * matrices) timed call by call in alternation, so that whatever else the shared machine runs hits
- * both alike: the ratio of the two medians is the figure of merit, the GFLOP/s are only as good
+ * both alike: the ratio of the two medians is the figure of merit (and pair_ratio, the median of
+ * the per-pair ratios, which bursty load disturbs less), the GFLOP/s are only as good
  * as the machine was quiet. OpenBLAS picks its kernel from the CPU or from
  * {@code OPENBLAS_CORETYPE} (e.g. Haswell) in the environment. Prints one JSON object a shape
  * and round.
@@ -109,12 +110,18 @@ public final class GemmInterleaved {
             if (round == 0) {
                 return;
             }
+            double[] pairRatios = new double[calls];
+            for (int c = 0; c < calls; c++) {
+                pairRatios[c] = (double) times[1][c] / times[0][c];
+            }
+            Arrays.sort(pairRatios);
+            double pairRatio = pairRatios[calls / 2];
             double flops = 2.0 * m * n * k;
             double gi = flops / median(times[0], calls), go = flops / median(times[1], calls);
             System.out.println(String.format(Locale.ROOT,
                     "{\"round\": %d, \"shape\": \"%s\", \"threads\": %d, \"openblas_coretype\": \"%s\", \"calls\": %d, "
-                            + "\"inertia_gflops\": %.2f, \"openblas_gflops\": %.2f, \"ratio\": %.3f}",
-                    round, shape, threads, coretype, calls, gi, go, gi / go));
+                            + "\"inertia_gflops\": %.2f, \"openblas_gflops\": %.2f, \"ratio\": %.3f, \"pair_ratio\": %.3f}",
+                    round, shape, threads, coretype, calls, gi, go, gi / go, pairRatio));
         }
     }
 

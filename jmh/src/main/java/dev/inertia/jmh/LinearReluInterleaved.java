@@ -17,7 +17,8 @@ import java.util.SplittableRandom;
  * {@link LinearReluBench}'s three ways of computing {@code Y = relu(X·W + b)} (fused epilogue;
  * plain GEMM then the separate bias and ReLU kernels; plain GEMM alone), timed call by call in
  * rotation so that the shared machine's load hits all three alike (JMH runs them one after the
- * other, minutes apart). Prints one JSON object a shape and round: medians in microseconds.
+ * other, minutes apart). Prints one JSON object a shape and round: medians in microseconds, and
+ * the medians of the per-rotation time ratios fused / separate and fused / GEMM alone.
  *
  * <p>Usage: {@code java --add-modules jdk.incubator.vector -cp jmh/target/benchmarks.jar
  * dev.inertia.jmh.LinearReluInterleaved [--warmup-s S] [--seconds S] [--rounds R] [BATCHxOUTxIN ...]}
@@ -87,6 +88,14 @@ public final class LinearReluInterleaved {
             for (int j = 0; j < ways.length; j++) {
                 json.append(String.format(Locale.ROOT, ", \"%s_us\": %.1f", NAMES[j], median(times[j], calls) / 1e3));
             }
+            // Adjacent calls see the same load: the median of the per-rotation ratios is the steadier figure.
+            double[] fusedOverSeparate = new double[calls], fusedOverGemm = new double[calls];
+            for (int c = 0; c < calls; c++) {
+                fusedOverSeparate[c] = (double) times[0][c] / times[1][c];
+                fusedOverGemm[c] = (double) times[0][c] / times[2][c];
+            }
+            json.append(String.format(Locale.ROOT, ", \"fused_over_separate\": %.3f, \"fused_over_gemm_only\": %.3f",
+                    median(fusedOverSeparate), median(fusedOverGemm)));
             System.out.println(json.append('}'));
         }
     }
@@ -96,6 +105,13 @@ public final class LinearReluInterleaved {
         Arrays.sort(sorted);
         int h = count / 2;
         return count % 2 == 1 ? sorted[h] : (sorted[h - 1] + sorted[h]) / 2.0;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int h = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[h] : (sorted[h - 1] + sorted[h]) / 2.0;
     }
 
     private static MemorySegment random(Arena arena, long count, long seed) {
