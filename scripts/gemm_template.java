@@ -279,7 +279,7 @@ final class $CLS implements Parallel.ChunkTask {
     /**
      * Packs full row panels ip and ip + 1 of A stored k×m with 16 lanes: each p gives 16
      * contiguous values, 8 for each panel; two steps of p are paired with permutes so that every
-     * store is a whole vector (masked half-vector stores measured slower).
+     * store is a whole vector (instead of two masked half-vector stores per step).
      */
     private void packAPanelPairTransposed16(MemorySegment ap, int ip) {
         int i0 = ip * MR;

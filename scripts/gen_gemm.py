@@ -56,6 +56,8 @@ FULL_DOC = ('The\n     * accumulators go to {@code tile} (MR×NR, this thread\'s
             '     * applies the epilogue in the one pass over the tile of C. Storing a full tile, or applying\n'
             '     * the epilogue, straight from the accumulators makes this method too large for C1 ("out of\n'
             '     * virtual registers"), and HotSpot can then leave it boxing vectors at tier 2 for a long time.')
+
+
 def kernels():
     parts = []
     for nv in range(NVMAX, 0, -1):
