@@ -19,7 +19,7 @@ public final class Kernels {
     private static final SoftmaxKernels SOFTMAX = new ScalarSoftmax();
     private static final NormKernels NORM = new ScalarNorm();
     private static final OptimizerKernels OPTIMIZERS = Simd.select("PanamaOptimizerKernels", ScalarOptimizerKernels::new);
-    private static final GemmKernels GEMM = Simd.select("PanamaGemm", ScalarGemm::new);
+    private static final GemmKernels GEMM = selectGemm();
 
     private static final ElementwiseKernels SCALAR_ELEMENTWISE = new ScalarElementwise();
     private static final ReductionKernels SCALAR_REDUCTIONS = new ScalarReductions();
@@ -116,5 +116,12 @@ public final class Kernels {
 
     public static OptimizerKernels scalarOptimizers() {
         return SCALAR_OPTIMIZERS;
+    }
+
+    private static GemmKernels selectGemm() {
+        if (Simd.enabled()) {
+            JitDirectives.install(); // before the microkernels first run: see JitDirectives
+        }
+        return Simd.select("PanamaGemm", ScalarGemm::new);
     }
 }
