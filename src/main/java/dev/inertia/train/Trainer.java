@@ -37,6 +37,11 @@ import java.util.function.Consumer;
  * function of the seed and the epoch), so a run resumed from a checkpoint ends with the same
  * bits as a run that was never interrupted.
  *
+ * <p><b>Precision and loss scaling.</b> With {@link TrainConfig#emulation()} the tapes emulate
+ * that precision op by op (values and gradients rounded) and the parameters are rounded after
+ * each step; with {@link TrainConfig#lossScaling()} the reverse sweep is seeded with the scale
+ * and the gradients are unscaled before the step, which is skipped when one overflowed.
+ *
  * <p><b>Memory.</b> The step reuses the tape's buffers, the batcher's tensors and the
  * parameters' gradient buffers (the tape writes gradients straight into them): from the second
  * step on it allocates no off-heap memory.
