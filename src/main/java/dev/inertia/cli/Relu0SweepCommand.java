@@ -178,18 +178,28 @@ final class Relu0SweepCommand {
     /** Accuracy (%) against s, one line per configuration. */
     static String plot(List<Relu0Sweep.Run> runs, Relu0Sweep.Config config, String data) {
         List<LinePlot.Series> series = new ArrayList<>();
+        double low = 100, high = 0;
         for (Map.Entry<String, List<Relu0Sweep.Run>> e : byConfiguration(runs).entrySet()) {
             List<Relu0Sweep.Run> col = e.getValue();
             double[] x = new double[col.size()], y = new double[col.size()];
             for (int i = 0; i < col.size(); i++) {
                 x[i] = col.get(i).s();
                 y[i] = 100 * col.get(i).testAcc();
+                low = Math.min(low, y[i]);
+                high = Math.max(high, y[i]);
             }
             series.add(new LinePlot.Series(e.getKey(), x, y));
         }
         String title = String.format(Locale.ROOT, "Fashion-MNIST (%s), MLP %dx%d, %d epoch%s, seed %d", data,
                 config.hidden(), config.width(), config.epochs(), config.epochs() == 1 ? "" : "s", config.seed());
-        return LinePlot.svg(title, "ReLU'(0) = s", "test accuracy (%)", series);
+        // whole multiples of 5 percentage points around the points, at least 10 wide: differences
+        // of a tenth of a point look as small as they are
+        double yLow = Math.max(0, Math.floor(low / 5) * 5 - 5), yHigh = Math.min(100, Math.ceil(high / 5) * 5 + 5);
+        if (!(yLow < yHigh)) {
+            yLow = 0;
+            yHigh = 100;
+        }
+        return LinePlot.svg(title, "ReLU'(0) = s", "test accuracy (%)", series, yLow, yHigh);
     }
 
     /** Writes {@code text} to a temporary file next to {@code file}, then moves it over {@code file}. */

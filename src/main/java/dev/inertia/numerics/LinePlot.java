@@ -31,8 +31,21 @@ public final class LinePlot {
 
     private LinePlot() {}
 
-    /** The SVG document of {@code series} under {@code title}, with axis labels. */
+    /** The SVG document of {@code series} under {@code title}, with axis labels; the y range fits the points. */
     public static String svg(String title, String xLabel, String yLabel, List<Series> series) {
+        return svg(title, xLabel, yLabel, series, Double.NaN, Double.NaN);
+    }
+
+    /**
+     * As {@link #svg(String, String, String, List)} with the y axis from {@code yLow} to
+     * {@code yHigh} (NaN: fit the points), so that small differences are not blown up to the
+     * whole height; points outside are drawn outside the frame's range as they are.
+     */
+    public static String svg(String title, String xLabel, String yLabel, List<Series> series, double yLow,
+            double yHigh) {
+        if (!Double.isNaN(yLow) && !Double.isNaN(yHigh) && !(yLow < yHigh)) {
+            throw new IllegalArgumentException("the y range needs low < high, got " + yLow + ", " + yHigh);
+        }
         double xMin = Double.POSITIVE_INFINITY, xMax = Double.NEGATIVE_INFINITY;
         double yMin = Double.POSITIVE_INFINITY, yMax = Double.NEGATIVE_INFINITY;
         for (Series s : series) {
@@ -58,8 +71,9 @@ public final class LinePlot {
         if (pad == 0) {
             pad = Math.max(Math.abs(yMax) * 0.05, 0.01);
         }
-        yMin -= pad;
-        yMax += pad;
+        yMin = Double.isNaN(yLow) ? yMin - pad : yLow;
+        yMax = Double.isNaN(yHigh) ? yMax + pad : yHigh;
+        int xDecimals = decimals((xMax - xMin) / TICKS), yDecimals = decimals((yMax - yMin) / TICKS);
         double plotW = WIDTH - LEFT - RIGHT, plotH = HEIGHT - TOP - BOTTOM;
         StringBuilder b = new StringBuilder();
         b.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -77,9 +91,9 @@ public final class LinePlot {
             b.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>%n",
                     (double) LEFT, py, LEFT + plotW, py));
             b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>%n", px,
-                    TOP + plotH + 16, tick(xv)));
+                    TOP + plotH + 16, tick(xv, xDecimals)));
             b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
-                    LEFT - 6.0, py + 4, tick(yv)));
+                    LEFT - 6.0, py + 4, tick(yv, yDecimals)));
         }
         b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
                 LEFT + plotW / 2, HEIGHT - 18, escape(xLabel)));
@@ -114,12 +128,17 @@ public final class LinePlot {
         return b.toString();
     }
 
-    private static String tick(double v) {
-        String s = String.format(Locale.ROOT, "%.3g", v);
-        if (s.contains(".") && !s.contains("e")) {
+    /** Decimals that tell ticks {@code step} apart: one significant digit of the step. */
+    private static int decimals(double step) {
+        return (int) Math.max(0, Math.min(6, Math.ceil(-Math.log10(step))));
+    }
+
+    private static String tick(double v, int decimals) {
+        String s = String.format(Locale.ROOT, "%." + decimals + "f", v);
+        if (s.contains(".")) {
             s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
         }
-        return s.equals("-0") ? "0" : s;
+        return s.matches("-0(\\.0*)?") ? "0" : s;
     }
 
     /** Text for an XML element: &amp;, &lt;, &gt; and quotes escaped. */
