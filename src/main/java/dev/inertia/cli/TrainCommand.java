@@ -104,7 +104,7 @@ final class TrainCommand {
                     }
                     EpochReport last = trainer.run();
                     if (scaler != null) {
-                        err.printf(Locale.ROOT, "loss scaling: final scale %.6g, %d step%s skipped (a gradient"
+                        err.printf(Locale.ROOT, "loss scaling: final scale %s, %d step%s skipped (a gradient"
                                 + " overflowed)%n", scaler.scale(), scaler.skippedSteps(),
                                 scaler.skippedSteps() == 1 ? "" : "s");
                     }
