@@ -27,7 +27,7 @@ public final class Main {
               relu0-sweep [--values 0,0.1,0.2,0.3,0.5,1] [--precision P] [--batch-norm on|off|both]
                           [--optimizer sgd|innaprop|both] [--hidden L] [--width W] [--epochs E] [--batch B]
                           [--lr X] [--seed S] [--max-steps N] [--loss-scale static:N|dynamic] [--data-dir DIR]
-                          [--svg FILE] [--json]
+                          [--threads T] [--svg FILE] [--json]
                                                  test accuracy of training with ReLU'(0) = s, per s
             """;
 
