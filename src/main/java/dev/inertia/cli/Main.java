@@ -13,7 +13,7 @@ public final class Main {
                                                  operation counts of forward, reverse and tangent passes
               train [--model mlp|cnn] [--data-dir DIR] [--epochs E] [--batch B] [--optimizer NAME] [--lr X]
                     [--relu0 S] [--seed S] [--threads T] [--max-steps N] [--precision fp64|fp32|bf16|fp16]
-                    [--checkpoint FILE] [--resume FILE] [--json]
+                    [--loss-scale static:N|dynamic] [--checkpoint FILE] [--resume FILE] [--json]
                                                  train on Fashion-MNIST; one line (JSON) per epoch
               bench step --optimizer NAME --params N [--threads T] [--dtype f32|f64] [--json]
                                                  one fused optimizer step: ms, GB/s, bytes/param
@@ -24,6 +24,11 @@ public final class Main {
                                                  share of initializations where ReLU'(0) changes the gradient
               bifurcation --pool [--channels C] [--precision P] [--inits N] [--kink-report] [--json]
                                                  share of mini-batches where the max-pool Jacobian matters
+              relu0-sweep [--values 0,0.1,0.2,0.3,0.5,1] [--precision P] [--batch-norm on|off|both]
+                          [--optimizer sgd|innaprop|both] [--hidden L] [--width W] [--epochs E] [--batch B]
+                          [--lr X] [--seed S] [--max-steps N] [--loss-scale static:N|dynamic] [--data-dir DIR]
+                          [--threads T] [--svg FILE] [--json]
+                                                 test accuracy of training with ReLU'(0) = s, per s
             """;
 
     private Main() {}
@@ -45,6 +50,7 @@ public final class Main {
                 case "cost" -> CostCommand.run(rest, out, err);
                 case "train" -> TrainCommand.run(rest, out, err);
                 case "bifurcation" -> BifurcationCommand.run(rest, out, err);
+                case "relu0-sweep" -> Relu0SweepCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
                 default -> throw new UsageException("unknown command '" + argv[0] + "'; try 'inertia --help'");
             }

@@ -6,6 +6,7 @@ import dev.inertia.memory.Scope;
 import dev.inertia.nn.Models;
 import dev.inertia.nn.Sequential;
 import dev.inertia.autodiff.Precision;
+import dev.inertia.numerics.LossScaler;
 import dev.inertia.train.EpochReport;
 import dev.inertia.train.Optimizers;
 import dev.inertia.train.Progress;
@@ -26,14 +27,16 @@ import java.util.Set;
  * and progress, messages and a summary on stderr.
  *
  * <p>Precisions: fp32 (the default) and fp64 compute in that dtype. bf16 and fp16 are emulated
- * on F32 tensors by rounding every layer's output and, after each optimizer step, every
- * parameter; gradients, the optimizer state and the accumulations inside kernels stay F32
- * (per-op rounding inside the tape is not done here).
+ * on F32 tensors op by op by the tapes ({@code Tape#setPrecision}: every value and gradient
+ * rounded, parameters after each step too); the optimizer state and the accumulations inside
+ * kernels stay F32. {@code --loss-scale static:N|dynamic} scales the loss for the reverse sweep
+ * ({@link LossScaler}), for fp16.
  */
 final class TrainCommand {
     static final String USAGE = "train --model mlp|cnn [--data-dir DIR] [--epochs E] [--batch B] [--optimizer "
             + String.join("|", Optimizers.NAMES) + "] [--lr X] [--relu0 S] [--seed S] [--threads T] [--max-steps N]"
-            + " [--precision fp64|fp32|bf16|fp16] [--checkpoint FILE] [--resume FILE] [--json]";
+            + " [--precision fp64|fp32|bf16|fp16] [--loss-scale static:N|dynamic] [--checkpoint FILE] [--resume FILE]"
+            + " [--json]";
     /** Epochs by default on the full data and on the bundled sample. */
     static final int FULL_EPOCHS = 10, SAMPLE_EPOCHS = 3;
 
@@ -42,7 +45,7 @@ final class TrainCommand {
     static void run(List<String> argv, PrintStream out, PrintStream err) {
         Args args = Args.parse("train", argv,
                 Set.of("model", "data-dir", "epochs", "batch", "optimizer", "lr", "relu0", "seed", "threads",
-                        "max-steps", "precision", "checkpoint", "resume"),
+                        "max-steps", "precision", "checkpoint", "resume", "loss-scale"),
                 Set.of("json"));
         Models.Kind kind = Models.Kind.parse(args.choice("model", "mlp", "mlp", "cnn"));
         String optimizer = args.choice("optimizer", "innaprop", Optimizers.NAMES.toArray(String[]::new));
@@ -55,6 +58,12 @@ final class TrainCommand {
         long seed = args.integer("seed", 1);
         long maxSteps = args.has("max-steps") ? args.positiveInteger("max-steps", 1) : 0;
         Precision precision = Precision.parse(args.choice("precision", "fp32", "fp64", "fp32", "bf16", "fp16"));
+        LossScaler scaler;
+        try {
+            scaler = args.has("loss-scale") ? LossScaler.parse(args.string("loss-scale", "")) : null;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--loss-scale: " + e.getMessage());
+        }
         if (args.has("threads")) {
             Parallel.setThreads(args.positiveInteger("threads", 1));
         }
@@ -75,8 +84,8 @@ final class TrainCommand {
             int epochs = args.has("epochs") ? args.positiveInteger("epochs", 1)
                     : data.source().isSample() ? SAMPLE_EPOCHS : FULL_EPOCHS;
             TrainConfig config = new TrainConfig(kind.toString(), kind.imageInput(), epochs, batch, optimizer, lr, relu0,
-                    seed, maxSteps, precision.storage(), precision.toString(), precision.rounds() ? precision::round
-                            : null, checkpoint, resume);
+                    seed, maxSteps, precision.storage(), precision.toString(), null, checkpoint, resume, precision,
+                    scaler);
             err.println("inertia train: " + kind + ", " + optimizer + ", batch " + batch + ", " + precision + ", "
                     + Parallel.threads() + " thread" + (Parallel.threads() == 1 ? "" : "s") + "; data: "
                     + data.source().description());
@@ -94,6 +103,11 @@ final class TrainCommand {
                         trainer.checkpointOnInterrupt();
                     }
                     EpochReport last = trainer.run();
+                    if (scaler != null) {
+                        err.printf(Locale.ROOT, "loss scaling: final scale %s, %d step%s skipped (a gradient"
+                                + " overflowed)%n", scaler.scale(), scaler.skippedSteps(),
+                                scaler.skippedSteps() == 1 ? "" : "s");
+                    }
                     if (trainer.interrupted()) {
                         err.println("stopped at step " + trainer.globalStep() + (checkpoint != null
                                 ? "; continue with --resume " + checkpoint : ""));

@@ -8,12 +8,14 @@ import dev.inertia.autodiff.Var;
 import dev.inertia.data.Batcher;
 import dev.inertia.data.Dataset;
 import dev.inertia.data.Normalization;
+import dev.inertia.kernels.Parallel;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The ReLU'(0) bifurcation experiment of Bertoin, Bolte, Gerchinovitz and Pauwels ("Numerical
@@ -35,6 +37,9 @@ import java.util.Random;
  * ({@link KinkReport#live()}). When there are none, ReLU'(0) multiplies only zero gradients and
  * the copy with ReLU'(0) = 1 computes bitwise the same gradients, so the mini-batch is not in the
  * zone without running it.
+ *
+ * <p>Initializations run side by side on {@link Parallel#threads()} threads of their own (the
+ * kernels single-threaded meanwhile); the result is the same whatever the number of threads.
  *
  * <p>Precision: every value, gradient and weight is rounded to the {@link Precision} by the
  * tapes ({@link Tape#setPrecision}); inputs are the pixels scaled to [0, 1] (as torchvision's
@@ -115,75 +120,167 @@ public final class Bifurcation {
      * those with a live kink (for tests of the shortcut; {@code liveBatches} still counts only those).
      */
     static Result run(Dataset train, Config config, boolean alwaysCompare) {
+        return run(train, config, alwaysCompare, Parallel.threads());
+    }
+
+    /**
+     * The experiment on {@code workers} threads, each taking the next initialization in turn.
+     * Initializations are independent (each seeds its weights and its shuffle from its index)
+     * and the counts are sums, so the result does not depend on {@code workers}. With more than
+     * one worker the kernels run single-threaded meanwhile ({@link Parallel#setThreads}, restored
+     * afterwards): whole initializations side by side keep both cores busier than splitting the
+     * small GEMMs of one mini-batch.
+     */
+    static Result run(Dataset train, Config config, boolean alwaysCompare, int workers) {
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(config, "config");
         if (train.classes() != CLASSES) {
             throw new IllegalArgumentException("the bifurcation MLP has " + CLASSES + " outputs; " + train.name()
                     + " has " + train.classes() + " classes");
         }
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1, not " + workers);
+        }
         long start = System.nanoTime();
-        Precision p = config.precision();
-        DType dtype = p.storage();
-        int in = train.features();
-        int[] sizes = new int[config.hidden() + 2];
-        Arrays.fill(sizes, config.width());
-        sizes[0] = in;
-        sizes[sizes.length - 1] = CLASSES;
-        int layers = sizes.length - 1;
+        AtomicInteger next = new AtomicInteger();
+        Worker[] ws = new Worker[Math.min(workers, config.inits())];
+        for (int i = 0; i < ws.length; i++) {
+            ws[i] = new Worker(train, config, alwaysCompare, next);
+        }
+        if (ws.length == 1) {
+            ws[0].run();
+        } else {
+            runSideBySide(ws);
+        }
+        for (Worker w : ws) {
+            if (w.failure instanceof RuntimeException e) {
+                throw e;
+            } else if (w.failure instanceof Error e) {
+                throw e;
+            }
+        }
         int hits = 0;
         long checked = 0, live = 0, zeros = 0, preactivations = 0;
         KinkMonitor monitor = new KinkMonitor();
-        try (Scope scope = Scope.open(); Tape zero = new Tape(Kinks.defaults().relu(0));
-                Tape one = new Tape(Kinks.defaults().relu(1))) {
-            zero.setPrecision(p);
-            one.setPrecision(p);
-            Tensor[] weights = new Tensor[layers];
-            Tensor[] biases = new Tensor[layers];
-            for (int l = 0; l < layers; l++) {
-                weights[l] = Tensor.zeros(scope, dtype, sizes[l + 1], sizes[l]);
-                biases[l] = Tensor.zeros(scope, dtype, sizes[l + 1]);
+        for (Worker w : ws) {
+            hits += w.hits;
+            checked += w.checked;
+            live += w.live;
+            zeros += w.zeros;
+            preactivations += w.preactivations;
+            monitor.add(w.monitor);
+        }
+        return new Result(config, hits, checked, live, zeros, preactivations, monitor, (System.nanoTime() - start) / 1e9);
+    }
+
+    private static void runSideBySide(Worker[] ws) {
+        int kernelThreads = Parallel.threads();
+        Parallel.setThreads(1);
+        try {
+            Thread[] threads = new Thread[ws.length];
+            for (int i = 0; i < ws.length; i++) {
+                threads[i] = new Thread(ws[i], "inertia-bifurcation-" + i);
+                threads[i].start();
             }
-            Batcher batcher = Batcher.training(train, scope, config.batch(), Batcher.Layout.FLAT, Normalization.UNIT,
-                    config.seed());
-            Tensor images64 = dtype == DType.F64 ? Tensor.zeros(scope, DType.F64, config.batch(), in) : null;
-            int[] labels = new int[config.batch()];
-            Var[] params0 = new Var[2 * layers];
-            Var[] params1 = new Var[2 * layers];
-            for (int init = 0; init < config.inits(); init++) {
-                initialize(weights, biases, new Random(config.seed() * 1_000_003L + init));
-                batcher.startEpoch(init);
-                for (int b = 0; (config.maxBatches() == 0 || b < config.maxBatches()) && batcher.next(); b++) {
-                    Tensor x = Experiments.inStorage(batcher.images(), images64);
-                    for (int i = 0; i < labels.length; i++) {
-                        labels[i] = batcher.label(i);
-                    }
-                    Var loss0 = forward(zero, x, labels, weights, biases, params0);
-                    zero.backward(loss0);
-                    KinkReport report = zero.kinkReport();
-                    monitor.record(report);
-                    checked++;
-                    zeros += report.hits();
-                    preactivations += (long) config.hidden() * config.width() * x.dim(0);
-                    if (report.live() > 0) {
-                        live++;
-                    }
-                    if (report.live() > 0 || alwaysCompare) {
-                        Var loss1 = forward(one, x, labels, weights, biases, params1);
-                        if (!Experiments.bitwiseEqual(loss0.value(), loss1.value())) {
-                            throw new IllegalStateException("the two copies computed different forward values:"
-                                    + " the kernels are not deterministic");
+            for (Thread t : threads) {
+                t.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the initializations ran", e);
+        } finally {
+            Parallel.setThreads(kernelThreads);
+        }
+    }
+
+    /** Runs initializations until none is left, with its own tapes, weights and batcher; sums what it sees. */
+    private static final class Worker implements Runnable {
+        private final Dataset train;
+        private final Config config;
+        private final boolean alwaysCompare;
+        private final AtomicInteger next;
+        private final KinkMonitor monitor = new KinkMonitor();
+        private int hits;
+        private long checked, live, zeros, preactivations;
+        private Throwable failure;
+
+        Worker(Dataset train, Config config, boolean alwaysCompare, AtomicInteger next) {
+            this.train = train;
+            this.config = config;
+            this.alwaysCompare = alwaysCompare;
+            this.next = next;
+        }
+
+        @Override
+        public void run() {
+            try {
+                loop();
+            } catch (RuntimeException | Error e) {
+                failure = e; // rethrown by the caller once every worker has stopped
+                next.set(config.inits()); // the others stop after their current initialization
+            }
+        }
+
+        private void loop() {
+            Precision p = config.precision();
+            DType dtype = p.storage();
+            int in = train.features();
+            int[] sizes = new int[config.hidden() + 2];
+            Arrays.fill(sizes, config.width());
+            sizes[0] = in;
+            sizes[sizes.length - 1] = CLASSES;
+            int layers = sizes.length - 1;
+            try (Scope scope = Scope.open(); Tape zero = new Tape(Kinks.defaults().relu(0));
+                    Tape one = new Tape(Kinks.defaults().relu(1))) {
+                zero.setPrecision(p);
+                one.setPrecision(p);
+                Tensor[] weights = new Tensor[layers];
+                Tensor[] biases = new Tensor[layers];
+                for (int l = 0; l < layers; l++) {
+                    weights[l] = Tensor.zeros(scope, dtype, sizes[l + 1], sizes[l]);
+                    biases[l] = Tensor.zeros(scope, dtype, sizes[l + 1]);
+                }
+                Batcher batcher = Batcher.training(train, scope, config.batch(), Batcher.Layout.FLAT,
+                        Normalization.UNIT, config.seed());
+                Tensor images64 = dtype == DType.F64 ? Tensor.zeros(scope, DType.F64, config.batch(), in) : null;
+                int[] labels = new int[config.batch()];
+                Var[] params0 = new Var[2 * layers];
+                Var[] params1 = new Var[2 * layers];
+                for (int init = next.getAndIncrement(); init < config.inits(); init = next.getAndIncrement()) {
+                    initialize(weights, biases, new Random(config.seed() * 1_000_003L + init));
+                    batcher.startEpoch(init);
+                    for (int b = 0; (config.maxBatches() == 0 || b < config.maxBatches()) && batcher.next(); b++) {
+                        Tensor x = Experiments.inStorage(batcher.images(), images64);
+                        for (int i = 0; i < labels.length; i++) {
+                            labels[i] = batcher.label(i);
                         }
-                        one.backward(loss1);
-                        if (!Experiments.bitwiseEqual(params0[0].grad(), params1[0].grad())) {
-                            hits++;
-                            break;
+                        Var loss0 = forward(zero, x, labels, weights, biases, params0);
+                        zero.backward(loss0);
+                        KinkReport report = zero.kinkReport();
+                        monitor.record(report);
+                        checked++;
+                        zeros += report.hits();
+                        preactivations += (long) config.hidden() * config.width() * x.dim(0);
+                        if (report.live() > 0) {
+                            live++;
                         }
+                        if (report.live() > 0 || alwaysCompare) {
+                            Var loss1 = forward(one, x, labels, weights, biases, params1);
+                            if (!Experiments.bitwiseEqual(loss0.value(), loss1.value())) {
+                                throw new IllegalStateException("the two copies computed different forward values:"
+                                        + " the kernels are not deterministic");
+                            }
+                            one.backward(loss1);
+                            if (!Experiments.bitwiseEqual(params0[0].grad(), params1[0].grad())) {
+                                hits++;
+                                break;
+                            }
+                        }
+                        Experiments.sgdStep(params0, config.lr());
                     }
-                    Experiments.sgdStep(params0, config.lr());
                 }
             }
         }
-        return new Result(config, hits, checked, live, zeros, preactivations, monitor, (System.nanoTime() - start) / 1e9);
     }
 
     /** Uniform in ±1/sqrt(fan-in), PyTorch's default for Linear weights and biases. */

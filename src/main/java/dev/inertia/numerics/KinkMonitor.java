@@ -44,6 +44,25 @@ public final class KinkMonitor {
         smoothSteps += report.smooth() ? 1 : 0;
     }
 
+    /** Adds every step {@code other} recorded (e.g. another thread's monitor of the same computation). */
+    public void add(KinkMonitor other) {
+        Objects.requireNonNull(other, "other");
+        other.totals.forEach((i, t) -> {
+            String op = other.names.get(i);
+            String known = names.putIfAbsent(i, op);
+            if (known != null && !known.equals(op)) {
+                throw new IllegalArgumentException("op " + i + " is " + known + " here and " + op + " in the other"
+                        + " monitor: a monitor sums the steps of one computation");
+            }
+            long[] mine = totals.computeIfAbsent(i, k -> new long[3]);
+            for (int j = 0; j < 3; j++) {
+                mine[j] += t[j];
+            }
+        });
+        steps += other.steps;
+        smoothSteps += other.smoothSteps;
+    }
+
     /** Steps recorded. */
     public long steps() {
         return steps;

@@ -3,6 +3,9 @@ package dev.inertia.numerics;
 import dev.inertia.kernels.Kernels;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Tensor;
+import dev.inertia.train.LossScaling;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * Loss scaling for fp16 training, static or dynamic as in PyTorch's GradScaler: the loss is
@@ -10,8 +13,11 @@ import dev.inertia.memory.Tensor;
  * gradients are divided by it again before the optimizer step. A dynamic scaler halves the scale
  * and skips the step when a gradient overflowed to infinity or NaN, and doubles it after
  * {@code growthInterval} clean steps in a row.
+ *
+ * <p>A {@link dev.inertia.train.Trainer} uses one through {@link LossScaling}
+ * ({@code TrainConfig.lossScaling}).
  */
-public final class LossScaler {
+public final class LossScaler implements LossScaling {
     private final boolean dynamic;
     private final double growthFactor;
     private final double backoffFactor;
@@ -29,6 +35,30 @@ public final class LossScaler {
         this.growthFactor = growthFactor;
         this.backoffFactor = backoffFactor;
         this.growthInterval = growthInterval;
+    }
+
+    /**
+     * Parses a command-line spec: {@code static:N} (a fixed scale N &gt; 0) or {@code dynamic}
+     * ({@link #dynamic()}); a new scaler each call.
+     */
+    public static LossScaler parse(String spec) {
+        String s = spec.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("dynamic")) {
+            return dynamic();
+        }
+        if (s.startsWith("static:")) {
+            double scale;
+            try {
+                scale = Double.parseDouble(s.substring("static:".length()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("loss scale '" + spec + "': static:N needs a number N");
+            }
+            if (!(scale > 0) || Double.isInfinite(scale)) {
+                throw new IllegalArgumentException("loss scale '" + spec + "': N must be positive and finite");
+            }
+            return fixed(scale);
+        }
+        throw new IllegalArgumentException("loss scale '" + spec + "': expected static:N or dynamic");
     }
 
     /** A fixed scale; overflowing steps are still skipped. */
@@ -50,11 +80,13 @@ public final class LossScaler {
     }
 
     /** The factor to multiply the loss (or the seed gradient) by. */
+    @Override
     public double scale() {
         return scale;
     }
 
     /** Steps skipped so far because a gradient was not finite. */
+    @Override
     public long skippedSteps() {
         return skippedSteps;
     }
@@ -104,5 +136,11 @@ public final class LossScaler {
             }
         }
         return true;
+    }
+
+    /** {@link #unscale} then {@link #update}: what a training step does after its reverse sweep. */
+    @Override
+    public boolean afterBackward(List<Tensor> gradients) {
+        return update(unscale(gradients));
     }
 }

@@ -1,5 +1,6 @@
 package dev.inertia.train;
 
+import dev.inertia.autodiff.Precision;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Tensor;
 import java.nio.file.Path;
@@ -21,13 +22,26 @@ import java.util.function.Consumer;
  * @param dtype        the parameters' and activations' dtype, F32 or F64
  * @param precision    the precision's name for reports, like {@code fp32}
  * @param rounding     applied to every layer output and, after each step, to every parameter
- *                     (rounding to an emulated precision), or null
+ *                     (a coarse emulation: gradients are not rounded), or null
  * @param checkpoint   where to write checkpoints (after each epoch, at the end, on interrupt), or null
  * @param resume       a checkpoint to continue from, or null
+ * @param emulation    a precision the tapes emulate op by op ({@code Tape#setPrecision}: every
+ *                     value and gradient rounded), parameters rounded after each step too, or
+ *                     null; not together with {@code rounding}
+ * @param lossScaling  scales the loss before the reverse sweep and unscales the gradients before
+ *                     the step (fp16 training), or null
  */
 public record TrainConfig(String model, boolean imageInput, int epochs, int batch, String optimizer, double lr,
         double relu0, long seed, long maxSteps, DType dtype, String precision, Consumer<Tensor> rounding,
-        Path checkpoint, Path resume) {
+        Path checkpoint, Path resume, Precision emulation, LossScaling lossScaling) {
+    /** Without op-by-op emulation and loss scaling. */
+    public TrainConfig(String model, boolean imageInput, int epochs, int batch, String optimizer, double lr,
+            double relu0, long seed, long maxSteps, DType dtype, String precision, Consumer<Tensor> rounding,
+            Path checkpoint, Path resume) {
+        this(model, imageInput, epochs, batch, optimizer, lr, relu0, seed, maxSteps, dtype, precision, rounding,
+                checkpoint, resume, null, null);
+    }
+
     public TrainConfig {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(optimizer, "optimizer");
@@ -42,6 +56,13 @@ public record TrainConfig(String model, boolean imageInput, int epochs, int batc
         }
         if (!Double.isFinite(relu0)) {
             throw new IllegalArgumentException("ReLU'(0) must be finite, got " + relu0);
+        }
+        if (emulation != null && rounding != null) {
+            throw new IllegalArgumentException("either op-by-op emulation or layer-output rounding, not both");
+        }
+        if (emulation != null && emulation.storage() != dtype) {
+            throw new IllegalArgumentException(emulation + " is emulated on " + emulation.storage() + " tensors, the"
+                    + " configuration says " + dtype);
         }
         if (!Double.isNaN(lr) && !(lr >= 0 && Double.isFinite(lr))) {
             throw new IllegalArgumentException("learning rate must be finite and >= 0, got " + lr);

@@ -1,5 +1,6 @@
 package dev.inertia.train;
 
+import dev.inertia.autodiff.KinkReport;
 import dev.inertia.autodiff.Kinks;
 import dev.inertia.autodiff.Tape;
 import dev.inertia.autodiff.Var;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The training loop: shuffled batches, forward and reverse pass on a reused {@link Tape}, one
@@ -34,6 +36,11 @@ import java.util.concurrent.TimeUnit;
  * optimizer state, position, dropout generators) or a function of it (the shuffled order is a
  * function of the seed and the epoch), so a run resumed from a checkpoint ends with the same
  * bits as a run that was never interrupted.
+ *
+ * <p><b>Precision and loss scaling.</b> With {@link TrainConfig#emulation()} the tapes emulate
+ * that precision op by op (values and gradients rounded) and the parameters are rounded after
+ * each step; with {@link TrainConfig#lossScaling()} the reverse sweep is seeded with the scale
+ * and the gradients are unscaled before the step, which is skipped when one overflowed.
  *
  * <p><b>Memory.</b> The step reuses the tape's buffers, the batcher's tensors and the
  * parameters' gradient buffers (the tape writes gradients straight into them): from the second
@@ -54,6 +61,11 @@ public final class Trainer implements AutoCloseable {
     private final Tensor wideImages;
     private final Optimizer optimizer;
     private final List<Param> params;
+    /** The parameters' gradient buffers, for loss scaling. */
+    private final List<Tensor> grads;
+    /** The reverse sweep's seed when the loss is scaled (allocated at the first step). */
+    private Tensor lossSeed;
+    private Consumer<KinkReport> kinkListener;
     private final StepTimer timer = new StepTimer();
     private final String dataSource;
 
@@ -98,9 +110,15 @@ public final class Trainer implements AutoCloseable {
         Kinks kinks = Kinks.defaults().relu(config.relu0());
         this.tape = new Tape(kinks);
         this.evalTape = new Tape(kinks);
+        if (config.emulation() != null) {
+            tape.setPrecision(config.emulation());
+            evalTape.setPrecision(config.emulation());
+        }
         this.params = new ArrayList<>();
+        this.grads = new ArrayList<>();
         for (Parameter p : model.parameters()) {
             params.add(p.param());
+            grads.add(p.grad());
         }
         this.optimizer = Optimizer.builder().group(Optimizers.create(config.optimizer(), config.lr()), params)
                 .scope(scope).build();
@@ -110,6 +128,15 @@ public final class Trainer implements AutoCloseable {
     /** Where progress goes (null: nowhere). */
     public Trainer progress(Progress progress) {
         this.progress = progress;
+        return this;
+    }
+
+    /**
+     * Receives the kink report of every training step's reverse sweep (null: none), e.g. a
+     * {@code numerics.KinkMonitor}'s {@code record}.
+     */
+    public Trainer kinkListener(Consumer<KinkReport> kinkListener) {
+        this.kinkListener = kinkListener;
         return this;
     }
 
@@ -259,11 +286,31 @@ public final class Trainer implements AutoCloseable {
         tape.reset();
         Var logits = forward(tape, train.images());
         Var loss = logits.softmaxCrossEntropy(train.labels());
-        tape.backward(loss);
-        optimizer.step();
+        LossScaling scaling = config.lossScaling();
+        if (scaling == null) {
+            tape.backward(loss);
+        } else {
+            if (lossSeed == null) {
+                lossSeed = Tensor.zeros(scope, loss.value().dtype(), loss.value().shape());
+            }
+            lossSeed.setDouble(0, scaling.scale());
+            tape.backward(loss, lossSeed);
+        }
+        if (kinkListener != null) {
+            kinkListener.accept(tape.kinkReport());
+        }
+        if (scaling == null || scaling.afterBackward(grads)) {
+            optimizer.step();
+        }
         if (config.rounding() != null) {
             for (Param p : params) {
                 config.rounding().accept(p.value());
+            }
+        } else if (config.emulation() != null && config.emulation().rounds()) {
+            // the tape rounds a parameter when it is registered; rounding it after the step too
+            // keeps checkpoints and evaluation in the format
+            for (Param p : params) {
+                config.emulation().round(p.value());
             }
         }
         return loss.value().getDouble(0);

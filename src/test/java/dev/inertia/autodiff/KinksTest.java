@@ -269,6 +269,20 @@ class KinksTest {
     }
 
     @Test
+    void reluDerivativeAtAnExactZeroIsTheChosenS() {
+        for (double s : new double[] {0, 0.1, 0.2, 0.3, 0.5, 1, -0.25, 3}) {
+            Kinks k = Kinks.defaults().relu(s);
+            assertEquals(s, k.reluAtZero());
+            Tensor x64 = Tensor.of(scope, new double[] {0, -1, 2, 0}, 4);
+            assertArrayEquals(new double[] {s, 0, 1, s}, AD.grad(v -> v.relu().sum(), x64, k).toDoubleArray(),
+                    "F64, s = " + s);
+            Tensor x32 = Tensor.of(scope, new float[] {0, -1, 2, -0f}, 4);
+            assertArrayEquals(new float[] {(float) s, 0, 1, (float) s},
+                    AD.grad(v -> v.relu().sum(), x32, k).toFloatArray(), "F32 (-0 is a zero too), s = " + s);
+        }
+    }
+
+    @Test
     void f32KinksMatchF64() {
         float[] in = {0, 1, -1, 0};
         Tensor x = Tensor.of(scope, in, 4);

@@ -93,6 +93,17 @@ class TrainCommandTest {
         assertTrue(stdout().contains("\"precision\": \"bf16\""), stdout());
     }
 
+    @Test
+    void fp16WithLossScaling() {
+        assertEquals(0, run(train("--max-steps", "2", "--precision", "fp16", "--optimizer", "sgd", "--loss-scale",
+                "static:1024", "--json")), stderr());
+        assertTrue(stdout().contains("\"precision\": \"fp16\""), stdout());
+        assertTrue(stderr().contains("loss scaling: final scale 1024.0,"), stderr());
+        assertOneLineFailure(2, train("--loss-scale", "static:0"));
+        assertOneLineFailure(2, train("--loss-scale", "sometimes"));
+        assertTrue(stderr().contains("static:N or dynamic"), stderr());
+    }
+
     private void assertOneLineFailure(int status, String... argv) {
         int code = run(argv);
         assertEquals(status, code, "exit status of " + Arrays.toString(argv) + "; stderr: " + stderr());

@@ -69,6 +69,28 @@ class BifurcationTest {
     }
 
     @Test
+    void initializationsSideBySideGiveTheSameResult() {
+        // bf16 on 4 initializations: some hit early, some run all their mini-batches, so the
+        // workers take uneven shares; the sums must not care
+        Bifurcation.Config c = config(Precision.BF16, 1, 4);
+        Bifurcation.Result one = Bifurcation.run(train, c, false, 1);
+        int before = dev.inertia.kernels.Parallel.threads();
+        for (int workers : new int[] {3}) {
+            Bifurcation.Result many = Bifurcation.run(train, c, false, workers);
+            String where = workers + " workers (seed " + SEED + ")";
+            assertConsistent(many);
+            assertEquals(one.hits(), many.hits(), where);
+            assertEquals(one.batchesChecked(), many.batchesChecked(), where);
+            assertEquals(one.liveBatches(), many.liveBatches(), where);
+            assertEquals(one.zeros(), many.zeros(), where);
+            assertEquals(one.kinks().ops(), many.kinks().ops(), where);
+            assertEquals(one.kinks().smoothSteps(), many.kinks().smoothSteps(), where);
+            assertEquals(before, dev.inertia.kernels.Parallel.threads(), "the kernel threads are restored");
+        }
+        assertThrows(IllegalArgumentException.class, () -> Bifurcation.run(train, c, false, 0));
+    }
+
+    @Test
     void badConfigurationsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new Bifurcation.Config(Precision.FP16, 0, 8, 1, 8, 0.1, 1, 0));
         assertThrows(IllegalArgumentException.class, () -> new Bifurcation.Config(Precision.FP16, 1, 8, 1, 8, -1, 1, 0));

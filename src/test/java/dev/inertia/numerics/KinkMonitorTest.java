@@ -36,6 +36,26 @@ class KinkMonitorTest {
     }
 
     @Test
+    void addingMonitorsIsRecordingTheirSteps() {
+        KinkMonitor all = new KinkMonitor(), a = new KinkMonitor(), b = new KinkMonitor();
+        KinkReport[] reports = {report(3, 0, 1, 0), report(2, 1, 0, 0), report(0, 0, 4, 2)};
+        for (int i = 0; i < reports.length; i++) {
+            all.record(reports[i]);
+            (i == 1 ? a : b).record(reports[i]);
+        }
+        KinkMonitor sum = new KinkMonitor();
+        sum.add(a);
+        sum.add(b);
+        sum.add(new KinkMonitor());
+        assertEquals(all.ops(), sum.ops());
+        assertEquals(all.steps(), sum.steps());
+        assertEquals(all.smoothSteps(), sum.smoothSteps());
+        KinkMonitor other = new KinkMonitor();
+        other.record(new KinkReport("backward", List.of(new KinkReport.Entry(2, "abs", 1, 0))));
+        assertThrows(IllegalArgumentException.class, () -> sum.add(other));
+    }
+
+    @Test
     void recordsATapesReports() {
         try (Scope scope = Scope.open(); Tape tape = new Tape()) {
             KinkMonitor m = new KinkMonitor();

@@ -1,0 +1,25 @@
+package dev.inertia.train;
+
+import dev.inertia.memory.Tensor;
+import java.util.List;
+
+/**
+ * Loss scaling as the {@link Trainer} uses it (implemented by {@code numerics.LossScaler}): the
+ * reverse sweep is seeded with {@link #scale()} instead of 1, so the gradients it computes are
+ * scaled too and small ones survive a 16-bit format; {@link #afterBackward} then divides them by
+ * the scale and says whether the optimizer should apply them.
+ */
+public interface LossScaling {
+    /** The factor the loss is multiplied by for the next reverse sweep. */
+    double scale();
+
+    /**
+     * Divides {@code gradients} by the scale of the sweep that computed them, in place, updates
+     * the scale, and returns whether the step should be applied (false when a gradient
+     * overflowed: the optimizer then skips the step).
+     */
+    boolean afterBackward(List<Tensor> gradients);
+
+    /** Steps skipped so far because a gradient overflowed. */
+    long skippedSteps();
+}

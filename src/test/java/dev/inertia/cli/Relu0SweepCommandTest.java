@@ -1,0 +1,156 @@
+package dev.inertia.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.inertia.train.TinyData;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class Relu0SweepCommandTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @TempDir
+    Path dir;
+    private Path data;
+
+    @BeforeEach
+    void data() throws IOException {
+        data = TinyData.writeDataDir(dir.resolve("fashion"), 48, 16);
+    }
+
+    private int run(String... argv) {
+        List<String> all = new ArrayList<>(List.of("relu0-sweep", "--data-dir", data.toString(), "--hidden", "1",
+                "--width", "8", "--batch", "8", "--epochs", "1", "--max-steps", "2"));
+        all.addAll(List.of(argv));
+        return Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void jsonLinePerRunAndAWellFormedPlot() throws Exception {
+        Path svg = dir.resolve("sweep.svg");
+        assertEquals(0, run("--values", "0,0.5,1", "--precision", "bf16", "--batch-norm", "off", "--json", "--svg",
+                svg.toString()), stderr());
+        List<String> lines = stdout().strip().lines().toList();
+        assertEquals(6, lines.size(), "3 values x 2 optimizers: " + lines);
+        for (int i = 0; i < lines.size(); i++) {
+            Map<String, Object> m = TinyData.parseJson(lines.get(i));
+            for (String f : List.of("s", "precision", "optimizer", "batch_norm", "test_acc", "train_loss", "test_loss",
+                    "epochs", "steps", "seed", "lr", "loss_scale", "live_kinks", "kink_hits", "data", "seconds")) {
+                assertTrue(m.containsKey(f), f + " in " + lines.get(i));
+            }
+            assertEquals(List.of(0.0, 0.5, 1.0).get(i % 3), ((Number) m.get("s")).doubleValue(), lines.get(i));
+            assertEquals(i < 3 ? "sgd" : "innaprop", m.get("optimizer"));
+            assertEquals(Boolean.FALSE, m.get("batch_norm"));
+            assertEquals("bf16", m.get("precision"));
+            assertEquals(2, ((Number) m.get("steps")).intValue());
+            double acc = ((Number) m.get("test_acc")).doubleValue();
+            assertTrue(acc >= 0 && acc <= 1, lines.get(i));
+        }
+        String text = Files.readString(svg);
+        Map<String, Integer> counts = wellFormedElements(text);
+        assertEquals(2, counts.get("polyline"), "one line per configuration");
+        assertEquals(6, counts.get("circle"), "one marker per run");
+        assertTrue(text.contains("sgd, no batch norm, bf16") && text.contains("ReLU&apos;(0) = s"), text);
+        try (var files = Files.list(dir)) {
+            assertFalse(files.anyMatch(f -> f.toString().endsWith(".tmp")), "no temporary file left");
+        }
+    }
+
+    private static final Pattern TAG = Pattern.compile("<(/?)([A-Za-z][\\w:-]*)((?:\\s+[\\w:-]+=\"[^\"<&]*"
+            + "(?:&[a-z]+;[^\"<&]*)*\")*)\\s*(/?)>");
+
+    /**
+     * Checks {@code xml} is well formed for what {@link dev.inertia.numerics.LinePlot} writes (an
+     * XML declaration, then nested elements with quoted attributes, text with escaped markup) and
+     * counts its elements by name. The module does not read java.xml, so no parser here.
+     */
+    private static Map<String, Integer> wellFormedElements(String xml) {
+        assertTrue(xml.startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"), xml);
+        String body = xml.substring(xml.indexOf("?>") + 2);
+        Matcher m = TAG.matcher(body);
+        Deque<String> open = new ArrayDeque<>();
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        int at = 0;
+        boolean rootClosed = false;
+        while (m.find()) {
+            String text = body.substring(at, m.start());
+            assertFalse(text.contains("<") || text.contains(">") || text.replaceAll("&(amp|lt|gt|quot|apos);", "")
+                    .contains("&"), "unescaped text '" + text + "'");
+            assertFalse(rootClosed && !text.isBlank(), "text after the root element");
+            String name = m.group(2);
+            if (m.group(1).equals("/")) {
+                assertEquals(name, open.pollLast(), "closing tag at " + m.start());
+                rootClosed = open.isEmpty();
+            } else {
+                assertFalse(rootClosed, "a second root element");
+                counts.merge(name, 1, Integer::sum);
+                if (m.group(4).isEmpty()) {
+                    open.addLast(name);
+                }
+            }
+            at = m.end();
+        }
+        assertTrue(body.substring(at).isBlank(), "trailing content");
+        assertTrue(open.isEmpty() && rootClosed, "unclosed elements " + open);
+        assertEquals(1, counts.get("svg"));
+        return counts;
+    }
+
+    @Test
+    void tablePerValue() {
+        assertEquals(0, run("--values", "0,1", "--optimizer", "sgd"), stderr());
+        List<String> lines = stdout().strip().lines().toList();
+        assertEquals(4, lines.size(), stdout());
+        assertTrue(lines.get(0).startsWith("test accuracy (%)"), stdout());
+        assertTrue(lines.get(1).contains("sgd, no batch norm, fp32") && lines.get(1).contains("sgd, batch norm, fp32"),
+                stdout());
+        assertTrue(lines.get(2).startsWith("0 ") && lines.get(3).startsWith("1 "), stdout());
+    }
+
+    @Test
+    void badInputIsOneLineAndExitTwo() {
+        for (String[] bad : new String[][] {{"--values", "0,x"}, {"--values", "0,0"}, {"--values", ""},
+            {"--precision", "fp8"}, {"--batch-norm", "maybe"}, {"--optimizer", "adamw"}, {"--loss-scale", "static:-1"},
+            {"--svg", "/no/such/dir/plot.svg"}, {"--epochs", "0"}, {"--lr", "-1"}, {"--bogus", "1"}}) {
+            out.reset();
+            err.reset();
+            assertEquals(2, run(bad), String.join(" ", bad) + ": " + stderr());
+            assertEquals(1, stderr().strip().lines().count(), String.join(" ", bad) + ": " + stderr());
+            assertTrue(stdout().isEmpty(), stdout());
+        }
+    }
+
+    @Test
+    void svgFileHelpersWriteAtomically() throws IOException {
+        Path f = dir.resolve("x.svg");
+        Files.writeString(f, "old");
+        Relu0SweepCommand.writeAtomically(f, "<svg/>");
+        assertEquals("<svg/>", Files.readString(f));
+    }
+}
