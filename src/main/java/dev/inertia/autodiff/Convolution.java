@@ -29,11 +29,13 @@ final class Convolution {
             throw new IllegalArgumentException("conv2d: bias must be [" + w.shape[0] + "], got "
                     + Arrays.toString(bias.shape));
         }
-        Window2d g = new Window2d(x.shape[2], x.shape[3], w.shape[2], w.shape[3], stride, stride, padding, padding);
+        ConvRule rule = x.tape.reusableRule(ConvRule.class);
+        Window2d g = rule != null && rule.fits(x, w, stride, padding) ? rule.g
+                : new Window2d(x.shape[2], x.shape[3], w.shape[2], w.shape[3], stride, stride, padding, padding);
         int n = x.shape[0], c = x.shape[1], o = w.shape[0];
         int ckk = c * g.kh() * g.kw(), p = g.outH() * g.outW();
-        Tensor col = x.tape.buffer(x.dtype(), new int[] {n, ckk, p});
-        Tensor y = x.tape.buffer(x.dtype(), new int[] {n, o, g.outH(), g.outW()});
+        Tensor col = x.tape.buffer(x.dtype(), n, ckk, p);
+        Tensor y = x.tape.buffer(x.dtype(), n, o, g.outH(), g.outW());
         long image = (long) c * g.h() * g.w();
         for (int i = 0; i < n; i++) {
             Kern.im2col(x.value, i * image, c, g, col, (long) i * ckk * p);
@@ -43,15 +45,17 @@ final class Convolution {
         if (bias != null) {
             Kern.broadcast(Kern.Bc.ADD, y, bias.value, y, n, o, p);
         }
-        return x.tape.record(y, new ConvRule(g, col, n, c, o), x, w, bias);
+        return x.tape.record(y, (rule == null ? new ConvRule() : rule).set(g, col, n, c, o), x, w, bias);
     }
 
+    /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
     private static final class ConvRule extends Rule {
-        private final Window2d g;
-        private final Tensor col;
-        private final int n, c, o, ckk, p;
+        private Window2d g;
+        private Tensor col;
+        private int n, c, o, ckk, p;
+        private int[] colShape;
 
-        ConvRule(Window2d g, Tensor col, int n, int c, int o) {
+        ConvRule set(Window2d g, Tensor col, int n, int c, int o) {
             this.g = g;
             this.col = col;
             this.n = n;
@@ -59,6 +63,17 @@ final class Convolution {
             this.o = o;
             this.ckk = c * g.kh() * g.kw();
             this.p = g.outH() * g.outW();
+            if (colShape == null || colShape[0] != ckk || colShape[1] != p) {
+                colShape = new int[] {ckk, p};
+            }
+            return this;
+        }
+
+        /** Whether this rule's window is the one of convolving {@code x} with {@code w}. */
+        boolean fits(Var x, Var w, int stride, int padding) {
+            return g != null && g.h() == x.shape[2] && g.w() == x.shape[3] && g.kh() == w.shape[2]
+                    && g.kw() == w.shape[3] && g.sh() == stride && g.sw() == stride && g.ph() == padding
+                    && g.pw() == padding;
         }
 
         @Override
@@ -84,7 +99,7 @@ final class Convolution {
             }
             if (x.requiresGrad) {
                 Tensor dx = x.gradSink(0);
-                Tensor dcol = out.tape.scratch(1, out.dtype(), new int[] {ckk, p});
+                Tensor dcol = out.tape.scratch(1, out.dtype(), colShape);
                 long image = (long) c * g.h() * g.w();
                 for (int i = 0; i < n; i++) {
                     Kern.gemm(true, false, ckk, p, o, 1, w.value, 0, ckk, dy, (long) i * o * p, p, 0, dcol, 0, p);
@@ -98,7 +113,7 @@ final class Convolution {
         void tangent(Var out) {
             Var x = out.input(0), w = out.input(1), b = out.input(2);
             Tensor t = out.tangentBuffer();
-            Tensor tcol = x.tangent == null ? null : out.tape.scratch(1, out.dtype(), new int[] {ckk, p});
+            Tensor tcol = x.tangent == null ? null : out.tape.scratch(1, out.dtype(), colShape);
             long image = (long) c * g.h() * g.w();
             for (int i = 0; i < n; i++) {
                 double beta = 0;
