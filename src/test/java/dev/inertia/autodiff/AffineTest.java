@@ -73,7 +73,7 @@ class AffineTest {
             Kinks kinks) {
         try (Tape tape = new Tape(kinks)) {
             double[][] result = null;
-            for (int rep = 0; rep < 3; rep++) { // recycled nodes must give the same results
+            for (int rep = 0; rep < 2; rep++) { // recycled nodes must give the same results
                 tape.reset();
                 Var xv = tape.param(x), w1v = tape.param(w1), b1v = tape.param(b1), w2v = tape.param(w2),
                         b2v = tape.param(b2);
@@ -101,7 +101,7 @@ class AffineTest {
     void fusedEqualsUnfusedBitwiseWithKinks() {
         long seed = 42;
         Random r = new Random(seed);
-        int n = 33, in = 1030, hidden = 40, out = 10; // in beyond one K block of the GEMM
+        int n = 9, in = 1030, hidden = 24, out = 10; // in beyond one K block of the GEMM (1024 floats)
         try (Scope scope = Scope.open()) {
             float[] xv = randomF(r, n * in), w1 = randomF(r, hidden * in);
             // Rows of x that are zero and a zero bias make exact zero pre-activations: kinks.
