@@ -11,7 +11,9 @@ import java.util.Arrays;
  * fills {@link #grad()} and {@link Tape#computeTangents()} fills {@link #tangent()}.
  *
  * <p>Values live in buffers the tape reuses when the same computation runs again after
- * {@link Tape#reset()}: a {@code Var} is valid until its tape is reset or closed.
+ * {@link Tape#reset()}: a {@code Var} is valid until its tape is reset or closed. The tape also
+ * recycles the {@code Var} objects themselves, so one kept across a reset may come to describe
+ * another op of the next run.
  *
  * <p>Broadcasting (add, sub, mul, div) follows PyTorch for the common cases: operands of the
  * same shape, a one-element operand (a scalar), or an operand whose shape is a suffix of the
