@@ -16,7 +16,7 @@ final class Activations {
     static Var relu(Var x, Kinks k) {
         Tensor out = x.tape.buffer(x.dtype(), x.shape);
         Kern.relu(x.value, out);
-        return x.tape.record(out, new ActivationRule(Kind.RELU, "relu", 0, 0, k.reluAtZero(), 0, 0), x);
+        return x.tape.record(out, rule(x.tape).set(Kind.RELU, "relu", 0, 0, k.reluAtZero(), 0, 0), x);
     }
 
     static Var leakyRelu(Var x, double slope, Kinks k) {
@@ -25,8 +25,8 @@ final class Activations {
         }
         Tensor out = x.tape.buffer(x.dtype(), x.shape);
         Kern.leakyRelu(x.value, out, slope);
-        return x.tape.record(out,
-                new ActivationRule(Kind.LEAKY, "leakyRelu", 0, 0, k.leakyReluAtZero(slope), 0, slope), x);
+        return x.tape.record(out, rule(x.tape).set(Kind.LEAKY, "leakyRelu", 0, 0, k.leakyReluAtZero(slope), 0, slope),
+                x);
     }
 
     /** clamp to [lo, hi]; {@code name} is relu6, hardtanh or clamp, and picks the corner values. */
@@ -46,21 +46,28 @@ final class Activations {
         };
         Tensor out = x.tape.buffer(x.dtype(), x.shape);
         Kern.clamp(x.value, out, lo, hi);
-        return x.tape.record(out, new ActivationRule(Kind.CLAMP, name, lo, hi, atLow, atHigh, 0), x);
+        return x.tape.record(out, rule(x.tape).set(Kind.CLAMP, name, lo, hi, atLow, atHigh, 0), x);
     }
 
     static Var abs(Var x, Kinks k) {
         Tensor out = x.tape.buffer(x.dtype(), x.shape);
         Kern.abs(x.value, out);
-        return x.tape.record(out, new ActivationRule(Kind.ABS, "abs", 0, 0, k.absAtZero(), 0, 0), x);
+        return x.tape.record(out, rule(x.tape).set(Kind.ABS, "abs", 0, 0, k.absAtZero(), 0, 0), x);
+    }
+
+    /** The previous run's rule at this position, or a new one (see {@link Tape#reusableRule}). */
+    private static ActivationRule rule(Tape tape) {
+        ActivationRule r = tape.reusableRule(ActivationRule.class);
+        return r == null ? new ActivationRule() : r;
     }
 
     private static final class ActivationRule extends Rule {
-        private final Kind kind;
-        private final String name;
-        private final double lo, hi, atFirst, atSecond, slope;
+        private Kind kind;
+        private String name;
+        private double lo, hi, atFirst, atSecond, slope;
 
-        ActivationRule(Kind kind, String name, double lo, double hi, double atFirst, double atSecond, double slope) {
+        ActivationRule set(Kind kind, String name, double lo, double hi, double atFirst, double atSecond,
+                double slope) {
             this.kind = kind;
             this.name = name;
             this.lo = lo;
@@ -68,6 +75,7 @@ final class Activations {
             this.atFirst = atFirst;
             this.atSecond = atSecond;
             this.slope = slope;
+            return this;
         }
 
         @Override

@@ -50,7 +50,11 @@ final class Arithmetic {
                     + Arrays.toString(a.shape) + " and " + Arrays.toString(b.shape));
         }
         int inner = (int) (a.size() / ((long) a.shape[0] * a.shape[1]));
-        return record(Kind.ADD, a, b, new Layout(a.shape[0], a.shape[1], inner));
+        BinaryRule previous = a.tape.reusableRule(BinaryRule.class);
+        Layout l = previous != null && previous.l != null && previous.l.outer == a.shape[0]
+                && previous.l.channels == a.shape[1] && previous.l.inner == inner ? previous.l
+                : new Layout(a.shape[0], a.shape[1], inner);
+        return record(Kind.ADD, a, b, l);
     }
 
     private static void checkPair(Kind kind, Var a, Var b) {
@@ -105,7 +109,8 @@ final class Arithmetic {
                 case DIV -> Kern.broadcast(Kern.Bc.DIV, a.value, bv, out, l.outer, l.channels, l.inner);
             }
         }
-        return a.tape.record(out, new BinaryRule(kind, l), a, b);
+        BinaryRule rule = a.tape.reusableRule(BinaryRule.class);
+        return a.tape.record(out, (rule == null ? new BinaryRule() : rule).set(kind, l), a, b);
     }
 
     /** -b in a scratch buffer (a broadcast subtraction adds the negated, small, operand). */
@@ -115,13 +120,15 @@ final class Arithmetic {
         return s;
     }
 
+    /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
     private static final class BinaryRule extends Rule {
-        private final Kind kind;
-        private final Layout l;
+        private Kind kind;
+        private Layout l;
 
-        BinaryRule(Kind kind, Layout l) {
+        BinaryRule set(Kind kind, Layout l) {
             this.kind = kind;
             this.l = l;
+            return this;
         }
 
         @Override
@@ -289,16 +296,19 @@ final class Arithmetic {
     static Var scale(Var x, double c, String name) {
         Tensor out = x.tape.buffer(x.dtype(), x.shape);
         Kern.scale(c, x.value, out);
-        return x.tape.record(out, new ScaleRule(c, name), x);
+        ScaleRule rule = x.tape.reusableRule(ScaleRule.class);
+        return x.tape.record(out, (rule == null ? new ScaleRule() : rule).set(c, name), x);
     }
 
+    /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
     private static final class ScaleRule extends Rule {
-        private final double c;
-        private final String name;
+        private double c;
+        private String name;
 
-        ScaleRule(double c, String name) {
+        ScaleRule set(double c, String name) {
             this.c = c;
             this.name = name;
+            return this;
         }
 
         @Override

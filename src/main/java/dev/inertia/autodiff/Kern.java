@@ -1,5 +1,6 @@
 package dev.inertia.autodiff;
 
+import dev.inertia.kernels.Epilogue;
 import dev.inertia.kernels.Kernels;
 import dev.inertia.kernels.Window2d;
 import dev.inertia.memory.DType;
@@ -342,6 +343,19 @@ final class Kern {
         } else {
             g.sgemm(ta, tb, m, n, k, (float) alpha, a.segment(), aOff, lda, b.segment(), bOff, ldb, (float) beta,
                     c.segment(), cOff, ldc);
+        }
+    }
+
+    /** C = epilogue(alpha * op(A) op(B) + beta * C): a bias and an activation in the same pass. */
+    static void gemm(boolean ta, boolean tb, int m, int n, int k, double alpha, Tensor a, long aOff, int lda,
+            Tensor b, long bOff, int ldb, double beta, Tensor c, long cOff, int ldc, Epilogue epilogue) {
+        var g = Kernels.gemm();
+        if (f64(c)) {
+            g.dgemm(ta, tb, m, n, k, alpha, a.segment(), aOff, lda, b.segment(), bOff, ldb, beta, c.segment(), cOff,
+                    ldc, epilogue);
+        } else {
+            g.sgemm(ta, tb, m, n, k, (float) alpha, a.segment(), aOff, lda, b.segment(), bOff, ldb, (float) beta,
+                    c.segment(), cOff, ldc, epilogue);
         }
     }
 

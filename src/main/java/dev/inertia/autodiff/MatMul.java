@@ -24,26 +24,28 @@ final class MatMul {
             throw new IllegalArgumentException("matmul: inner dimensions differ, " + describe(a, ta) + " · "
                     + describe(b, tb));
         }
-        Tensor out = a.tape.buffer(a.dtype(), new int[] {m, n});
-        Rule rule = new MatMulRule(ta, tb, m, n, k);
+        Tensor out = a.tape.buffer(a.dtype(), m, n);
         Kern.gemm(ta, tb, m, n, k, 1, a.value, 0, a.shape[1], b.value, 0, b.shape[1], 0, out, 0, n);
-        return a.tape.record(out, rule, a, b);
+        MatMulRule rule = a.tape.reusableRule(MatMulRule.class);
+        return a.tape.record(out, (rule == null ? new MatMulRule() : rule).set(ta, tb, m, n, k), a, b);
     }
 
     private static String describe(Var v, boolean t) {
         return (t ? "transpose of " : "") + Arrays.toString(v.shape);
     }
 
+    /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
     private static final class MatMulRule extends Rule {
-        private final boolean ta, tb;
-        private final int m, n, k;
+        private boolean ta, tb;
+        private int m, n, k;
 
-        MatMulRule(boolean ta, boolean tb, int m, int n, int k) {
+        MatMulRule set(boolean ta, boolean tb, int m, int n, int k) {
             this.ta = ta;
             this.tb = tb;
             this.m = m;
             this.n = n;
             this.k = k;
+            return this;
         }
 
         @Override

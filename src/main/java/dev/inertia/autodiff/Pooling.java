@@ -15,22 +15,32 @@ final class Pooling {
         if (padding * 2 > k) {
             throw new IllegalArgumentException("maxPool2d: padding " + padding + " exceeds half the kernel " + k);
         }
-        Window2d g = Window2d.square(x.shape[2], x.shape[3], k, stride, padding);
+        PoolRule rule = x.tape.reusableRule(PoolRule.class);
+        Window2d g = rule != null && rule.fits(x, k, stride, padding) ? rule.g
+                : Window2d.square(x.shape[2], x.shape[3], k, stride, padding);
         int planes = x.shape[0] * x.shape[1];
-        Tensor out = x.tape.buffer(x.dtype(), new int[] {x.shape[0], x.shape[1], g.outH(), g.outW()});
+        Tensor out = x.tape.buffer(x.dtype(), x.shape[0], x.shape[1], g.outH(), g.outW());
         Kern.maxPool(x.value, out, planes, g);
-        return x.tape.record(out, new PoolRule(planes, g, kinks.maxPool().beta()), x);
+        return x.tape.record(out, (rule == null ? new PoolRule() : rule).set(planes, g, kinks.maxPool().beta()), x);
     }
 
+    /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
     private static final class PoolRule extends Rule {
-        private final int planes;
-        private final Window2d g;
-        private final double beta;
+        private int planes;
+        private Window2d g;
+        private double beta;
 
-        PoolRule(int planes, Window2d g, double beta) {
+        PoolRule set(int planes, Window2d g, double beta) {
             this.planes = planes;
             this.g = g;
             this.beta = beta;
+            return this;
+        }
+
+        /** Whether this rule's window is the one of a k×k pooling of {@code x}. */
+        boolean fits(Var x, int k, int stride, int padding) {
+            return g != null && g.h() == x.shape[2] && g.w() == x.shape[3] && g.kh() == k && g.kw() == k
+                    && g.sh() == stride && g.sw() == stride && g.ph() == padding && g.pw() == padding;
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.inertia.autodiff;
 
+import dev.inertia.memory.Tensor;
 import java.util.Arrays;
 
 /** reshape / flatten: a view of the same memory, and so are the gradient and the tangent. */
@@ -18,7 +19,12 @@ final class Shapes {
             throw new IllegalArgumentException("reshape: " + Arrays.toString(x.shape) + " has " + x.size()
                     + " elements, " + Arrays.toString(newShape) + " has " + size);
         }
-        return x.tape.record(x.value.reshape(newShape), new ReshapeRule(), x);
+        // A recycled node keeps its view when it is still one of x's memory with this shape.
+        ReshapeRule rule = x.tape.reusableRule(ReshapeRule.class);
+        Tensor previous = rule == null ? null : x.tape.reusableValue();
+        Tensor view = previous != null && previous.segment() == x.value.segment()
+                && Var.sameLayout(previous, x.dtype(), newShape) ? previous : x.value.reshape(newShape);
+        return x.tape.record(view, rule == null ? new ReshapeRule() : rule, x);
     }
 
     private static final class ReshapeRule extends Rule {

@@ -41,21 +41,27 @@ final class SoftmaxCrossEntropy {
         int rows = logits.shape[0], classes = logits.shape[1];
         Tensor probs = logits.tape.buffer(logits.dtype(), logits.shape);
         double loss = Kern.softmaxCrossEntropy(logits.value, ls, probs, rows, classes);
-        Tensor out = logits.tape.buffer(logits.dtype(), new int[0]);
+        Tensor out = logits.tape.buffer(logits.dtype(), SCALAR);
         out.setDouble(0, rows == 0 ? 0 : loss / rows);
-        return logits.tape.record(out, new CrossEntropyRule(ls, probs, rows, classes), logits);
+        CrossEntropyRule rule = logits.tape.reusableRule(CrossEntropyRule.class);
+        rule = (rule == null ? new CrossEntropyRule() : rule).set(ls, probs, rows, classes);
+        return logits.tape.record(out, rule, logits);
     }
 
-    private static final class CrossEntropyRule extends Rule {
-        private final MemorySegment labels;
-        private final Tensor probs;
-        private final int rows, classes;
+    private static final int[] SCALAR = {};
 
-        CrossEntropyRule(MemorySegment labels, Tensor probs, int rows, int classes) {
+    /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
+    private static final class CrossEntropyRule extends Rule {
+        private MemorySegment labels;
+        private Tensor probs;
+        private int rows, classes;
+
+        CrossEntropyRule set(MemorySegment labels, Tensor probs, int rows, int classes) {
             this.labels = labels;
             this.probs = probs;
             this.rows = rows;
             this.classes = classes;
+            return this;
         }
 
         @Override

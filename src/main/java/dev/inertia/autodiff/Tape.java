@@ -5,6 +5,7 @@ import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -18,7 +19,10 @@ import java.util.Set;
  * <p>A tape owns the memory of the values, gradients and tangents it computes. Buffers are
  * handed out in order; after {@link #reset()} the same computation gets the same buffers back,
  * so a training loop that resets, runs the model and calls backward allocates no new memory
- * from its second step on. Kink hits of the last sweep are in {@link #kinkReport()}.
+ * from its second step on. The tape also recycles its {@code Var} objects (and the ops' rules,
+ * tensor views and gradient buffers they hold) when a run records the same ops again, so such a
+ * loop allocates next to nothing on the Java heap either. Kink hits of the last sweep are in
+ * {@link #kinkReport()}.
  *
  * <p><b>Precision emulation.</b> With {@link #setPrecision} set to a format narrower than the
  * storage dtype (fp16 or bf16 on F32 values, fp32 on F64 values), the tape rounds, ties to even:
@@ -36,10 +40,17 @@ public final class Tape implements AutoCloseable {
     private static final int SCRATCH_SLOTS = 4;
 
     private final Scope scope = Scope.open();
-    private final List<Var> nodes = new ArrayList<>();
-    private final List<Var> leaves = new ArrayList<>();
+    /** Recorded ops, in order: the first {@code nodeCount}; those after are kept for recycling. */
+    private Var[] nodes = new Var[16];
+    private int nodeCount;
+    /** Leaves, in order: the first {@code leafCount}; those after are kept for recycling. */
+    private Var[] leaves = new Var[16];
+    private int leafCount;
     private final List<MemorySegment> slots = new ArrayList<>();
+    /** The last view handed out for each slot, handed out again when the layout is the same. */
+    private final List<Tensor> views = new ArrayList<>();
     private final MemorySegment[] scratch = new MemorySegment[SCRATCH_SLOTS];
+    private final Tensor[] scratchViews = new Tensor[SCRATCH_SLOTS];
     private int cursor;
     private Kinks kinks;
     /** The emulated precision, or null: values are left as the kernels computed them. */
@@ -130,37 +141,98 @@ public final class Tape implements AutoCloseable {
         ensureOpen();
         checkDType(value.dtype());
         round(value);
-        Var v = new Var(this, value, null, new Var[0], requiresGrad);
-        leaves.add(v);
+        Var v = leafCount < leaves.length ? leaves[leafCount] : null;
+        if (v == null) {
+            v = new Var(this, value, null, 0, requiresGrad);
+            if (leafCount == leaves.length) {
+                leaves = Arrays.copyOf(leaves, 2 * leaves.length);
+            }
+            leaves[leafCount] = v;
+        } else {
+            v.reinit(value, null, 0, requiresGrad);
+        }
+        leafCount++;
         return v;
     }
 
     // ---- recording -------------------------------------------------------------------------
 
-    /** Records an op whose value has been computed into {@code value}. */
-    Var record(Tensor value, Rule rule, Var... inputs) {
-        boolean requiresGrad = false;
-        for (Var in : inputs) {
-            if (in != null) {
-                if (in.tape != this) {
-                    throw new IllegalArgumentException(rule.name() + ": operands belong to different tapes");
-                }
-                requiresGrad |= in.requiresGrad;
-            }
-        }
-        round(value);
-        Var v = new Var(this, value, rule, inputs, requiresGrad);
-        nodes.add(v);
+    /** Records an op of one input whose value has been computed into {@code value}. */
+    Var record(Tensor value, Rule rule, Var a) {
+        Var v = node(value, rule, 1, check(rule, a));
+        v.inputs[0] = a;
         return v;
+    }
+
+    /** Records an op of two inputs (either may be null: absent). */
+    Var record(Tensor value, Rule rule, Var a, Var b) {
+        Var v = node(value, rule, 2, check(rule, a) | check(rule, b));
+        v.inputs[0] = a;
+        v.inputs[1] = b;
+        return v;
+    }
+
+    /** Records an op of three inputs (any may be null: absent). */
+    Var record(Tensor value, Rule rule, Var a, Var b, Var c) {
+        Var v = node(value, rule, 3, check(rule, a) | check(rule, b) | check(rule, c));
+        v.inputs[0] = a;
+        v.inputs[1] = b;
+        v.inputs[2] = c;
+        return v;
+    }
+
+    /** Whether input {@code in} requires a gradient; it must be of this tape. */
+    private boolean check(Rule rule, Var in) {
+        if (in == null) {
+            return false;
+        }
+        if (in.tape != this) {
+            throw new IllegalArgumentException(rule.name() + ": operands belong to different tapes");
+        }
+        return in.requiresGrad;
+    }
+
+    private Var node(Tensor value, Rule rule, int inputCount, boolean requiresGrad) {
+        round(value);
+        Var v = nodeCount < nodes.length ? nodes[nodeCount] : null;
+        if (v == null) {
+            v = new Var(this, value, rule, inputCount, requiresGrad);
+            if (nodeCount == nodes.length) {
+                nodes = Arrays.copyOf(nodes, 2 * nodes.length);
+            }
+            nodes[nodeCount] = v;
+        } else {
+            v.reinit(value, rule, inputCount, requiresGrad);
+        }
+        nodeCount++;
+        return v;
+    }
+
+    /**
+     * The rule of the op recorded at this position in the previous run, when it is of class
+     * {@code type}: an op may reconfigure it and record it again instead of allocating a new one
+     * (nothing else refers to it, since the node holding it is recycled by that recording).
+     */
+    <R extends Rule> R reusableRule(Class<R> type) {
+        Var v = nodeCount < nodes.length ? nodes[nodeCount] : null;
+        return v != null && v.rule != null && v.rule.getClass() == type ? type.cast(v.rule) : null;
+    }
+
+    /** The value tensor of the op recorded at this position in the previous run, or null. */
+    Tensor reusableValue() {
+        Var v = nodeCount < nodes.length ? nodes[nodeCount] : null;
+        return v == null ? null : v.value;
     }
 
     /** The next buffer in recording order, reused from the previous run when it fits. */
     Tensor buffer(DType dtype, int[] shape) {
         ensureOpen();
-        long bytes = dtype.byteSize();
-        for (int d : shape) {
-            bytes *= d;
+        Tensor view = cursor < views.size() ? views.get(cursor) : null;
+        if (view != null && Var.sameLayout(view, dtype, shape)) {
+            cursor++;
+            return view;
         }
+        long bytes = bytes(dtype, shape);
         MemorySegment s = cursor < slots.size() ? slots.get(cursor) : null;
         if (s == null || s.byteSize() < bytes) {
             s = scope.allocate(bytes);
@@ -168,31 +240,74 @@ public final class Tape implements AutoCloseable {
                 slots.set(cursor, s);
             } else {
                 slots.add(s);
+                views.add(null);
             }
         }
+        view = Tensor.wrap(s, dtype, shape);
+        views.set(cursor, view);
         cursor++;
-        return Tensor.wrap(s, dtype, shape);
+        return view;
     }
 
-    /** Scratch buffer {@code slot} (0 .. 3), valid until the next request of the same slot. */
-    Tensor scratch(int slot, DType dtype, int[] shape) {
+    /** {@link #buffer(DType, int[])} of a matrix, without an array when the previous run's buffer fits. */
+    Tensor buffer(DType dtype, int rows, int cols) {
+        return fits(dtype, 2, rows, cols, 0, 0) ? views.get(cursor++) : buffer(dtype, new int[] {rows, cols});
+    }
+
+    /** {@link #buffer(DType, int[])} of rank 3, without an array when the previous run's buffer fits. */
+    Tensor buffer(DType dtype, int d0, int d1, int d2) {
+        return fits(dtype, 3, d0, d1, d2, 0) ? views.get(cursor++) : buffer(dtype, new int[] {d0, d1, d2});
+    }
+
+    /** {@link #buffer(DType, int[])} of rank 4, without an array when the previous run's buffer fits. */
+    Tensor buffer(DType dtype, int d0, int d1, int d2, int d3) {
+        return fits(dtype, 4, d0, d1, d2, d3) ? views.get(cursor++) : buffer(dtype, new int[] {d0, d1, d2, d3});
+    }
+
+    /** Whether the view of the next slot has this layout (rank 2 to 4, the unused dimensions ignored). */
+    private boolean fits(DType dtype, int rank, int d0, int d1, int d2, int d3) {
+        Tensor v = cursor < views.size() ? views.get(cursor) : null;
+        return v != null && scope.isOpen() && v.dtype() == dtype && v.rank() == rank && v.dim(0) == d0
+                && v.dim(1) == d1 && (rank < 3 || v.dim(2) == d2) && (rank < 4 || v.dim(3) == d3);
+    }
+
+    /** A buffer of one node's own (a gradient or a tangent), kept by the node while it is recycled. */
+    Tensor nodeBuffer(DType dtype, int[] shape) {
+        ensureOpen();
+        return Tensor.wrap(scope.allocate(bytes(dtype, shape)), dtype, shape);
+    }
+
+    private static long bytes(DType dtype, int[] shape) {
         long bytes = dtype.byteSize();
         for (int d : shape) {
             bytes *= d;
         }
+        return bytes;
+    }
+
+    /** Scratch buffer {@code slot} (0 .. 3), valid until the next request of the same slot. */
+    Tensor scratch(int slot, DType dtype, int[] shape) {
+        Tensor view = scratchViews[slot];
+        if (view != null && Var.sameLayout(view, dtype, shape)) {
+            return view;
+        }
+        long bytes = bytes(dtype, shape);
         if (scratch[slot] == null || scratch[slot].byteSize() < bytes) {
             scratch[slot] = scope.allocate(bytes);
         }
-        return Tensor.wrap(scratch[slot], dtype, shape);
+        view = Tensor.wrap(scratch[slot], dtype, shape);
+        scratchViews[slot] = view;
+        return view;
     }
 
     /**
-     * Starts a new run: forgets the recorded ops and leaves (their {@code Var}s become invalid)
-     * and hands out the same buffers again, in the same order.
+     * Starts a new run: forgets the recorded ops and leaves (their {@code Var}s become invalid:
+     * the tape recycles them for the next run's ops) and hands out the same buffers again, in the
+     * same order.
      */
     public void reset() {
-        nodes.clear();
-        leaves.clear();
+        nodeCount = 0;
+        leafCount = 0;
         cursor = 0;
     }
 
@@ -203,7 +318,7 @@ public final class Tape implements AutoCloseable {
 
     /** Number of recorded ops. */
     public int size() {
-        return nodes.size();
+        return nodeCount;
     }
 
     // ---- reverse mode ----------------------------------------------------------------------
@@ -229,30 +344,34 @@ public final class Tape implements AutoCloseable {
         if (!root.requiresGrad) {
             throw new IllegalArgumentException("backward: " + root + " does not depend on any param");
         }
-        for (Var v : nodes) {
+        for (int i = 0; i < nodeCount; i++) {
+            Var v = nodes[i];
             v.resetGrad();
             v.kinkCounts[0] = 0;
             v.kinkCounts[1] = 0;
         }
-        for (Var v : leaves) {
-            v.resetGrad();
+        for (int i = 0; i < leafCount; i++) {
+            leaves[i].resetGrad();
         }
         Tensor g = root.gradClaim();
-        if (seed == null) {
+        if (seed == null && g.size() == 1) {
+            g.setDouble(0, 1); // not the fill kernel: called with one element it would stay cold and box vectors
+        } else if (seed == null) {
             Kern.fill(1, g);
         } else {
             root.value.requireSameLayout(seed, "backward seed");
             Kern.copy(seed, g);
         }
-        int start = root.rule == null ? -1 : nodes.lastIndexOf(root);
+        int start = indexOf(root);
         for (int i = start; i >= 0; i--) {
-            Var v = nodes.get(i);
+            Var v = nodes[i];
             if (v.requiresGrad && !v.gradFresh) {
                 round(v.grad);
                 v.rule.backward(v);
             }
         }
-        for (Var v : leaves) {
+        for (int i = 0; i < leafCount; i++) {
+            Var v = leaves[i];
             if (v.requiresGrad && v.gradFresh) {
                 Kern.fill(0, v.gradClaim());
             } else if (v.requiresGrad) {
@@ -262,6 +381,19 @@ public final class Tape implements AutoCloseable {
         lastPass = "backward";
     }
 
+    /** The index of op {@code v} in recording order, or -1 for a leaf. */
+    private int indexOf(Var v) {
+        if (v.rule == null) {
+            return -1;
+        }
+        for (int i = nodeCount - 1; i >= 0; i--) {
+            if (nodes[i] == v) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(v + " is not recorded on this tape since its last reset");
+    }
+
     // ---- forward mode ----------------------------------------------------------------------
 
     /**
@@ -269,7 +401,8 @@ public final class Tape implements AutoCloseable {
      * op's tangent in recording order with the same ops' tangent rules.
      */
     public void computeTangents() {
-        for (Var v : nodes) {
+        for (int i = 0; i < nodeCount; i++) {
+            Var v = nodes[i];
             v.kinkCounts[0] = 0;
             v.kinkCounts[1] = 0;
             boolean any = false;
@@ -291,8 +424,8 @@ public final class Tape implements AutoCloseable {
     /** Kink hits of every op with kinks in the last sweep (backward or tangent). */
     public KinkReport kinkReport() {
         List<KinkReport.Entry> entries = new ArrayList<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            Var v = nodes.get(i);
+        for (int i = 0; i < nodeCount; i++) {
+            Var v = nodes[i];
             if (v.rule.hasKinks()) {
                 entries.add(new KinkReport.Entry(i, v.rule.name(), v.kinkCounts[0], v.kinkCounts[1]));
             }
@@ -307,10 +440,10 @@ public final class Tape implements AutoCloseable {
      * tangents on every param.
      */
     public Cost cost(Var root) {
-        int end = root.rule == null ? -1 : nodes.lastIndexOf(root);
+        int end = indexOf(root);
         long forward = 0, tangent = 0, backward = 0;
         for (int i = 0; i <= end; i++) {
-            Var v = nodes.get(i);
+            Var v = nodes[i];
             forward += v.rule.forwardOps(v);
             if (v.requiresGrad) {
                 tangent += v.rule.tangentOps(v);
@@ -320,7 +453,7 @@ public final class Tape implements AutoCloseable {
             Set<Var> reached = Collections.newSetFromMap(new IdentityHashMap<>());
             reached.add(root);
             for (int i = end; i >= 0; i--) {
-                Var v = nodes.get(i);
+                Var v = nodes[i];
                 if (!v.requiresGrad || !reached.contains(v)) {
                     continue;
                 }

@@ -11,19 +11,28 @@ import java.util.Arrays;
  * fills {@link #grad()} and {@link Tape#computeTangents()} fills {@link #tangent()}.
  *
  * <p>Values live in buffers the tape reuses when the same computation runs again after
- * {@link Tape#reset()}: a {@code Var} is valid until its tape is reset or closed.
+ * {@link Tape#reset()}: a {@code Var} is valid until its tape is reset or closed. The tape also
+ * recycles the {@code Var} objects themselves, so one kept across a reset may come to describe
+ * another op of the next run.
  *
  * <p>Broadcasting (add, sub, mul, div) follows PyTorch for the common cases: operands of the
  * same shape, a one-element operand (a scalar), or an operand whose shape is a suffix of the
  * other's (a bias over the last axis). {@link #addBias(Var)} adds a per-channel bias over axis 1.
  */
 public final class Var {
+    private static final Var[] NO_INPUTS = new Var[0];
+
     final Tape tape;
-    final Tensor value;
-    final int[] shape;
-    final Var[] inputs;
-    final Rule rule;
-    final boolean requiresGrad;
+    /*
+     * The node's description is not final: the tape recycles its Var objects, with their
+     * gradient and tangent buffers, when the same computation is recorded again after a reset
+     * (see Tape#reset), so that a training step allocates (next to) nothing on the heap.
+     */
+    Tensor value;
+    int[] shape;
+    Var[] inputs;
+    Rule rule;
+    boolean requiresGrad;
     /** Kink hits and hits with a nonzero incoming gradient, of this op's last sweep. */
     final long[] kinkCounts = new long[2];
 
@@ -36,14 +45,53 @@ public final class Var {
     boolean gradFresh = true;
     Tensor tangent;
     private Tensor tangentBuffer;
+    /** The last view made by {@link #gradAlias} of another shape, reused when it fits again. */
+    private Tensor aliasView;
 
-    Var(Tape tape, Tensor value, Rule rule, Var[] inputs, boolean requiresGrad) {
+    Var(Tape tape, Tensor value, Rule rule, int inputCount, boolean requiresGrad) {
         this.tape = tape;
+        this.inputs = inputCount == 0 ? NO_INPUTS : new Var[inputCount];
+        reinit(value, rule, inputCount, requiresGrad);
+    }
+
+    /**
+     * Makes this object describe another node (the tape recycles nodes between runs): keeps the
+     * gradient and tangent buffers when the layout is unchanged, and the inputs array when it has
+     * {@code inputCount} slots (the caller fills them).
+     */
+    void reinit(Tensor value, Rule rule, int inputCount, boolean requiresGrad) {
+        if (this.value == null || !sameLayout(value, this.value.dtype(), shape)) {
+            this.shape = value.shape();
+            ownGrad = null;
+            tangentBuffer = null;
+            aliasView = null;
+        }
+        if (this.value != null && callerGrad) { // never write into a caller's buffer for another node
+            ownGrad = null;
+        }
         this.value = value;
-        this.shape = value.shape();
         this.rule = rule;
-        this.inputs = inputs;
+        if (inputs.length != inputCount) {
+            inputs = inputCount == 0 ? NO_INPUTS : new Var[inputCount];
+        }
         this.requiresGrad = requiresGrad;
+        callerGrad = false;
+        grad = ownGrad;
+        gradFresh = true;
+        tangent = null;
+    }
+
+    /** Whether {@code t} has this dtype and shape (read without copying the shape). */
+    static boolean sameLayout(Tensor t, DType dtype, int[] shape) {
+        if (t.dtype() != dtype || t.rank() != shape.length) {
+            return false;
+        }
+        for (int i = 0; i < shape.length; i++) {
+            if (t.dim(i) != shape[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---- description -----------------------------------------------------------------------
@@ -164,6 +212,29 @@ public final class Var {
     /** {@code op(this) · op(other)} where op transposes when asked; computed by GEMM without copies. */
     public Var matmul(Var other, boolean transposeThis, boolean transposeOther) {
         return MatMul.matmul(this, other, transposeThis, transposeOther);
+    }
+
+    /**
+     * The fully connected layer {@code this · weightᵀ + bias} for {@code this [N, in]},
+     * {@code weight [out, in]} (PyTorch's layout) and {@code bias [out]} or null: one GEMM with
+     * the bias added in its epilogue, the same values as {@code matmul(weight, false,
+     * true).addBias(bias)}.
+     */
+    public Var linear(Var weight, Var bias) {
+        return Affine.apply(this, weight, bias, null);
+    }
+
+    /**
+     * {@code relu(this · weightᵀ + bias)} as one op (see {@link #linear}), ReLU'(0) and its kink
+     * counts as {@link #relu()} with the tape's {@link Kinks}.
+     */
+    public Var linearRelu(Var weight, Var bias) {
+        return Affine.apply(this, weight, bias, tape.kinks());
+    }
+
+    /** {@link #linearRelu(Var, Var)} with ReLU'(0) from {@code kinks}. */
+    public Var linearRelu(Var weight, Var bias, Kinks kinks) {
+        return Affine.apply(this, weight, bias, java.util.Objects.requireNonNull(kinks, "kinks"));
     }
 
     // ---- reductions ------------------------------------------------------------------------
@@ -377,10 +448,13 @@ public final class Var {
         return Arrays.equals(shape, other.shape);
     }
 
-    /** Makes this value's own buffer its gradient, allocated from the tape on first use (contents unspecified). */
+    /**
+     * Makes this value's own buffer its gradient, allocated from the tape on first use and kept
+     * while this node is recycled with the same layout (contents unspecified).
+     */
     Tensor gradBuffer() {
         if (ownGrad == null) {
-            ownGrad = tape.buffer(value.dtype(), shape);
+            ownGrad = tape.nodeBuffer(value.dtype(), shape);
         }
         grad = ownGrad;
         return grad;
@@ -430,11 +504,23 @@ public final class Var {
         }
         gradFresh = false;
         if (callerGrad) { // the caller's tensor must receive the values: copy instead of aliasing
-            Kern.copy(dy.reshape(shape), grad);
+            Kern.copy(dy, grad);
         } else {
-            grad = dy.reshape(shape);
+            grad = view(dy);
         }
         return true;
+    }
+
+    /** {@code dy} seen with this value's shape, without a new view when it already has it or had it last time. */
+    private Tensor view(Tensor dy) {
+        if (sameLayout(dy, dy.dtype(), shape)) {
+            return dy;
+        }
+        if (aliasView == null || aliasView.segment() != dy.segment() || aliasView.dtype() != dy.dtype()
+                || !sameLayout(aliasView, dy.dtype(), shape)) {
+            aliasView = dy.reshape(shape);
+        }
+        return aliasView;
     }
 
     /** For kernels that accumulate themselves: whether to add to the gradient (else overwrite). */
@@ -451,7 +537,7 @@ public final class Var {
     /** The buffer for this op's tangent (reused across sweeps); also makes it the tangent. */
     Tensor tangentBuffer() {
         if (tangentBuffer == null) {
-            tangentBuffer = tape.buffer(value.dtype(), shape);
+            tangentBuffer = tape.nodeBuffer(value.dtype(), shape);
         }
         tangent = tangentBuffer;
         return tangentBuffer;

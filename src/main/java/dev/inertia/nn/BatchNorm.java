@@ -11,13 +11,16 @@ import dev.inertia.memory.Tensor;
  * running ones ({@code running = (1 - momentum) · running + momentum · batch}, the unbiased
  * batch variance, as PyTorch); evaluation mode normalizes with the running statistics.
  * Parameters {@code weight} (gamma, 1) and {@code bias} (beta, 0); buffers {@code running_mean}
- * (0) and {@code running_var} (1).
+ * (0) and {@code running_var} (1); and PyTorch's {@code num_batches_tracked}, the number of
+ * training-mode forward passes, an integer kept here as a counter (the tensors of
+ * {@link #stateDict()} are F32 or F64) and written by checkpoints as the int64 scalar PyTorch has.
  */
 public abstract class BatchNorm extends Module {
     private final int features;
     private final double eps, momentum;
     private final Parameter weight, bias;
     private final Tensor runningMean, runningVar;
+    private long numBatchesTracked;
 
     protected BatchNorm(Scope scope, DType dtype, int features, double eps, double momentum) {
         if (features < 1 || !(eps > 0) || !(momentum >= 0 && momentum <= 1)) {
@@ -51,6 +54,7 @@ public abstract class BatchNorm extends Module {
         }
         Var y = x.batchNorm(weight.on(x.tape()), bias.on(x.tape()), eps);
         updateRunningStats(y, x.size() / features);
+        numBatchesTracked++;
         return y;
     }
 
@@ -79,6 +83,19 @@ public abstract class BatchNorm extends Module {
 
     public Tensor runningVar() {
         return runningVar;
+    }
+
+    /** Training-mode forward passes so far: PyTorch's {@code num_batches_tracked}. */
+    public long numBatchesTracked() {
+        return numBatchesTracked;
+    }
+
+    /** Restores {@link #numBatchesTracked()} (from a checkpoint). */
+    public void setNumBatchesTracked(long n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("num_batches_tracked must be >= 0, got " + n);
+        }
+        numBatchesTracked = n;
     }
 
     @Override

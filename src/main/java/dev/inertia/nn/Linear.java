@@ -1,5 +1,6 @@
 package dev.inertia.nn;
 
+import dev.inertia.autodiff.Kinks;
 import dev.inertia.autodiff.Var;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
@@ -8,7 +9,8 @@ import java.util.random.RandomGenerator;
 /**
  * {@code y = x · Wᵀ + b} for {@code x [N, in]}, with {@code weight [out, in]} and {@code bias
  * [out]} as in PyTorch (so its state dict loads into {@code torch.nn.Linear}); the product is one
- * GEMM with the weight read transposed in place.
+ * GEMM with the weight read transposed in place and the bias added in the GEMM's epilogue
+ * ({@link Var#linear}).
  */
 public final class Linear extends Module {
     private final int in, out;
@@ -46,8 +48,16 @@ public final class Linear extends Module {
 
     @Override
     public Var forward(Var x) {
-        Var y = x.matmul(weight.on(x.tape()), false, true);
-        return bias == null ? y : y.addBias(bias.on(x.tape()));
+        return x.linear(weight.on(x.tape()), bias == null ? null : bias.on(x.tape()));
+    }
+
+    /**
+     * This layer followed by a ReLU, as one op ({@link Var#linearRelu}): what {@link Sequential}
+     * records for a Linear followed by a {@link ReLU}. {@code kinks} null means the tape's policy.
+     */
+    public Var forwardRelu(Var x, Kinks kinks) {
+        Var w = weight.on(x.tape()), b = bias == null ? null : bias.on(x.tape());
+        return kinks == null ? x.linearRelu(w, b) : x.linearRelu(w, b, kinks);
     }
 
     @Override

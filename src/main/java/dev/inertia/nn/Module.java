@@ -16,7 +16,8 @@ import java.util.Objects;
  *
  * <p>Names nest with dots as in PyTorch ({@code 0.weight}, {@code 3.running_mean}), so
  * {@link #stateDict()} has the keys {@code torch.nn.Module.state_dict()} would have for the same
- * architecture (except batch norm's integer {@code num_batches_tracked}, which is not kept).
+ * architecture, except batch norm's integer {@code num_batches_tracked}: the state dict holds
+ * F32 / F64 tensors, so {@link BatchNorm} keeps that count itself and checkpoints write it.
  */
 public abstract class Module {
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();

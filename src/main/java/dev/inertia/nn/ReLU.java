@@ -17,6 +17,11 @@ public final class ReLU extends Module {
         this.kinks = kinks;
     }
 
+    /** The policy given to this layer, or null for the tape's. */
+    Kinks kinks() {
+        return kinks;
+    }
+
     @Override
     public Var forward(Var x) {
         return kinks == null ? x.relu() : x.relu(kinks);

@@ -5,6 +5,7 @@ import dev.inertia.kernels.OptimizerKernels;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
+import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -46,6 +47,7 @@ public final class AdamW implements TensorOptimizer<AdamW.State> {
     public static final class State extends OptimizerState {
         private final Tensor m;
         private final Tensor v;
+        private final Pass pass = new Pass();
 
         private State(Tensor theta, Scope scope) {
             super(theta, scope);
@@ -111,20 +113,41 @@ public final class AdamW implements TensorOptimizer<AdamW.State> {
         double decay = 1 - lr * weightDecay;
         double stepSize = lr / (1 - Math.pow(beta1, k));
         double sqrtBias2 = Math.sqrt(1 - Math.pow(beta2, k));
-        OptimizerKernels kern = Kernels.optimizers();
-        var t = theta.segment();
-        var m = st.m.segment();
-        var v = st.v.segment();
-        var g = grad.segment();
-        if (theta.dtype() == DType.F32) {
-            float fd = (float) decay, fb1 = (float) beta1, fo1 = (float) (1 - beta1), fb2 = (float) beta2;
-            float fo2 = (float) (1 - beta2), fsb = (float) sqrtBias2, fe = (float) eps, fss = (float) stepSize;
-            Steps.run(theta.size(), (off, n) -> kern.adamwF32(t, off, m, off, v, off, g, off, n, fd, fb1, fo1, fb2,
-                    fo2, fsb, fe, fss, zeroGrad));
-        } else {
-            double o1 = 1 - beta1, o2 = 1 - beta2;
-            Steps.run(theta.size(), (off, n) -> kern.adamwF64(t, off, m, off, v, off, g, off, n, decay, beta1, o1,
-                    beta2, o2, sqrtBias2, eps, stepSize, zeroGrad));
+        Pass pass = st.pass;
+        pass.f32 = theta.dtype() == DType.F32;
+        pass.t = theta.segment();
+        pass.m = st.m.segment();
+        pass.v = st.v.segment();
+        pass.g = grad.segment();
+        pass.decay = decay;
+        pass.beta1 = beta1;
+        pass.oneMinusBeta1 = 1 - beta1;
+        pass.beta2 = beta2;
+        pass.oneMinusBeta2 = 1 - beta2;
+        pass.sqrtBias2 = sqrtBias2;
+        pass.eps = eps;
+        pass.stepSize = stepSize;
+        pass.zeroGrad = zeroGrad;
+        pass.over(theta.size());
+    }
+
+    /** The fused pass of one parameter's step, kept by its state (see {@link Steps.Pass}). */
+    private static final class Pass extends Steps.Pass {
+        boolean f32, zeroGrad;
+        MemorySegment t, m, v, g;
+        double decay, beta1, oneMinusBeta1, beta2, oneMinusBeta2, sqrtBias2, eps, stepSize;
+
+        @Override
+        void range(long off, int n) {
+            OptimizerKernels k = Kernels.optimizers();
+            if (f32) {
+                k.adamwF32(t, off, m, off, v, off, g, off, n, (float) decay, (float) beta1, (float) oneMinusBeta1,
+                        (float) beta2, (float) oneMinusBeta2, (float) sqrtBias2, (float) eps, (float) stepSize,
+                        zeroGrad);
+            } else {
+                k.adamwF64(t, off, m, off, v, off, g, off, n, decay, beta1, oneMinusBeta1, beta2, oneMinusBeta2,
+                        sqrtBias2, eps, stepSize, zeroGrad);
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import dev.inertia.kernels.OptimizerKernels;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
+import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -46,6 +47,7 @@ public final class INNA implements TensorOptimizer<INNA.State> {
     /** The state of one parameter: psi, the inertial variable. */
     public static final class State extends OptimizerState {
         private final Tensor psi;
+        private final Pass pass = new Pass();
 
         private State(Tensor theta, Scope scope, double alpha, double beta) {
             super(theta, scope);
@@ -104,18 +106,35 @@ public final class INNA implements TensorOptimizer<INNA.State> {
         double decay = 1 - lr * weightDecay;
         double invBeta = 1 / beta;
         double phaseTheta = alpha - invBeta;
-        OptimizerKernels kern = Kernels.optimizers();
-        var t = theta.segment();
-        var p = st.psi.segment();
-        var g = grad.segment();
-        if (theta.dtype() == DType.F32) {
-            float fd = (float) decay, fpt = (float) phaseTheta, fib = (float) invBeta, flr = (float) lr;
-            float fb = (float) beta;
-            Steps.run(theta.size(), (off, n) -> kern.innaF32(t, off, p, off, g, off, n, fd, fpt, fib, flr, fb,
-                    zeroGrad));
-        } else {
-            Steps.run(theta.size(), (off, n) -> kern.innaF64(t, off, p, off, g, off, n, decay, phaseTheta, invBeta,
-                    lr, beta, zeroGrad));
+        Pass pass = st.pass;
+        pass.f32 = theta.dtype() == DType.F32;
+        pass.t = theta.segment();
+        pass.p = st.psi.segment();
+        pass.g = grad.segment();
+        pass.decay = decay;
+        pass.phaseTheta = phaseTheta;
+        pass.invBeta = invBeta;
+        pass.lr = lr;
+        pass.beta = beta;
+        pass.zeroGrad = zeroGrad;
+        pass.over(theta.size());
+    }
+
+    /** The fused pass of one parameter's step, kept by its state (see {@link Steps.Pass}). */
+    private static final class Pass extends Steps.Pass {
+        boolean f32, zeroGrad;
+        MemorySegment t, p, g;
+        double decay, phaseTheta, invBeta, lr, beta;
+
+        @Override
+        void range(long off, int n) {
+            OptimizerKernels k = Kernels.optimizers();
+            if (f32) {
+                k.innaF32(t, off, p, off, g, off, n, (float) decay, (float) phaseTheta, (float) invBeta, (float) lr,
+                        (float) beta, zeroGrad);
+            } else {
+                k.innaF64(t, off, p, off, g, off, n, decay, phaseTheta, invBeta, lr, beta, zeroGrad);
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import dev.inertia.kernels.OptimizerKernels;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
+import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -55,6 +56,7 @@ public final class INNAprop implements TensorOptimizer<INNAprop.State> {
     public static final class State extends OptimizerState {
         private final Tensor psi;
         private final Tensor v;
+        private final Pass pass = new Pass();
 
         private State(Tensor theta, Scope scope, double alpha, double beta) {
             super(theta, scope);
@@ -134,21 +136,43 @@ public final class INNAprop implements TensorOptimizer<INNAprop.State> {
         double thetaKeep = 1 + (lr * (1 - beta * alpha)) / (beta - lr);
         double thetaPsi = lr / (beta - lr);
         double gradStep = lr * beta;
-        OptimizerKernels kern = Kernels.optimizers();
-        var t = theta.segment();
-        var p = st.psi.segment();
-        var v = st.v.segment();
-        var g = grad.segment();
-        if (theta.dtype() == DType.F32) {
-            float fd = (float) decay, fs = (float) sigma, fos = (float) (1 - sigma), fb = (float) sqrtBias;
-            float fe = (float) eps, fpk = (float) psiKeep, fpt = (float) psiTheta, ftk = (float) thetaKeep;
-            float ftp = (float) thetaPsi, fgs = (float) gradStep;
-            Steps.run(theta.size(), (off, n) -> kern.innapropF32(t, off, p, off, v, off, g, off, n, fd, fs, fos, fb,
-                    fe, fpk, fpt, ftk, ftp, fgs, zeroGrad));
-        } else {
-            double oneMinusSigma = 1 - sigma;
-            Steps.run(theta.size(), (off, n) -> kern.innapropF64(t, off, p, off, v, off, g, off, n, decay, sigma,
-                    oneMinusSigma, sqrtBias, eps, psiKeep, psiTheta, thetaKeep, thetaPsi, gradStep, zeroGrad));
+        Pass pass = st.pass;
+        pass.f32 = theta.dtype() == DType.F32;
+        pass.t = theta.segment();
+        pass.p = st.psi.segment();
+        pass.v = st.v.segment();
+        pass.g = grad.segment();
+        pass.decay = decay;
+        pass.sigma = sigma;
+        pass.oneMinusSigma = 1 - sigma;
+        pass.sqrtBias = sqrtBias;
+        pass.eps = eps;
+        pass.psiKeep = psiKeep;
+        pass.psiTheta = psiTheta;
+        pass.thetaKeep = thetaKeep;
+        pass.thetaPsi = thetaPsi;
+        pass.gradStep = gradStep;
+        pass.zeroGrad = zeroGrad;
+        pass.over(theta.size());
+    }
+
+    /** The fused pass of one parameter's step, kept by its state (see {@link Steps.Pass}). */
+    private static final class Pass extends Steps.Pass {
+        boolean f32, zeroGrad;
+        MemorySegment t, p, v, g;
+        double decay, sigma, oneMinusSigma, sqrtBias, eps, psiKeep, psiTheta, thetaKeep, thetaPsi, gradStep;
+
+        @Override
+        void range(long off, int n) {
+            OptimizerKernels k = Kernels.optimizers();
+            if (f32) {
+                k.innapropF32(t, off, p, off, v, off, g, off, n, (float) decay, (float) sigma, (float) oneMinusSigma,
+                        (float) sqrtBias, (float) eps, (float) psiKeep, (float) psiTheta, (float) thetaKeep,
+                        (float) thetaPsi, (float) gradStep, zeroGrad);
+            } else {
+                k.innapropF64(t, off, p, off, v, off, g, off, n, decay, sigma, oneMinusSigma, sqrtBias, eps, psiKeep,
+                        psiTheta, thetaKeep, thetaPsi, gradStep, zeroGrad);
+            }
         }
     }
 

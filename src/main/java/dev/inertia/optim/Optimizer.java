@@ -97,8 +97,8 @@ public final class Optimizer {
         if (maxGradNorm > 0) {
             lastGradNorm = clipGradNorm(params, maxGradNorm);
         }
-        for (ParamGroup<?> g : groups) {
-            g.step(fuseZeroGrad);
+        for (int i = 0; i < groups.size(); i++) { // indexed: no iterator per step
+            groups.get(i).step(fuseZeroGrad);
         }
         steps++;
     }

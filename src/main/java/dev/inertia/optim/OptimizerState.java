@@ -78,10 +78,23 @@ public abstract class OptimizerState {
 
     /** Checks that {@code theta} has the layout this state was created for. */
     final void requireFits(Tensor theta) {
-        if (theta.dtype() != dtype || !Arrays.equals(theta.shape(), shape)) {
+        if (theta.dtype() != dtype || !sameShape(theta)) {
             throw new IllegalArgumentException("optimizer state was created for " + dtype + Arrays.toString(shape)
                     + " but the parameter is " + theta.describe());
         }
+    }
+
+    /** Whether {@code theta} has this state's shape (read without copying it: a step allocates nothing). */
+    private boolean sameShape(Tensor theta) {
+        if (theta.rank() != shape.length) {
+            return false;
+        }
+        for (int i = 0; i < shape.length; i++) {
+            if (theta.dim(i) != shape[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Copies the step count and every buffer of {@code other}, which must be of the same kind and layout. */

@@ -49,6 +49,7 @@ public final class RMSprop implements TensorOptimizer<RMSprop.State> {
     public static final class State extends OptimizerState {
         private final Tensor v;
         private final Tensor buf;
+        private final Pass pass = new Pass();
 
         private State(Tensor theta, Scope scope, boolean withMomentum) {
             super(theta, scope);
@@ -116,20 +117,37 @@ public final class RMSprop implements TensorOptimizer<RMSprop.State> {
         }
         double lr = this.lr;
         st.advance();
-        OptimizerKernels kern = Kernels.optimizers();
-        var t = theta.segment();
-        var v = st.v.segment();
-        MemorySegment b = st.buf == null ? null : st.buf.segment();
-        var g = grad.segment();
-        if (theta.dtype() == DType.F32) {
-            float flr = (float) lr, fwd = (float) weightDecay, fa = (float) alpha, foa = (float) (1 - alpha);
-            float fe = (float) eps, fm = (float) momentum;
-            Steps.run(theta.size(), (off, n) -> kern.rmspropF32(t, off, v, off, b, off, g, off, n, flr, fwd, fa, foa,
-                    fe, fm, zeroGrad));
-        } else {
-            double wd = weightDecay, a = alpha, oa = 1 - alpha, e = eps, m = momentum;
-            Steps.run(theta.size(), (off, n) -> kern.rmspropF64(t, off, v, off, b, off, g, off, n, lr, wd, a, oa, e, m,
-                    zeroGrad));
+        Pass pass = st.pass;
+        pass.f32 = theta.dtype() == DType.F32;
+        pass.t = theta.segment();
+        pass.v = st.v.segment();
+        pass.b = st.buf == null ? null : st.buf.segment();
+        pass.g = grad.segment();
+        pass.lr = lr;
+        pass.wd = weightDecay;
+        pass.alpha = alpha;
+        pass.oneMinusAlpha = 1 - alpha;
+        pass.eps = eps;
+        pass.momentum = momentum;
+        pass.zeroGrad = zeroGrad;
+        pass.over(theta.size());
+    }
+
+    /** The fused pass of one parameter's step, kept by its state (see {@link Steps.Pass}). */
+    private static final class Pass extends Steps.Pass {
+        boolean f32, zeroGrad;
+        MemorySegment t, v, b, g;
+        double lr, wd, alpha, oneMinusAlpha, eps, momentum;
+
+        @Override
+        void range(long off, int n) {
+            OptimizerKernels k = Kernels.optimizers();
+            if (f32) {
+                k.rmspropF32(t, off, v, off, b, off, g, off, n, (float) lr, (float) wd, (float) alpha,
+                        (float) oneMinusAlpha, (float) eps, (float) momentum, zeroGrad);
+            } else {
+                k.rmspropF64(t, off, v, off, b, off, g, off, n, lr, wd, alpha, oneMinusAlpha, eps, momentum, zeroGrad);
+            }
         }
     }
 

@@ -51,6 +51,7 @@ public final class SGD implements TensorOptimizer<SGD.State> {
     /** The state of one parameter: the momentum buffer, present only when momentum != 0. */
     public static final class State extends OptimizerState {
         private final Tensor buf;
+        private final Pass pass = new Pass();
 
         private State(Tensor theta, Scope scope, boolean withMomentum) {
             super(theta, scope);
@@ -116,20 +117,36 @@ public final class SGD implements TensorOptimizer<SGD.State> {
         // PyTorch's first step copies d into the buffer: 0 * (zeroed buffer) + 1 * d.
         double bufKeep = k == 1 ? 0 : momentum;
         double gradScale = k == 1 ? 1 : 1 - dampening;
-        OptimizerKernels kern = Kernels.optimizers();
-        var t = theta.segment();
-        MemorySegment b = st.buf == null ? null : st.buf.segment();
-        var g = grad.segment();
-        boolean nest = nesterov;
-        if (theta.dtype() == DType.F32) {
-            float flr = (float) lr, fwd = (float) weightDecay, fm = (float) momentum, fk = (float) bufKeep;
-            float fs = (float) gradScale;
-            Steps.run(theta.size(), (off, n) -> kern.sgdF32(t, off, b, off, g, off, n, flr, fwd, fm, fk, fs, nest,
-                    zeroGrad));
-        } else {
-            double wd = weightDecay, m = momentum;
-            Steps.run(theta.size(), (off, n) -> kern.sgdF64(t, off, b, off, g, off, n, lr, wd, m, bufKeep, gradScale,
-                    nest, zeroGrad));
+        Pass pass = st.pass;
+        pass.f32 = theta.dtype() == DType.F32;
+        pass.t = theta.segment();
+        pass.b = st.buf == null ? null : st.buf.segment();
+        pass.g = grad.segment();
+        pass.lr = lr;
+        pass.wd = weightDecay;
+        pass.m = momentum;
+        pass.keep = bufKeep;
+        pass.scale = gradScale;
+        pass.nesterov = nesterov;
+        pass.zeroGrad = zeroGrad;
+        pass.over(theta.size());
+    }
+
+    /** The fused pass of one parameter's step, kept by its state (see {@link Steps.Pass}). */
+    private static final class Pass extends Steps.Pass {
+        boolean f32, nesterov, zeroGrad;
+        MemorySegment t, b, g;
+        double lr, wd, m, keep, scale;
+
+        @Override
+        void range(long off, int n) {
+            OptimizerKernels k = Kernels.optimizers();
+            if (f32) {
+                k.sgdF32(t, off, b, off, g, off, n, (float) lr, (float) wd, (float) m, (float) keep, (float) scale,
+                        nesterov, zeroGrad);
+            } else {
+                k.sgdF64(t, off, b, off, g, off, n, lr, wd, m, keep, scale, nesterov, zeroGrad);
+            }
         }
     }
 

@@ -30,14 +30,52 @@ final class Steps {
             }
             return;
         }
-        long wanted = (size + (long) threads * CHUNKS_PER_THREAD - 1) / ((long) threads * CHUNKS_PER_THREAD);
-        // Multiples of 64 elements keep every chunk's vectors on cache-line boundaries.
-        long len = Math.min(Math.max(MIN_CHUNK, (wanted + 63) & ~63L), 1L << 30);
+        long len = chunkLength(size, threads);
         int chunks = (int) ((size + len - 1) / len);
         Parallel.forEach(chunks, c -> {
             long off = c * len;
             range.run(off, (int) Math.min(len, size - off));
         });
+    }
+
+    /**
+     * One optimizer's pass over one parameter, an object its state keeps and reuses from step to
+     * step, so that a step allocates nothing (a capturing lambda would be a new object per step,
+     * and the pool's job escapes): the optimizer sets the step's tensors and scalars in the
+     * subclass's fields, then calls {@link #over}.
+     */
+    abstract static class Pass implements Parallel.ChunkTask {
+        private long size, len;
+
+        /** The fused update of the elements {@code [offset, offset + n)}. */
+        abstract void range(long offset, int n);
+
+        /** Runs {@link #range} over {@code [0, size)}, split over the pool as {@link Steps#run} does. */
+        final void over(long size) {
+            int threads = Parallel.threads();
+            if (threads == 1 || size < 2L * MIN_CHUNK) {
+                for (long off = 0; off < size; off += Integer.MAX_VALUE - 63) {
+                    range(off, (int) Math.min(Integer.MAX_VALUE - 63, size - off));
+                }
+                return;
+            }
+            this.size = size;
+            this.len = chunkLength(size, threads);
+            Parallel.forEach((int) ((size + len - 1) / len), this);
+        }
+
+        @Override
+        public final void run(int chunk) {
+            long off = chunk * len;
+            range(off, (int) Math.min(len, size - off));
+        }
+    }
+
+    /** Elements per chunk of a pass over {@code size} elements on {@code threads} threads. */
+    private static long chunkLength(long size, int threads) {
+        long wanted = (size + (long) threads * CHUNKS_PER_THREAD - 1) / ((long) threads * CHUNKS_PER_THREAD);
+        // Multiples of 64 elements keep every chunk's vectors on cache-line boundaries.
+        return Math.min(Math.max(MIN_CHUNK, (wanted + 63) & ~63L), 1L << 30);
     }
 
     static DType requireFloating(Tensor t, String what) {

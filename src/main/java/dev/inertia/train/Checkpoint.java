@@ -3,12 +3,14 @@ package dev.inertia.train;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
+import dev.inertia.nn.BatchNorm;
 import dev.inertia.nn.Dropout;
 import dev.inertia.nn.Module;
 import dev.inertia.optim.Optimizer;
 import dev.inertia.optim.OptimizerState;
 import dev.inertia.optim.StateDict;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -20,7 +22,8 @@ import java.util.Map;
 /**
  * A training checkpoint in one safetensors file, written atomically by {@link SafeTensors}:
  * <ul>
- * <li>the model's state dict under its PyTorch names ({@code 0.weight}, {@code 0.bias}, ...), so
+ * <li>the model's state dict under its PyTorch names ({@code 0.weight}, {@code 0.bias}, ...), and
+ *     each batch norm's {@code num_batches_tracked} as the int64 scalar PyTorch keeps, so
  *     {@code model.load_state_dict(safetensors.torch.load_file(f), strict=False)} loads it into the
  *     same architecture in PyTorch;</li>
  * <li>the optimizer's buffers as tensors {@code optimizer.state.<param>.<buffer>} (names as in
@@ -41,6 +44,7 @@ public final class Checkpoint {
     public static final String FORMAT = "inertia-checkpoint-1";
     private static final String OPT = "optimizer.";
     private static final String STATE = "optimizer.state.";
+    private static final String TRACKED = "num_batches_tracked";
 
     private Checkpoint() {}
 
@@ -61,6 +65,12 @@ public final class Checkpoint {
             throws IOException {
         Map<String, SafeTensors.Entry> tensors = new LinkedHashMap<>();
         model.stateDict().forEach((name, t) -> tensors.put(name, SafeTensors.Entry.of(t)));
+        model.namedModules().forEach((name, m) -> {
+            if (m instanceof BatchNorm bn) {
+                tensors.put(batchesTracked(name), new SafeTensors.Entry(SafeDtype.I64, new long[0],
+                        MemorySegment.ofArray(new long[] {bn.numBatchesTracked()})));
+            }
+        });
         Map<String, String> meta = new LinkedHashMap<>(info);
         meta.put("format", FORMAT);
         meta.put("epoch", Integer.toString(position.epoch()));
@@ -121,9 +131,18 @@ public final class Checkpoint {
             }
             Position position = new Position(integer(meta, "epoch", name), integer(meta, "batch", name),
                     number(meta, "step", name), real(meta, "epoch_loss_sum", name), number(meta, "seed", name));
+            Map<BatchNorm, Long> tracked = new LinkedHashMap<>();
+            Map<String, Boolean> counters = new LinkedHashMap<>();
+            for (Map.Entry<String, Module> e : model.namedModules().entrySet()) {
+                if (e.getValue() instanceof BatchNorm bn) {
+                    String key = batchesTracked(e.getKey());
+                    tracked.put(bn, batchCount(c.tensors().get(key), key, name));
+                    counters.put(key, true);
+                }
+            }
             Map<String, Tensor> modelState = new LinkedHashMap<>();
             for (Map.Entry<String, SafeTensors.Entry> e : c.tensors().entrySet()) {
-                if (!e.getKey().startsWith(OPT)) {
+                if (!e.getKey().startsWith(OPT) && !counters.containsKey(e.getKey())) {
                     modelState.put(e.getKey(), tensor(e.getValue(), e.getKey(), name));
                 }
             }
@@ -141,8 +160,33 @@ public final class Checkpoint {
                 throw new IOException(name + ": does not fit this model and optimizer: " + e.getMessage(), e);
             }
             rngs.forEach(Dropout::setRngState);
+            tracked.forEach(BatchNorm::setNumBatchesTracked);
             return position;
         }
+    }
+
+    /** The checkpoint name of the batch count of the batch norm called {@code module}. */
+    private static String batchesTracked(String module) {
+        return module.isEmpty() ? TRACKED : module + "." + TRACKED;
+    }
+
+    /**
+     * A batch norm's {@code num_batches_tracked}: an int64 scalar (or one-element) tensor, as
+     * PyTorch saves it; 0 when the file has none (a checkpoint written before it was kept).
+     */
+    private static long batchCount(SafeTensors.Entry e, String tensor, String file) throws SafeTensorsException {
+        if (e == null) {
+            return 0;
+        }
+        if (e.dtype() != SafeDtype.I64 || e.elementCount() != 1) {
+            throw new SafeTensorsException(file, "tensor " + tensor + " is " + e.dtype()
+                    + java.util.Arrays.toString(e.shape()) + ", expected an I64 scalar");
+        }
+        long n = e.toLongArray()[0];
+        if (n < 0) {
+            throw new SafeTensorsException(file, "tensor " + tensor + " is negative: " + n);
+        }
+        return n;
     }
 
     private static StateDict stateDict(SafeTensors.Contents c, Map<String, String> meta, String name)

@@ -6,14 +6,16 @@ import dev.inertia.memory.Scope;
 import dev.inertia.nn.Conv2d;
 import dev.inertia.nn.Flatten;
 import dev.inertia.nn.Linear;
+import dev.inertia.nn.MaxPool2d;
 import dev.inertia.nn.ReLU;
 import dev.inertia.nn.Sequential;
 import java.util.SplittableRandom;
 
 /**
  * Measures the steady-state step of a small model in a JVM of its own (so the JIT state of other
- * tests cannot keep a kernel from compiling): prints {@code offheap=<bytes allocated after the
- * warm-up> heap=<least heap bytes over 50 steps>}. Argument: mlp or conv.
+ * tests cannot keep a kernel from compiling): for each optimizer named, prints
+ * {@code <optimizer> offheap=<bytes allocated after the warm-up> heap=<least heap bytes over 50
+ * steps>}. Arguments: mlp or conv, the heap bound over 50 steps, optimizers separated by commas.
  */
 public final class StepAllocationProbe {
     static final int STEPS = 50;
@@ -26,31 +28,34 @@ public final class StepAllocationProbe {
         long bound = Long.parseLong(args[1]);
         boolean conv = args[0].equals("conv");
         Dataset train = TinyData.dataset("train", 64, 8, 1), test = TinyData.dataset("test", 16, 8, 2);
-        try (Scope scope = Scope.open()) {
-            SplittableRandom r = new SplittableRandom(1);
-            Sequential model = conv
-                    ? new Sequential(new Conv2d(scope, DType.F32, 1, 4, 3, 1, r), new ReLU(), new Flatten(),
-                            new Linear(scope, DType.F32, 256, 10, r))
-                    : new Sequential(new Linear(scope, DType.F32, 64, 32, r), new ReLU(),
-                            new Linear(scope, DType.F32, 32, 10, r));
-            TrainConfig cfg = new TrainConfig(args[0], conv, 1, conv ? 4 : 16, conv ? "sgd" : "innaprop", Double.NaN,
-                    0, 1, 0, DType.F32, "fp32", null, null, null);
-            try (Trainer t = new Trainer(cfg, model, train, test, "tiny")) {
-                for (int i = 0; i < WARM_UP; i++) { // buffers sized, code paths taken
-                    t.stepForMeasurement();
-                }
-                long offHeap = t.allocatedBytes();
-                // Until C2 has compiled the kernels the Vector API allocates: rounds of 50 steps run
-                // until one is within the bound (or all were measured).
-                long best = Long.MAX_VALUE;
-                for (int round = 0; round < MAX_ROUNDS && best >= bound; round++) {
-                    long heap = Allocations.currentThread();
-                    for (int i = 0; i < STEPS; i++) {
+        for (String optimizer : args[2].split(",")) {
+            try (Scope scope = Scope.open()) {
+                SplittableRandom r = new SplittableRandom(1);
+                // Every layer kind of the two models: Linear + ReLU (fused), Linear, Conv2d, MaxPool2d, Flatten.
+                Sequential model = conv
+                        ? new Sequential(new Conv2d(scope, DType.F32, 1, 4, 3, 1, r), new ReLU(), new MaxPool2d(2),
+                                new Flatten(), new Linear(scope, DType.F32, 64, 10, r))
+                        : new Sequential(new Linear(scope, DType.F32, 64, 32, r), new ReLU(),
+                                new Linear(scope, DType.F32, 32, 10, r));
+                TrainConfig cfg = new TrainConfig(args[0], conv, 1, conv ? 4 : 16, optimizer, Double.NaN, 0, 1, 0,
+                        DType.F32, "fp32", null, null, null);
+                try (Trainer t = new Trainer(cfg, model, train, test, "tiny")) {
+                    for (int i = 0; i < WARM_UP; i++) { // buffers sized, code paths taken
                         t.stepForMeasurement();
                     }
-                    best = Math.min(best, Allocations.currentThread() - heap);
+                    long offHeap = t.allocatedBytes();
+                    // Until C2 has compiled the kernels the Vector API allocates: rounds of 50 steps
+                    // run until one is within the bound (or all were measured).
+                    long best = Long.MAX_VALUE;
+                    for (int round = 0; round < MAX_ROUNDS && best >= bound; round++) {
+                        long heap = Allocations.currentThread();
+                        for (int i = 0; i < STEPS; i++) {
+                            t.stepForMeasurement();
+                        }
+                        best = Math.min(best, Allocations.currentThread() - heap);
+                    }
+                    System.out.println(optimizer + " offheap=" + (t.allocatedBytes() - offHeap) + " heap=" + best);
                 }
-                System.out.println("offheap=" + (t.allocatedBytes() - offHeap) + " heap=" + best);
             }
         }
     }

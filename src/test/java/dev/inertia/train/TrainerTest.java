@@ -11,12 +11,17 @@ import dev.inertia.data.Dataset;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
+import dev.inertia.autodiff.Tape;
+import dev.inertia.nn.BatchNorm1d;
 import dev.inertia.nn.Dropout;
 import dev.inertia.nn.Linear;
 import dev.inertia.nn.ReLU;
 import dev.inertia.nn.Sequential;
 import dev.inertia.autodiff.Precision;
+import dev.inertia.optim.Optimizer;
 import dev.inertia.optim.OptimizerState;
+import dev.inertia.optim.Param;
+import dev.inertia.optim.SGD;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -209,5 +214,40 @@ class TrainerTest {
         IOException truncated = assertThrows(IOException.class,
                 () -> train(config("sgd", 1, 0, DType.F32, null, ck, ck)));
         assertTrue(truncated.getMessage().contains(ck.toString()), truncated.getMessage());
+    }
+    @Test
+    void batchNormCountIsCheckpointedAsPyTorchsInt64Scalar() throws IOException {
+        Path ck = dir.resolve("bn.safetensors");
+        try (Scope scope = Scope.open(); Tape tape = new Tape()) {
+            SplittableRandom r = new SplittableRandom(1);
+            BatchNorm1d bn = new BatchNorm1d(scope, DType.F32, 3);
+            Sequential model = new Sequential(new Linear(scope, DType.F32, 4, 3, r), bn);
+            Tensor x = Tensor.of(scope, new float[] {1, 2, 3, 4, 0, 1, 0, 1}, 2, 4);
+            for (int i = 0; i < 3; i++) {
+                tape.reset();
+                model.forward(tape.constant(x));
+            }
+            model.eval();
+            tape.reset();
+            model.forward(tape.constant(x)); // evaluation does not count
+            assertEquals(3, bn.numBatchesTracked());
+            List<Param> params = new ArrayList<>();
+            model.parameters().forEach(p -> params.add(p.param()));
+            Optimizer opt = Optimizer.of(SGD.builder().build(), params);
+            Checkpoint.save(ck, model, opt, new Checkpoint.Position(0, 0, 0, 0, 1), Map.of());
+            SafeTensors.Contents c = SafeTensors.read(ck, scope);
+            SafeTensors.Entry e = c.get("1.num_batches_tracked");
+            assertEquals(SafeDtype.I64, e.dtype());
+            assertEquals(0, e.shape().length, "a scalar, as torch saves it");
+            assertEquals(3, e.toLongArray()[0]);
+
+            BatchNorm1d bn2 = new BatchNorm1d(scope, DType.F32, 3);
+            Sequential model2 = new Sequential(new Linear(scope, DType.F32, 4, 3, r), bn2);
+            List<Param> params2 = new ArrayList<>();
+            model2.parameters().forEach(p -> params2.add(p.param()));
+            Checkpoint.load(ck, model2, Optimizer.of(SGD.builder().build(), params2), Map.of());
+            assertEquals(3, bn2.numBatchesTracked());
+            assertArrayEquals(bn.runningMean().toFloatArray(), bn2.runningMean().toFloatArray());
+        }
     }
 }

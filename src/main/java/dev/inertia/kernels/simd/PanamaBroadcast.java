@@ -6,7 +6,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -275,7 +274,13 @@ public final class PanamaBroadcast implements BroadcastKernels {
                     }
                 }
             }
-            float r = alpha * (acc.reduceLanes(VectorOperators.ADD) + tail);
+            // Lanes summed in lane order, not reduceLanes: its order is unspecified and differs
+            // between C2 and the interpreter, which made training results depend on JIT timing.
+            float lanes = 0;
+            for (int l = 0; l < F.length(); l++) {
+                lanes += acc.lane(l);
+            }
+            float r = alpha * (lanes + tail);
             long at = dbOff + c;
             db.setAtIndex(FL, at, accumulate ? db.getAtIndex(FL, at) + r : r);
         }
@@ -341,7 +346,11 @@ public final class PanamaBroadcast implements BroadcastKernels {
                     }
                 }
             }
-            double r = alpha * (acc.reduceLanes(VectorOperators.ADD) + tail);
+            double lanes = 0; // in lane order: see sumF32
+            for (int l = 0; l < D.length(); l++) {
+                lanes += acc.lane(l);
+            }
+            double r = alpha * (lanes + tail);
             long at = dbOff + c;
             db.setAtIndex(DL, at, accumulate ? db.getAtIndex(DL, at) + r : r);
         }

@@ -1,5 +1,6 @@
 package dev.inertia.kernels.simd;
 
+import dev.inertia.kernels.Kernels;
 import dev.inertia.kernels.OptimizerKernels;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -44,8 +45,9 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
                 zero.intoMemorySegment(g, gb + i * 4L, NATIVE);
             }
         }
-        if (i < n) { // a separate method keeps this one small enough for C1 tier 3, the way to C2
-            innapropF32Tail(theta, thetaOff, psi, psiOff, v, vOff, g, gOff, n, decay, sigma, oneMinusSigma, sqrtBias, eps, psiKeep, psiTheta, thetaKeep, thetaPsi, gradStep, zeroGrad, i);
+        if (i < n) { // scalar, as the twin defines it: a masked vector tail, called once a step, stays in
+            // the interpreter or C1 for thousands of steps and boxes its vectors there
+            Kernels.scalarOptimizers().innapropF32(theta, thetaOff + i, psi, psiOff + i, v, vOff + i, g, gOff + i, n - i, decay, sigma, oneMinusSigma, sqrtBias, eps, psiKeep, psiTheta, thetaKeep, thetaPsi, gradStep, zeroGrad);
         }
     }
 
@@ -70,8 +72,9 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
                 zero.intoMemorySegment(g, gb + i * 8L, NATIVE);
             }
         }
-        if (i < n) { // a separate method keeps this one small enough for C1 tier 3, the way to C2
-            innapropF64Tail(theta, thetaOff, psi, psiOff, v, vOff, g, gOff, n, decay, sigma, oneMinusSigma, sqrtBias, eps, psiKeep, psiTheta, thetaKeep, thetaPsi, gradStep, zeroGrad, i);
+        if (i < n) { // scalar, as the twin defines it: a masked vector tail, called once a step, stays in
+            // the interpreter or C1 for thousands of steps and boxes its vectors there
+            Kernels.scalarOptimizers().innapropF64(theta, thetaOff + i, psi, psiOff + i, v, vOff + i, g, gOff + i, n - i, decay, sigma, oneMinusSigma, sqrtBias, eps, psiKeep, psiTheta, thetaKeep, thetaPsi, gradStep, zeroGrad);
         }
     }
 
@@ -92,8 +95,9 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
                 zero.intoMemorySegment(g, gb + i * 4L, NATIVE);
             }
         }
-        if (i < n) { // a separate method keeps this one small enough for C1 tier 3, the way to C2
-            innaF32Tail(theta, thetaOff, psi, psiOff, g, gOff, n, decay, phaseTheta, invBeta, lr, beta, zeroGrad, i);
+        if (i < n) { // scalar, as the twin defines it: a masked vector tail, called once a step, stays in
+            // the interpreter or C1 for thousands of steps and boxes its vectors there
+            Kernels.scalarOptimizers().innaF32(theta, thetaOff + i, psi, psiOff + i, g, gOff + i, n - i, decay, phaseTheta, invBeta, lr, beta, zeroGrad);
         }
     }
 
@@ -114,8 +118,9 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
                 zero.intoMemorySegment(g, gb + i * 8L, NATIVE);
             }
         }
-        if (i < n) { // a separate method keeps this one small enough for C1 tier 3, the way to C2
-            innaF64Tail(theta, thetaOff, psi, psiOff, g, gOff, n, decay, phaseTheta, invBeta, lr, beta, zeroGrad, i);
+        if (i < n) { // scalar, as the twin defines it: a masked vector tail, called once a step, stays in
+            // the interpreter or C1 for thousands of steps and boxes its vectors there
+            Kernels.scalarOptimizers().innaF64(theta, thetaOff + i, psi, psiOff + i, g, gOff + i, n - i, decay, phaseTheta, invBeta, lr, beta, zeroGrad);
         }
     }
 
@@ -139,8 +144,9 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
                 zero.intoMemorySegment(g, gb + i * 4L, NATIVE);
             }
         }
-        if (i < n) { // a separate method keeps this one small enough for C1 tier 3, the way to C2
-            adamwF32Tail(theta, thetaOff, m1, mOff, v, vOff, g, gOff, n, decay, beta1, oneMinusBeta1, beta2, oneMinusBeta2, sqrtBias2, eps, stepSize, zeroGrad, i);
+        if (i < n) { // scalar, as the twin defines it: a masked vector tail, called once a step, stays in
+            // the interpreter or C1 for thousands of steps and boxes its vectors there
+            Kernels.scalarOptimizers().adamwF32(theta, thetaOff + i, m1, mOff + i, v, vOff + i, g, gOff + i, n - i, decay, beta1, oneMinusBeta1, beta2, oneMinusBeta2, sqrtBias2, eps, stepSize, zeroGrad);
         }
     }
 
@@ -164,8 +170,9 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
                 zero.intoMemorySegment(g, gb + i * 8L, NATIVE);
             }
         }
-        if (i < n) { // a separate method keeps this one small enough for C1 tier 3, the way to C2
-            adamwF64Tail(theta, thetaOff, m1, mOff, v, vOff, g, gOff, n, decay, beta1, oneMinusBeta1, beta2, oneMinusBeta2, sqrtBias2, eps, stepSize, zeroGrad, i);
+        if (i < n) { // scalar, as the twin defines it: a masked vector tail, called once a step, stays in
+            // the interpreter or C1 for thousands of steps and boxes its vectors there
+            Kernels.scalarOptimizers().adamwF64(theta, thetaOff + i, m1, mOff + i, v, vOff + i, g, gOff + i, n - i, decay, beta1, oneMinusBeta1, beta2, oneMinusBeta2, sqrtBias2, eps, stepSize, zeroGrad);
         }
     }
 
@@ -207,8 +214,9 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
                 zero.intoMemorySegment(g, gb + i * 4L, NATIVE);
             }
         }
-        if (i < n) { // a separate method keeps this one small enough for C1 tier 3, the way to C2
-            sgdPlainF32Tail(theta, thetaOff, g, gOff, n, lr, weightDecay, zeroGrad, i);
+        if (i < n) { // scalar, as the twin defines it: a masked vector tail, called once a step, stays in
+            // the interpreter or C1 for thousands of steps and boxes its vectors there
+            Kernels.scalarOptimizers().sgdF32(theta, thetaOff + i, null, 0, g, gOff + i, n - i, lr, weightDecay, 0f, 0f, 0f, false, zeroGrad);
         }
     }
 
@@ -226,8 +234,9 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
                 zero.intoMemorySegment(g, gb + i * 8L, NATIVE);
             }
         }
-        if (i < n) { // a separate method keeps this one small enough for C1 tier 3, the way to C2
-            sgdPlainF64Tail(theta, thetaOff, g, gOff, n, lr, weightDecay, zeroGrad, i);
+        if (i < n) { // scalar, as the twin defines it: a masked vector tail, called once a step, stays in
+            // the interpreter or C1 for thousands of steps and boxes its vectors there
+            Kernels.scalarOptimizers().sgdF64(theta, thetaOff + i, null, 0, g, gOff + i, n - i, lr, weightDecay, 0d, 0d, 0d, false, zeroGrad);
         }
     }
 
@@ -250,8 +259,9 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
                 zero.intoMemorySegment(g, gb + i * 4L, NATIVE);
             }
         }
-        if (i < n) { // a separate method keeps this one small enough for C1 tier 3, the way to C2
-            sgdMomentumF32Tail(theta, thetaOff, buf, bufOff, g, gOff, n, lr, weightDecay, momentum, bufKeep, gradScale, nesterov, zeroGrad, i);
+        if (i < n) { // scalar, as the twin defines it: a masked vector tail, called once a step, stays in
+            // the interpreter or C1 for thousands of steps and boxes its vectors there
+            Kernels.scalarOptimizers().sgdF32(theta, thetaOff + i, buf, bufOff + i, g, gOff + i, n - i, lr, weightDecay, momentum, bufKeep, gradScale, nesterov, zeroGrad);
         }
     }
 
@@ -274,8 +284,9 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
                 zero.intoMemorySegment(g, gb + i * 8L, NATIVE);
             }
         }
-        if (i < n) { // a separate method keeps this one small enough for C1 tier 3, the way to C2
-            sgdMomentumF64Tail(theta, thetaOff, buf, bufOff, g, gOff, n, lr, weightDecay, momentum, bufKeep, gradScale, nesterov, zeroGrad, i);
+        if (i < n) { // scalar, as the twin defines it: a masked vector tail, called once a step, stays in
+            // the interpreter or C1 for thousands of steps and boxes its vectors there
+            Kernels.scalarOptimizers().sgdF64(theta, thetaOff + i, buf, bufOff + i, g, gOff + i, n - i, lr, weightDecay, momentum, bufKeep, gradScale, nesterov, zeroGrad);
         }
     }
 
@@ -322,8 +333,9 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
                 zero.intoMemorySegment(g, gb + i * 4L, NATIVE);
             }
         }
-        if (i < n) { // a separate method keeps this one small enough for C1 tier 3, the way to C2
-            rmspropPlainF32Tail(theta, thetaOff, v, vOff, g, gOff, n, lr, weightDecay, alpha, oneMinusAlpha, eps, zeroGrad, i);
+        if (i < n) { // scalar, as the twin defines it: a masked vector tail, called once a step, stays in
+            // the interpreter or C1 for thousands of steps and boxes its vectors there
+            Kernels.scalarOptimizers().rmspropF32(theta, thetaOff + i, v, vOff + i, null, 0, g, gOff + i, n - i, lr, weightDecay, alpha, oneMinusAlpha, eps, 0f, zeroGrad);
         }
     }
 
@@ -344,8 +356,9 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
                 zero.intoMemorySegment(g, gb + i * 8L, NATIVE);
             }
         }
-        if (i < n) { // a separate method keeps this one small enough for C1 tier 3, the way to C2
-            rmspropPlainF64Tail(theta, thetaOff, v, vOff, g, gOff, n, lr, weightDecay, alpha, oneMinusAlpha, eps, zeroGrad, i);
+        if (i < n) { // scalar, as the twin defines it: a masked vector tail, called once a step, stays in
+            // the interpreter or C1 for thousands of steps and boxes its vectors there
+            Kernels.scalarOptimizers().rmspropF64(theta, thetaOff + i, v, vOff + i, null, 0, g, gOff + i, n - i, lr, weightDecay, alpha, oneMinusAlpha, eps, 0d, zeroGrad);
         }
     }
 
@@ -368,8 +381,9 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
                 zero.intoMemorySegment(g, gb + i * 4L, NATIVE);
             }
         }
-        if (i < n) { // a separate method keeps this one small enough for C1 tier 3, the way to C2
-            rmspropMomentumF32Tail(theta, thetaOff, v, vOff, buf, bufOff, g, gOff, n, lr, weightDecay, alpha, oneMinusAlpha, eps, momentum, zeroGrad, i);
+        if (i < n) { // scalar, as the twin defines it: a masked vector tail, called once a step, stays in
+            // the interpreter or C1 for thousands of steps and boxes its vectors there
+            Kernels.scalarOptimizers().rmspropF32(theta, thetaOff + i, v, vOff + i, buf, bufOff + i, g, gOff + i, n - i, lr, weightDecay, alpha, oneMinusAlpha, eps, momentum, zeroGrad);
         }
     }
 
@@ -392,244 +406,9 @@ public final class PanamaOptimizerKernels implements OptimizerKernels {
                 zero.intoMemorySegment(g, gb + i * 8L, NATIVE);
             }
         }
-        if (i < n) { // a separate method keeps this one small enough for C1 tier 3, the way to C2
-            rmspropMomentumF64Tail(theta, thetaOff, v, vOff, buf, bufOff, g, gOff, n, lr, weightDecay, alpha, oneMinusAlpha, eps, momentum, zeroGrad, i);
-        }
-    }
-
-    /** The masked last vector of {@link #innapropF32}. */
-    private static void innapropF32Tail(MemorySegment theta, long thetaOff, MemorySegment psi, long psiOff, MemorySegment v, long vOff, MemorySegment g, long gOff, int n, float decay, float sigma, float oneMinusSigma, float sqrtBias, float eps, float psiKeep, float psiTheta, float thetaKeep, float thetaPsi, float gradStep, boolean zeroGrad, int i) {
-        long tb = thetaOff * 4, pb = psiOff * 4, vb = vOff * 4, gb = gOff * 4;
-        FloatVector zero = FloatVector.zero(F);
-        VectorMask<Float> m = F.indexInRange(i, n);
-        FloatVector gi = FloatVector.fromMemorySegment(F, g, gb + i * 4L, NATIVE, m);
-        FloatVector t = FloatVector.fromMemorySegment(F, theta, tb + i * 4L, NATIVE, m).mul(decay);
-        FloatVector vi = FloatVector.fromMemorySegment(F, v, vb + i * 4L, NATIVE, m).mul(sigma).add(gi.mul(oneMinusSigma).mul(gi));
-        FloatVector den = vi.sqrt().div(sqrtBias).add(eps);
-        FloatVector p = FloatVector.fromMemorySegment(F, psi, pb + i * 4L, NATIVE, m).mul(psiKeep).add(t.mul(psiTheta));
-        t.mul(thetaKeep).sub(p.mul(thetaPsi)).sub(gi.mul(gradStep).div(den)).intoMemorySegment(theta, tb + i * 4L, NATIVE, m);
-        p.intoMemorySegment(psi, pb + i * 4L, NATIVE, m);
-        vi.intoMemorySegment(v, vb + i * 4L, NATIVE, m);
-        if (zeroGrad) {
-            zero.intoMemorySegment(g, gb + i * 4L, NATIVE, m);
-        }
-    }
-
-    /** The masked last vector of {@link #innapropF64}. */
-    private static void innapropF64Tail(MemorySegment theta, long thetaOff, MemorySegment psi, long psiOff, MemorySegment v, long vOff, MemorySegment g, long gOff, int n, double decay, double sigma, double oneMinusSigma, double sqrtBias, double eps, double psiKeep, double psiTheta, double thetaKeep, double thetaPsi, double gradStep, boolean zeroGrad, int i) {
-        long tb = thetaOff * 8, pb = psiOff * 8, vb = vOff * 8, gb = gOff * 8;
-        DoubleVector zero = DoubleVector.zero(D);
-        VectorMask<Double> m = D.indexInRange(i, n);
-        DoubleVector gi = DoubleVector.fromMemorySegment(D, g, gb + i * 8L, NATIVE, m);
-        DoubleVector t = DoubleVector.fromMemorySegment(D, theta, tb + i * 8L, NATIVE, m).mul(decay);
-        DoubleVector vi = DoubleVector.fromMemorySegment(D, v, vb + i * 8L, NATIVE, m).mul(sigma).add(gi.mul(oneMinusSigma).mul(gi));
-        DoubleVector den = vi.sqrt().div(sqrtBias).add(eps);
-        DoubleVector p = DoubleVector.fromMemorySegment(D, psi, pb + i * 8L, NATIVE, m).mul(psiKeep).add(t.mul(psiTheta));
-        t.mul(thetaKeep).sub(p.mul(thetaPsi)).sub(gi.mul(gradStep).div(den)).intoMemorySegment(theta, tb + i * 8L, NATIVE, m);
-        p.intoMemorySegment(psi, pb + i * 8L, NATIVE, m);
-        vi.intoMemorySegment(v, vb + i * 8L, NATIVE, m);
-        if (zeroGrad) {
-            zero.intoMemorySegment(g, gb + i * 8L, NATIVE, m);
-        }
-    }
-
-    /** The masked last vector of {@link #innaF32}. */
-    private static void innaF32Tail(MemorySegment theta, long thetaOff, MemorySegment psi, long psiOff, MemorySegment g, long gOff, int n, float decay, float phaseTheta, float invBeta, float lr, float beta, boolean zeroGrad, int i) {
-        long tb = thetaOff * 4, pb = psiOff * 4, gb = gOff * 4;
-        FloatVector zero = FloatVector.zero(F);
-        VectorMask<Float> m = F.indexInRange(i, n);
-        FloatVector gi = FloatVector.fromMemorySegment(F, g, gb + i * 4L, NATIVE, m);
-        FloatVector t = FloatVector.fromMemorySegment(F, theta, tb + i * 4L, NATIVE, m).mul(decay);
-        FloatVector p = FloatVector.fromMemorySegment(F, psi, pb + i * 4L, NATIVE, m);
-        FloatVector phase = t.mul(phaseTheta).add(p.mul(invBeta));
-        p.sub(phase.mul(lr)).intoMemorySegment(psi, pb + i * 4L, NATIVE, m);
-        t.sub(phase.add(gi.mul(beta)).mul(lr)).intoMemorySegment(theta, tb + i * 4L, NATIVE, m);
-        if (zeroGrad) {
-            zero.intoMemorySegment(g, gb + i * 4L, NATIVE, m);
-        }
-    }
-
-    /** The masked last vector of {@link #innaF64}. */
-    private static void innaF64Tail(MemorySegment theta, long thetaOff, MemorySegment psi, long psiOff, MemorySegment g, long gOff, int n, double decay, double phaseTheta, double invBeta, double lr, double beta, boolean zeroGrad, int i) {
-        long tb = thetaOff * 8, pb = psiOff * 8, gb = gOff * 8;
-        DoubleVector zero = DoubleVector.zero(D);
-        VectorMask<Double> m = D.indexInRange(i, n);
-        DoubleVector gi = DoubleVector.fromMemorySegment(D, g, gb + i * 8L, NATIVE, m);
-        DoubleVector t = DoubleVector.fromMemorySegment(D, theta, tb + i * 8L, NATIVE, m).mul(decay);
-        DoubleVector p = DoubleVector.fromMemorySegment(D, psi, pb + i * 8L, NATIVE, m);
-        DoubleVector phase = t.mul(phaseTheta).add(p.mul(invBeta));
-        p.sub(phase.mul(lr)).intoMemorySegment(psi, pb + i * 8L, NATIVE, m);
-        t.sub(phase.add(gi.mul(beta)).mul(lr)).intoMemorySegment(theta, tb + i * 8L, NATIVE, m);
-        if (zeroGrad) {
-            zero.intoMemorySegment(g, gb + i * 8L, NATIVE, m);
-        }
-    }
-
-    /** The masked last vector of {@link #adamwF32}. */
-    private static void adamwF32Tail(MemorySegment theta, long thetaOff, MemorySegment m1, long mOff, MemorySegment v, long vOff, MemorySegment g, long gOff, int n, float decay, float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, float sqrtBias2, float eps, float stepSize, boolean zeroGrad, int i) {
-        long tb = thetaOff * 4, mb = mOff * 4, vb = vOff * 4, gb = gOff * 4;
-        FloatVector zero = FloatVector.zero(F);
-        VectorMask<Float> m = F.indexInRange(i, n);
-        FloatVector gi = FloatVector.fromMemorySegment(F, g, gb + i * 4L, NATIVE, m);
-        FloatVector t = FloatVector.fromMemorySegment(F, theta, tb + i * 4L, NATIVE, m).mul(decay);
-        FloatVector mi = FloatVector.fromMemorySegment(F, m1, mb + i * 4L, NATIVE, m).mul(beta1).add(gi.mul(oneMinusBeta1));
-        FloatVector vi = FloatVector.fromMemorySegment(F, v, vb + i * 4L, NATIVE, m).mul(beta2).add(gi.mul(oneMinusBeta2).mul(gi));
-        FloatVector den = vi.sqrt().div(sqrtBias2).add(eps);
-        t.sub(mi.mul(stepSize).div(den)).intoMemorySegment(theta, tb + i * 4L, NATIVE, m);
-        mi.intoMemorySegment(m1, mb + i * 4L, NATIVE, m);
-        vi.intoMemorySegment(v, vb + i * 4L, NATIVE, m);
-        if (zeroGrad) {
-            zero.intoMemorySegment(g, gb + i * 4L, NATIVE, m);
-        }
-    }
-
-    /** The masked last vector of {@link #adamwF64}. */
-    private static void adamwF64Tail(MemorySegment theta, long thetaOff, MemorySegment m1, long mOff, MemorySegment v, long vOff, MemorySegment g, long gOff, int n, double decay, double beta1, double oneMinusBeta1, double beta2, double oneMinusBeta2, double sqrtBias2, double eps, double stepSize, boolean zeroGrad, int i) {
-        long tb = thetaOff * 8, mb = mOff * 8, vb = vOff * 8, gb = gOff * 8;
-        DoubleVector zero = DoubleVector.zero(D);
-        VectorMask<Double> m = D.indexInRange(i, n);
-        DoubleVector gi = DoubleVector.fromMemorySegment(D, g, gb + i * 8L, NATIVE, m);
-        DoubleVector t = DoubleVector.fromMemorySegment(D, theta, tb + i * 8L, NATIVE, m).mul(decay);
-        DoubleVector mi = DoubleVector.fromMemorySegment(D, m1, mb + i * 8L, NATIVE, m).mul(beta1).add(gi.mul(oneMinusBeta1));
-        DoubleVector vi = DoubleVector.fromMemorySegment(D, v, vb + i * 8L, NATIVE, m).mul(beta2).add(gi.mul(oneMinusBeta2).mul(gi));
-        DoubleVector den = vi.sqrt().div(sqrtBias2).add(eps);
-        t.sub(mi.mul(stepSize).div(den)).intoMemorySegment(theta, tb + i * 8L, NATIVE, m);
-        mi.intoMemorySegment(m1, mb + i * 8L, NATIVE, m);
-        vi.intoMemorySegment(v, vb + i * 8L, NATIVE, m);
-        if (zeroGrad) {
-            zero.intoMemorySegment(g, gb + i * 8L, NATIVE, m);
-        }
-    }
-
-    /** The masked last vector of {@link #sgdPlainF32}. */
-    private static void sgdPlainF32Tail(MemorySegment theta, long thetaOff, MemorySegment g, long gOff, int n, float lr, float weightDecay, boolean zeroGrad, int i) {
-        long tb = thetaOff * 4, gb = gOff * 4;
-        FloatVector zero = FloatVector.zero(F);
-        VectorMask<Float> decayOn = F.maskAll(weightDecay != 0);
-        VectorMask<Float> m = F.indexInRange(i, n);
-        FloatVector th = FloatVector.fromMemorySegment(F, theta, tb + i * 4L, NATIVE, m);
-        FloatVector d = FloatVector.fromMemorySegment(F, g, gb + i * 4L, NATIVE, m).add(th.mul(weightDecay), decayOn);
-        th.sub(d.mul(lr)).intoMemorySegment(theta, tb + i * 4L, NATIVE, m);
-        if (zeroGrad) {
-            zero.intoMemorySegment(g, gb + i * 4L, NATIVE, m);
-        }
-    }
-
-    /** The masked last vector of {@link #sgdPlainF64}. */
-    private static void sgdPlainF64Tail(MemorySegment theta, long thetaOff, MemorySegment g, long gOff, int n, double lr, double weightDecay, boolean zeroGrad, int i) {
-        long tb = thetaOff * 8, gb = gOff * 8;
-        DoubleVector zero = DoubleVector.zero(D);
-        VectorMask<Double> decayOn = D.maskAll(weightDecay != 0);
-        VectorMask<Double> m = D.indexInRange(i, n);
-        DoubleVector th = DoubleVector.fromMemorySegment(D, theta, tb + i * 8L, NATIVE, m);
-        DoubleVector d = DoubleVector.fromMemorySegment(D, g, gb + i * 8L, NATIVE, m).add(th.mul(weightDecay), decayOn);
-        th.sub(d.mul(lr)).intoMemorySegment(theta, tb + i * 8L, NATIVE, m);
-        if (zeroGrad) {
-            zero.intoMemorySegment(g, gb + i * 8L, NATIVE, m);
-        }
-    }
-
-    /** The masked last vector of {@link #sgdMomentumF32}. */
-    private static void sgdMomentumF32Tail(MemorySegment theta, long thetaOff, MemorySegment buf, long bufOff, MemorySegment g, long gOff, int n, float lr, float weightDecay, float momentum, float bufKeep, float gradScale, boolean nesterov, boolean zeroGrad, int i) {
-        long tb = thetaOff * 4, bb = bufOff * 4, gb = gOff * 4;
-        FloatVector zero = FloatVector.zero(F);
-        VectorMask<Float> decayOn = F.maskAll(weightDecay != 0);
-        VectorMask<Float> nesterovOn = F.maskAll(nesterov);
-        VectorMask<Float> m = F.indexInRange(i, n);
-        FloatVector th = FloatVector.fromMemorySegment(F, theta, tb + i * 4L, NATIVE, m);
-        FloatVector d = FloatVector.fromMemorySegment(F, g, gb + i * 4L, NATIVE, m).add(th.mul(weightDecay), decayOn);
-        FloatVector b = FloatVector.fromMemorySegment(F, buf, bb + i * 4L, NATIVE, m).mul(bufKeep).add(d.mul(gradScale));
-        b.intoMemorySegment(buf, bb + i * 4L, NATIVE, m);
-        FloatVector step = b.blend(d.add(b.mul(momentum)), nesterovOn);
-        th.sub(step.mul(lr)).intoMemorySegment(theta, tb + i * 4L, NATIVE, m);
-        if (zeroGrad) {
-            zero.intoMemorySegment(g, gb + i * 4L, NATIVE, m);
-        }
-    }
-
-    /** The masked last vector of {@link #sgdMomentumF64}. */
-    private static void sgdMomentumF64Tail(MemorySegment theta, long thetaOff, MemorySegment buf, long bufOff, MemorySegment g, long gOff, int n, double lr, double weightDecay, double momentum, double bufKeep, double gradScale, boolean nesterov, boolean zeroGrad, int i) {
-        long tb = thetaOff * 8, bb = bufOff * 8, gb = gOff * 8;
-        DoubleVector zero = DoubleVector.zero(D);
-        VectorMask<Double> decayOn = D.maskAll(weightDecay != 0);
-        VectorMask<Double> nesterovOn = D.maskAll(nesterov);
-        VectorMask<Double> m = D.indexInRange(i, n);
-        DoubleVector th = DoubleVector.fromMemorySegment(D, theta, tb + i * 8L, NATIVE, m);
-        DoubleVector d = DoubleVector.fromMemorySegment(D, g, gb + i * 8L, NATIVE, m).add(th.mul(weightDecay), decayOn);
-        DoubleVector b = DoubleVector.fromMemorySegment(D, buf, bb + i * 8L, NATIVE, m).mul(bufKeep).add(d.mul(gradScale));
-        b.intoMemorySegment(buf, bb + i * 8L, NATIVE, m);
-        DoubleVector step = b.blend(d.add(b.mul(momentum)), nesterovOn);
-        th.sub(step.mul(lr)).intoMemorySegment(theta, tb + i * 8L, NATIVE, m);
-        if (zeroGrad) {
-            zero.intoMemorySegment(g, gb + i * 8L, NATIVE, m);
-        }
-    }
-
-    /** The masked last vector of {@link #rmspropPlainF32}. */
-    private static void rmspropPlainF32Tail(MemorySegment theta, long thetaOff, MemorySegment v, long vOff, MemorySegment g, long gOff, int n, float lr, float weightDecay, float alpha, float oneMinusAlpha, float eps, boolean zeroGrad, int i) {
-        long tb = thetaOff * 4, vb = vOff * 4, gb = gOff * 4;
-        FloatVector zero = FloatVector.zero(F);
-        VectorMask<Float> decayOn = F.maskAll(weightDecay != 0);
-        VectorMask<Float> m = F.indexInRange(i, n);
-        FloatVector th = FloatVector.fromMemorySegment(F, theta, tb + i * 4L, NATIVE, m);
-        FloatVector d = FloatVector.fromMemorySegment(F, g, gb + i * 4L, NATIVE, m).add(th.mul(weightDecay), decayOn);
-        FloatVector vi = FloatVector.fromMemorySegment(F, v, vb + i * 4L, NATIVE, m).mul(alpha).add(d.mul(oneMinusAlpha).mul(d));
-        vi.intoMemorySegment(v, vb + i * 4L, NATIVE, m);
-        th.sub(d.mul(lr).div(vi.sqrt().add(eps))).intoMemorySegment(theta, tb + i * 4L, NATIVE, m);
-        if (zeroGrad) {
-            zero.intoMemorySegment(g, gb + i * 4L, NATIVE, m);
-        }
-    }
-
-    /** The masked last vector of {@link #rmspropPlainF64}. */
-    private static void rmspropPlainF64Tail(MemorySegment theta, long thetaOff, MemorySegment v, long vOff, MemorySegment g, long gOff, int n, double lr, double weightDecay, double alpha, double oneMinusAlpha, double eps, boolean zeroGrad, int i) {
-        long tb = thetaOff * 8, vb = vOff * 8, gb = gOff * 8;
-        DoubleVector zero = DoubleVector.zero(D);
-        VectorMask<Double> decayOn = D.maskAll(weightDecay != 0);
-        VectorMask<Double> m = D.indexInRange(i, n);
-        DoubleVector th = DoubleVector.fromMemorySegment(D, theta, tb + i * 8L, NATIVE, m);
-        DoubleVector d = DoubleVector.fromMemorySegment(D, g, gb + i * 8L, NATIVE, m).add(th.mul(weightDecay), decayOn);
-        DoubleVector vi = DoubleVector.fromMemorySegment(D, v, vb + i * 8L, NATIVE, m).mul(alpha).add(d.mul(oneMinusAlpha).mul(d));
-        vi.intoMemorySegment(v, vb + i * 8L, NATIVE, m);
-        th.sub(d.mul(lr).div(vi.sqrt().add(eps))).intoMemorySegment(theta, tb + i * 8L, NATIVE, m);
-        if (zeroGrad) {
-            zero.intoMemorySegment(g, gb + i * 8L, NATIVE, m);
-        }
-    }
-
-    /** The masked last vector of {@link #rmspropMomentumF32}. */
-    private static void rmspropMomentumF32Tail(MemorySegment theta, long thetaOff, MemorySegment v, long vOff, MemorySegment buf, long bufOff, MemorySegment g, long gOff, int n, float lr, float weightDecay, float alpha, float oneMinusAlpha, float eps, float momentum, boolean zeroGrad, int i) {
-        long tb = thetaOff * 4, vb = vOff * 4, bb = bufOff * 4, gb = gOff * 4;
-        FloatVector zero = FloatVector.zero(F);
-        VectorMask<Float> decayOn = F.maskAll(weightDecay != 0);
-        VectorMask<Float> m = F.indexInRange(i, n);
-        FloatVector th = FloatVector.fromMemorySegment(F, theta, tb + i * 4L, NATIVE, m);
-        FloatVector d = FloatVector.fromMemorySegment(F, g, gb + i * 4L, NATIVE, m).add(th.mul(weightDecay), decayOn);
-        FloatVector vi = FloatVector.fromMemorySegment(F, v, vb + i * 4L, NATIVE, m).mul(alpha).add(d.mul(oneMinusAlpha).mul(d));
-        vi.intoMemorySegment(v, vb + i * 4L, NATIVE, m);
-        FloatVector b = FloatVector.fromMemorySegment(F, buf, bb + i * 4L, NATIVE, m).mul(momentum).add(d.div(vi.sqrt().add(eps)));
-        b.intoMemorySegment(buf, bb + i * 4L, NATIVE, m);
-        th.sub(b.mul(lr)).intoMemorySegment(theta, tb + i * 4L, NATIVE, m);
-        if (zeroGrad) {
-            zero.intoMemorySegment(g, gb + i * 4L, NATIVE, m);
-        }
-    }
-
-    /** The masked last vector of {@link #rmspropMomentumF64}. */
-    private static void rmspropMomentumF64Tail(MemorySegment theta, long thetaOff, MemorySegment v, long vOff, MemorySegment buf, long bufOff, MemorySegment g, long gOff, int n, double lr, double weightDecay, double alpha, double oneMinusAlpha, double eps, double momentum, boolean zeroGrad, int i) {
-        long tb = thetaOff * 8, vb = vOff * 8, bb = bufOff * 8, gb = gOff * 8;
-        DoubleVector zero = DoubleVector.zero(D);
-        VectorMask<Double> decayOn = D.maskAll(weightDecay != 0);
-        VectorMask<Double> m = D.indexInRange(i, n);
-        DoubleVector th = DoubleVector.fromMemorySegment(D, theta, tb + i * 8L, NATIVE, m);
-        DoubleVector d = DoubleVector.fromMemorySegment(D, g, gb + i * 8L, NATIVE, m).add(th.mul(weightDecay), decayOn);
-        DoubleVector vi = DoubleVector.fromMemorySegment(D, v, vb + i * 8L, NATIVE, m).mul(alpha).add(d.mul(oneMinusAlpha).mul(d));
-        vi.intoMemorySegment(v, vb + i * 8L, NATIVE, m);
-        DoubleVector b = DoubleVector.fromMemorySegment(D, buf, bb + i * 8L, NATIVE, m).mul(momentum).add(d.div(vi.sqrt().add(eps)));
-        b.intoMemorySegment(buf, bb + i * 8L, NATIVE, m);
-        th.sub(b.mul(lr)).intoMemorySegment(theta, tb + i * 8L, NATIVE, m);
-        if (zeroGrad) {
-            zero.intoMemorySegment(g, gb + i * 8L, NATIVE, m);
+        if (i < n) { // scalar, as the twin defines it: a masked vector tail, called once a step, stays in
+            // the interpreter or C1 for thousands of steps and boxes its vectors there
+            Kernels.scalarOptimizers().rmspropF64(theta, thetaOff + i, v, vOff + i, buf, bufOff + i, g, gOff + i, n - i, lr, weightDecay, alpha, oneMinusAlpha, eps, momentum, zeroGrad);
         }
     }
 }
