@@ -10,7 +10,7 @@ import java.util.Arrays;
  * {@code W [out, in]} (PyTorch's layout, read transposed in place) and an optional {@code b
  * [out]}, optionally followed by {@code y = relu(z)}.
  *
- * <p><b>Forward.</b> One GEMM whose epilogue adds the bias while the tile is in registers. With
+ * <p><b>Forward.</b> One GEMM whose epilogue adds the bias as each tile of the product is stored. With
  * the ReLU the op keeps {@code z} and writes {@code y} in one streaming pass: the reverse rule
  * needs the pre-activation itself, because ReLU'(0) is a policy ({@link Kinks#reluAtZero()}) and
  * kink hits are counted where {@code z == 0} exactly, which {@code y = max(z, 0)} cannot tell

@@ -4,9 +4,9 @@ import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 /**
- * What a GEMM does to each element of C after the product, while the tile is still in
- * registers: {@code C = act(alpha * op(A) * op(B) + beta * C + bias)}, so that a Linear layer's
- * forward pass with its bias and ReLU is one pass over C.
+ * What a GEMM does to each element of C after the product, as each tile of the product is
+ * stored from the microkernel's L1 tile buffer: {@code C = act(alpha * op(A) * op(B) + beta * C
+ * + bias)}, so that a Linear layer's forward pass with its bias and ReLU is one pass over C.
  *
  * <p>The bias is optional and either per column ({@code bias[offset + j]} added to column j, the
  * usual Linear bias when rows are samples) or per row ({@code bias[offset + i]}). It has the
