@@ -4,16 +4,24 @@ import dev.inertia.kernels.Epilogue;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.kernels.Window2d;
 import dev.inertia.memory.Tensor;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
- * 2-D convolution lowered to GEMM, per image: {@code col = im2col(x[n])} of shape
- * {@code [C·kh·kw, P]} (P = output pixels), {@code y[n] = W [O, C·kh·kw] · col}, plus the bias
- * per output channel, added in the GEMM's epilogue. The columns of the whole batch are kept for
- * the weight gradient {@code dW = sum_n dy[n] · col[n]ᵀ}; the input gradient is
- * {@code col2im(Wᵀ · dy[n])}.
+ * 2-D convolution lowered to a few large GEMMs over the whole batch. The columns of image n,
+ * {@code im2col(x[n])} of shape {@code [C·kh·kw, P]} (P = output pixels), sit side by side in one
+ * matrix {@code col [C·kh·kw, N·P]} (image n from column n·P), so the forward pass is one GEMM
+ * {@code Y = W [O, C·kh·kw] · col} (the bias per output channel in its epilogue) into
+ * {@code [O, N·P]}, copied out to NCHW; the weight gradient is one GEMM
+ * {@code dW = dY · colᵀ} with the long inner dimension N·P, {@code dY [O, N·P]} gathered from
+ * NCHW; the input gradient is {@code col2im(Wᵀ · dY)} over groups of images. One GEMM per image
+ * (64×196×800 for the second layer of the cnn) ran far from the GEMM's peak: A was packed again
+ * for each image, and the weight gradient's C tiles were loaded and stored once per image.
  */
 final class Convolution {
+    /** Bytes of one thread's input-gradient column block: a few images, kept about the size of L2. */
+    private static final long GROUP_BYTES = 1L << 21;
+
     private Convolution() {}
 
     static Var conv2d(Var x, Var w, Var bias, int stride, int padding) {
@@ -37,35 +45,45 @@ final class Convolution {
                 : new Window2d(x.shape[2], x.shape[3], w.shape[2], w.shape[3], stride, stride, padding, padding);
         int n = x.shape[0], c = x.shape[1], o = w.shape[0];
         int ckk = c * g.kh() * g.kw(), p = g.outH() * g.outW();
-        Tensor col = x.tape.buffer(x.dtype(), n, ckk, p);
+        if ((long) n * p > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("conv2d: batch × output pixels (" + n + " × " + p
+                    + ") exceeds the GEMM's int dimension");
+        }
+        Tensor col = x.tape.buffer(x.dtype(), ckk, n * p);
+        // The [O, N·P] product: the forward output before its copy to NCHW, then dY gathered for backward.
+        Tensor wide = x.tape.buffer(x.dtype(), o, n * p);
         Tensor y = x.tape.buffer(x.dtype(), n, o, g.outH(), g.outW());
         if (rule == null) {
             rule = new ConvRule();
         }
-        // The bias, per output channel (a row of each image's [O, P] product), goes in the GEMM's epilogue.
-        rule.set(g, col, n, c, o);
+        // The bias, per output channel (a row of the [O, N·P] product), goes in the GEMM's epilogue.
+        rule.set(g, col, wide, n, c, o);
         rule.forward(x.value, w.value, y, rule.epilogue(bias));
         return x.tape.record(y, rule, x, w, bias);
     }
 
     /**
      * Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). It is
-     * also the pool's job for the per-image loops (so they allocate nothing): the images are split
-     * into one contiguous range per thread, each image's im2col, GEMM and col2im running on the
-     * thread that claimed its range (the GEMM then on that thread alone), which keeps both cores
-     * busy through the lowering kernels too. Every image's result is computed the same way
-     * whichever thread takes it, so the values do not depend on the number of threads.
+     * also the pool's job for the per-image passes (so they allocate nothing): the images are split
+     * into one contiguous range per thread for im2col, the copies between NCHW and the wide
+     * [O, N·P] matrix, and the input gradient (whose GEMMs, per group of images, then run on the
+     * thread that claimed the range). The batch-wide GEMMs split their C tiles over the threads
+     * themselves. Every value is computed the same way whichever thread takes it (the GEMM never
+     * splits the inner dimension), so the results do not depend on the number of threads.
      */
     private static final class ConvRule extends Rule implements Parallel.ChunkTask {
+        private static final int IM2COL = 0, TO_NCHW = 1, FROM_NCHW = 2, INPUT_GRADIENT = 3;
+
         private Window2d g;
-        private Tensor col;
+        private Tensor col, wide;
         private int n, c, o, ckk, p;
+        /** Images per input-gradient GEMM. */
+        private int group;
         private int[] colShape;
         private int[] dcolShape;
-        // The job of the current per-image loop.
-        private boolean forwardJob;
-        private Tensor jobX, jobW, jobY, jobDy, jobDx, jobDcol;
-        private Epilogue jobEpilogue;
+        // The job of the current per-image pass.
+        private int job;
+        private Tensor jobX, jobW, jobNchw, jobDx, jobDcol;
         private int chunks;
         private Epilogue epilogue = Epilogue.NONE;
 
@@ -79,14 +97,17 @@ final class Convolution {
             return epilogue;
         }
 
-        ConvRule set(Window2d g, Tensor col, int n, int c, int o) {
+        ConvRule set(Window2d g, Tensor col, Tensor wide, int n, int c, int o) {
             this.g = g;
             this.col = col;
+            this.wide = wide;
             this.n = n;
             this.c = c;
             this.o = o;
             this.ckk = c * g.kh() * g.kw();
             this.p = g.outH() * g.outW();
+            long imageBytes = (long) ckk * p * col.dtype().byteSize();
+            this.group = (int) Math.max(1, Math.min(n, GROUP_BYTES / imageBytes));
             if (colShape == null || colShape[0] != ckk || colShape[1] != p) {
                 colShape = new int[] {ckk, p};
             }
@@ -105,36 +126,38 @@ final class Convolution {
             return "conv2d";
         }
 
-        /** y[i] = W · im2col(x[i]) (+ the epilogue's bias) for every image. */
+        private int ranges() {
+            return Math.max(1, Math.min(n, Parallel.threads()));
+        }
+
+        /** y = NCHW(W · col (+ the epilogue's bias)), col = im2col of every image. */
         void forward(Tensor x, Tensor w, Tensor y, Epilogue epilogue) {
-            forwardJob = true;
             jobX = x;
-            jobW = w;
-            jobY = y;
-            jobEpilogue = epilogue;
-            runImages(Math.max(1, Math.min(n, Parallel.threads())));
+            runImages(IM2COL, ranges());
+            Kern.gemm(false, false, o, n * p, ckk, 1, w, 0, ckk, col, 0, n * p, 0, wide, 0, n * p, epilogue);
+            jobNchw = y;
+            runImages(TO_NCHW, ranges());
         }
 
-        /** dx[i] = col2im(Wᵀ · dy[i]) for every image, through one [C·kh·kw, P] scratch per range. */
-        private void inputGradient(Tensor w, Tensor dy, Tensor dx, Tape tape) {
-            forwardJob = false;
-            int ranges = Math.max(1, Math.min(n, Parallel.threads()));
-            if (dcolShape == null || dcolShape[0] != ranges || dcolShape[1] != ckk || dcolShape[2] != p) {
-                dcolShape = new int[] {ranges, ckk, p};
+        /** dx[i] = col2im(Wᵀ · dY[:, i·P ..]) for every image, through one [C·kh·kw, group·P] scratch per range. */
+        private void inputGradient(Tensor w, Tensor dx, Tape tape) {
+            int ranges = ranges();
+            if (dcolShape == null || dcolShape[0] != ranges || dcolShape[1] != ckk || dcolShape[2] != group * p) {
+                dcolShape = new int[] {ranges, ckk, group * p};
             }
-            jobDcol = tape.scratch(1, dy.dtype(), dcolShape);
+            jobDcol = tape.scratch(1, dx.dtype(), dcolShape);
             jobW = w;
-            jobDy = dy;
             jobDx = dx;
-            runImages(ranges);
+            runImages(INPUT_GRADIENT, ranges);
         }
 
-        private void runImages(int ranges) {
+        private void runImages(int job, int ranges) {
+            this.job = job;
             chunks = ranges;
             try {
                 Parallel.forEach(chunks, this);
             } finally {
-                jobX = jobW = jobY = jobDy = jobDx = jobDcol = null;
+                jobX = jobW = jobNchw = jobDx = jobDcol = null;
             }
         }
 
@@ -142,16 +165,36 @@ final class Convolution {
         public void run(int chunk) {
             int from = (int) ((long) n * chunk / chunks), to = (int) ((long) n * (chunk + 1) / chunks);
             long image = (long) c * g.h() * g.w();
-            for (int i = from; i < to; i++) {
-                if (forwardJob) {
-                    Kern.im2col(jobX, i * image, c, g, col, (long) i * ckk * p);
-                    Kern.gemm(false, false, o, p, ckk, 1, jobW, 0, ckk, col, (long) i * ckk * p, p, 0, jobY,
-                            (long) i * o * p, p, jobEpilogue);
-                } else {
-                    long scratch = (long) chunk * ckk * p;
-                    Kern.gemm(true, false, ckk, p, o, 1, jobW, 0, ckk, jobDy, (long) i * o * p, p, 0, jobDcol, scratch,
-                            p);
-                    Kern.col2im(jobDcol, scratch, c, g, jobDx, i * image);
+            long ld = (long) n * p;
+            switch (job) {
+                case IM2COL -> {
+                    for (int i = from; i < to; i++) {
+                        Kern.im2col(jobX, i * image, c, g, col, (long) i * p, n * p);
+                    }
+                }
+                case TO_NCHW, FROM_NCHW -> {
+                    long es = wide.dtype().byteSize(), bytes = p * es;
+                    for (int i = from; i < to; i++) {
+                        for (int r = 0; r < o; r++) {
+                            long wideAt = (r * ld + (long) i * p) * es, nchwAt = ((long) i * o + r) * p * es;
+                            if (job == TO_NCHW) {
+                                MemorySegment.copy(wide.segment(), wideAt, jobNchw.segment(), nchwAt, bytes);
+                            } else {
+                                MemorySegment.copy(jobNchw.segment(), nchwAt, wide.segment(), wideAt, bytes);
+                            }
+                        }
+                    }
+                }
+                default -> {
+                    long scratch = (long) chunk * ckk * group * p;
+                    for (int i = from; i < to; i += group) {
+                        int images = Math.min(group, to - i);
+                        Kern.gemm(true, false, ckk, images * p, o, 1, jobW, 0, ckk, wide, (long) i * p, n * p, 0,
+                                jobDcol, scratch, group * p);
+                        for (int j = 0; j < images; j++) {
+                            Kern.col2im(jobDcol, scratch + (long) j * p, group * p, c, g, jobDx, (i + j) * image);
+                        }
+                    }
                 }
             }
         }
@@ -164,17 +207,18 @@ final class Convolution {
                 boolean acc = b.gradAccumulates();
                 Kern.sumBias(dy, b.gradClaim(), n, o, p, 1, acc);
             }
+            if (!w.requiresGrad && !x.requiresGrad) {
+                return;
+            }
+            jobNchw = dy;
+            runImages(FROM_NCHW, ranges());
             if (w.requiresGrad) {
                 double beta = w.gradAccumulates() ? 1 : 0;
-                Tensor dw = w.gradClaim();
-                for (int i = 0; i < n; i++) {
-                    Kern.gemm(false, true, o, ckk, p, 1, dy, (long) i * o * p, p, col, (long) i * ckk * p, p,
-                            i == 0 ? beta : 1, dw, 0, ckk);
-                }
+                Kern.gemm(false, true, o, ckk, n * p, 1, wide, 0, n * p, col, 0, n * p, beta, w.gradClaim(), 0, ckk);
             }
             if (x.requiresGrad) {
                 Tensor dx = x.gradSink(0);
-                inputGradient(w.value, dy, dx, out.tape);
+                inputGradient(w.value, dx, out.tape);
                 x.gradCommit(dx);
             }
         }
@@ -188,12 +232,12 @@ final class Convolution {
             for (int i = 0; i < n; i++) {
                 double beta = 0;
                 if (tcol != null) {
-                    Kern.im2col(x.tangent, i * image, c, g, tcol, 0);
+                    Kern.im2col(x.tangent, i * image, c, g, tcol, 0, p);
                     Kern.gemm(false, false, o, p, ckk, 1, w.value, 0, ckk, tcol, 0, p, 0, t, (long) i * o * p, p);
                     beta = 1;
                 }
                 if (w.tangent != null) {
-                    Kern.gemm(false, false, o, p, ckk, 1, w.tangent, 0, ckk, col, (long) i * ckk * p, p, beta, t,
+                    Kern.gemm(false, false, o, p, ckk, 1, w.tangent, 0, ckk, col, (long) i * p, n * p, beta, t,
                             (long) i * o * p, p);
                 }
             }
