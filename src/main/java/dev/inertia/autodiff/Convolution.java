@@ -24,6 +24,11 @@ final class Convolution {
 
     private Convolution() {}
 
+    /** Images per group: enough for long GEMM rows, few enough that a group's columns stay in cache. */
+    static int groupSize(int n, int ckk, int p, long elementBytes) {
+        return (int) Math.max(1, Math.min(n, GROUP_BYTES / ((long) ckk * p * elementBytes)));
+    }
+
     static Var conv2d(Var x, Var w, Var bias, int stride, int padding) {
         if (x.shape.length != 4 || w.shape.length != 4) {
             throw new IllegalArgumentException("conv2d needs x [N, C, H, W] and weight [O, C, kh, kw], got "
@@ -49,41 +54,42 @@ final class Convolution {
             throw new IllegalArgumentException("conv2d: batch × output pixels (" + n + " × " + p
                     + ") exceeds the GEMM's int dimension");
         }
-        Tensor col = x.tape.buffer(x.dtype(), ckk, n * p);
-        // The [O, N·P] product: the forward output before its copy to NCHW, then dY gathered for backward.
-        Tensor wide = x.tape.buffer(x.dtype(), o, n * p);
+        int group = groupSize(n, ckk, p, x.dtype().byteSize()), groups = Math.ceilDiv(n, group);
+        Tensor col = x.tape.buffer(x.dtype(), groups, ckk, group * p);
+        // Per group, the [O, G·P] product: the forward output before its copy to NCHW, then dY gathered for backward.
+        Tensor wide = x.tape.buffer(x.dtype(), groups, o, group * p);
         Tensor y = x.tape.buffer(x.dtype(), n, o, g.outH(), g.outW());
         if (rule == null) {
             rule = new ConvRule();
         }
         // The bias, per output channel (a row of the [O, N·P] product), goes in the GEMM's epilogue.
-        rule.set(g, col, wide, n, c, o);
+        rule.set(g, col, wide, n, c, o, group);
         rule.forward(x.value, w.value, y, rule.epilogue(bias));
         return x.tape.record(y, rule, x, w, bias);
     }
 
     /**
      * Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). It is
-     * also the pool's job for the per-image passes (so they allocate nothing): the images are split
-     * into one contiguous range per thread for im2col, the copies between NCHW and the wide
-     * [O, N·P] matrix, and the input gradient (whose GEMMs, per group of images, then run on the
-     * thread that claimed the range). The batch-wide GEMMs split their C tiles over the threads
-     * themselves. Every value is computed the same way whichever thread takes it (the GEMM never
-     * splits the inner dimension), so the results do not depend on the number of threads.
+     * also the pool's job for the per-group passes (so they allocate nothing): the groups are split
+     * into one contiguous range per thread, each group's im2col, GEMM and copy to NCHW (forward) or
+     * copy from NCHW, GEMM and col2im (input gradient) running on the thread that claimed its range
+     * (the GEMM then on that thread alone), so a group's columns are still in cache for its GEMM.
+     * The weight gradient sums the groups' GEMMs in group order, each GEMM splitting its C tiles
+     * over the threads. The groups do not depend on the number of threads and the GEMM never splits
+     * its inner dimension, so the results do not either.
      */
     private static final class ConvRule extends Rule implements Parallel.ChunkTask {
-        private static final int IM2COL = 0, TO_NCHW = 1, FROM_NCHW = 2, INPUT_GRADIENT = 3;
-
         private Window2d g;
         private Tensor col, wide;
         private int n, c, o, ckk, p;
-        /** Images per input-gradient GEMM. */
-        private int group;
+        /** Images per group (the last group may have fewer), and the number of groups. */
+        private int group, groups;
         private int[] colShape;
         private int[] dcolShape;
-        // The job of the current per-image pass.
-        private int job;
+        // The job of the current per-group pass.
+        private boolean forwardJob;
         private Tensor jobX, jobW, jobNchw, jobDx, jobDcol;
+        private Epilogue jobEpilogue;
         private int chunks;
         private Epilogue epilogue = Epilogue.NONE;
 
@@ -97,7 +103,7 @@ final class Convolution {
             return epilogue;
         }
 
-        ConvRule set(Window2d g, Tensor col, Tensor wide, int n, int c, int o) {
+        ConvRule set(Window2d g, Tensor col, Tensor wide, int n, int c, int o, int group) {
             this.g = g;
             this.col = col;
             this.wide = wide;
@@ -106,8 +112,8 @@ final class Convolution {
             this.o = o;
             this.ckk = c * g.kh() * g.kw();
             this.p = g.outH() * g.outW();
-            long imageBytes = (long) ckk * p * col.dtype().byteSize();
-            this.group = (int) Math.max(1, Math.min(n, GROUP_BYTES / imageBytes));
+            this.group = group;
+            this.groups = Math.ceilDiv(n, group);
             if (colShape == null || colShape[0] != ckk || colShape[1] != p) {
                 colShape = new int[] {ckk, p};
             }
@@ -127,32 +133,38 @@ final class Convolution {
         }
 
         private int ranges() {
-            return Math.max(1, Math.min(n, Parallel.threads()));
+            return Math.max(1, Math.min(groups, Parallel.threads()));
         }
 
-        /** y = NCHW(W · col (+ the epilogue's bias)), col = im2col of every image. */
+        private int imagesIn(int q) {
+            return Math.min(group, n - q * group);
+        }
+
+        /** Per group: col = im2col of its images, y = NCHW(W · col (+ the epilogue's bias)). */
         void forward(Tensor x, Tensor w, Tensor y, Epilogue epilogue) {
+            forwardJob = true;
             jobX = x;
-            runImages(IM2COL, ranges());
-            Kern.gemm(false, false, o, n * p, ckk, 1, w, 0, ckk, col, 0, n * p, 0, wide, 0, n * p, epilogue);
+            jobW = w;
             jobNchw = y;
-            runImages(TO_NCHW, ranges());
+            jobEpilogue = epilogue;
+            runGroups(ranges());
         }
 
-        /** dx[i] = col2im(Wᵀ · dY[:, i·P ..]) for every image, through one [C·kh·kw, group·P] scratch per range. */
-        private void inputGradient(Tensor w, Tensor dx, Tape tape) {
+        /** Per group: dY gathered from NCHW, dx[i] = col2im(Wᵀ · dY) through one [C·kh·kw, G·P] scratch per range. */
+        private void inputGradient(Tensor w, Tensor dy, Tensor dx, Tape tape) {
+            forwardJob = false;
             int ranges = ranges();
             if (dcolShape == null || dcolShape[0] != ranges || dcolShape[1] != ckk || dcolShape[2] != group * p) {
                 dcolShape = new int[] {ranges, ckk, group * p};
             }
-            jobDcol = tape.scratch(1, dx.dtype(), dcolShape);
+            jobDcol = dx == null ? null : tape.scratch(1, dy.dtype(), dcolShape);
             jobW = w;
+            jobNchw = dy;
             jobDx = dx;
-            runImages(INPUT_GRADIENT, ranges);
+            runGroups(ranges);
         }
 
-        private void runImages(int job, int ranges) {
-            this.job = job;
+        private void runGroups(int ranges) {
             chunks = ranges;
             try {
                 Parallel.forEach(chunks, this);
@@ -163,37 +175,43 @@ final class Convolution {
 
         @Override
         public void run(int chunk) {
-            int from = (int) ((long) n * chunk / chunks), to = (int) ((long) n * (chunk + 1) / chunks);
+            int from = (int) ((long) groups * chunk / chunks), to = (int) ((long) groups * (chunk + 1) / chunks);
             long image = (long) c * g.h() * g.w();
-            long ld = (long) n * p;
-            switch (job) {
-                case IM2COL -> {
-                    for (int i = from; i < to; i++) {
-                        Kern.im2col(jobX, i * image, c, g, col, (long) i * p, n * p);
+            int ld = group * p;
+            for (int q = from; q < to; q++) {
+                int images = imagesIn(q), first = q * group;
+                long colAt = (long) q * ckk * ld, wideAt = (long) q * o * ld;
+                if (forwardJob) {
+                    for (int j = 0; j < images; j++) {
+                        Kern.im2col(jobX, (first + j) * image, c, g, col, colAt + (long) j * p, ld);
                     }
-                }
-                case TO_NCHW, FROM_NCHW -> {
-                    long es = wide.dtype().byteSize(), bytes = p * es;
-                    for (int i = from; i < to; i++) {
-                        for (int r = 0; r < o; r++) {
-                            long wideAt = (r * ld + (long) i * p) * es, nchwAt = ((long) i * o + r) * p * es;
-                            if (job == TO_NCHW) {
-                                MemorySegment.copy(wide.segment(), wideAt, jobNchw.segment(), nchwAt, bytes);
-                            } else {
-                                MemorySegment.copy(jobNchw.segment(), nchwAt, wide.segment(), wideAt, bytes);
-                            }
-                        }
-                    }
-                }
-                default -> {
-                    long scratch = (long) chunk * ckk * group * p;
-                    for (int i = from; i < to; i += group) {
-                        int images = Math.min(group, to - i);
-                        Kern.gemm(true, false, ckk, images * p, o, 1, jobW, 0, ckk, wide, (long) i * p, n * p, 0,
-                                jobDcol, scratch, group * p);
+                    Kern.gemm(false, false, o, images * p, ckk, 1, jobW, 0, ckk, col, colAt, ld, 0, wide, wideAt, ld,
+                            jobEpilogue);
+                    copyNchw(true, first, images, wideAt);
+                } else {
+                    copyNchw(false, first, images, wideAt);
+                    if (jobDx != null) {
+                        long scratch = (long) chunk * ckk * ld;
+                        Kern.gemm(true, false, ckk, images * p, o, 1, jobW, 0, ckk, wide, wideAt, ld, 0, jobDcol,
+                                scratch, ld);
                         for (int j = 0; j < images; j++) {
-                            Kern.col2im(jobDcol, scratch + (long) j * p, group * p, c, g, jobDx, (i + j) * image);
+                            Kern.col2im(jobDcol, scratch + (long) j * p, ld, c, g, jobDx, (first + j) * image);
                         }
+                    }
+                }
+            }
+        }
+
+        /** Copies a group's [O, G·P] block to its images' NCHW planes ({@code toNchw}) or back. */
+        private void copyNchw(boolean toNchw, int first, int images, long wideAt) {
+            long es = wide.dtype().byteSize(), bytes = p * es, ld = (long) group * p;
+            for (int j = 0; j < images; j++) {
+                for (int r = 0; r < o; r++) {
+                    long w = (wideAt + r * ld + (long) j * p) * es, y = ((long) (first + j) * o + r) * p * es;
+                    if (toNchw) {
+                        MemorySegment.copy(wide.segment(), w, jobNchw.segment(), y, bytes);
+                    } else {
+                        MemorySegment.copy(jobNchw.segment(), y, wide.segment(), w, bytes);
                     }
                 }
             }
@@ -210,16 +228,20 @@ final class Convolution {
             if (!w.requiresGrad && !x.requiresGrad) {
                 return;
             }
-            jobNchw = dy;
-            runImages(FROM_NCHW, ranges());
+            // Gathers dY into the groups' blocks and, when x needs it, runs the input gradient alongside.
+            Tensor dx = x.requiresGrad ? x.gradSink(0) : null;
+            inputGradient(w.value, dy, dx, out.tape);
+            if (dx != null) {
+                x.gradCommit(dx);
+            }
             if (w.requiresGrad) {
                 double beta = w.gradAccumulates() ? 1 : 0;
-                Kern.gemm(false, true, o, ckk, n * p, 1, wide, 0, n * p, col, 0, n * p, beta, w.gradClaim(), 0, ckk);
-            }
-            if (x.requiresGrad) {
-                Tensor dx = x.gradSink(0);
-                inputGradient(w.value, dx, out.tape);
-                x.gradCommit(dx);
+                Tensor dw = w.gradClaim();
+                int ld = group * p;
+                for (int q = 0; q < groups; q++) {
+                    Kern.gemm(false, true, o, ckk, imagesIn(q) * p, 1, wide, (long) q * o * ld, ld, col,
+                            (long) q * ckk * ld, ld, q == 0 ? beta : 1, dw, 0, ckk);
+                }
             }
         }
 
@@ -229,6 +251,7 @@ final class Convolution {
             Tensor t = out.tangentBuffer();
             Tensor tcol = x.tangent == null ? null : out.tape.scratch(1, out.dtype(), colShape);
             long image = (long) c * g.h() * g.w();
+            int ld = group * p;
             for (int i = 0; i < n; i++) {
                 double beta = 0;
                 if (tcol != null) {
@@ -237,8 +260,9 @@ final class Convolution {
                     beta = 1;
                 }
                 if (w.tangent != null) {
-                    Kern.gemm(false, false, o, p, ckk, 1, w.tangent, 0, ckk, col, (long) i * p, n * p, beta, t,
-                            (long) i * o * p, p);
+                    long at = (long) (i / group) * ckk * ld + (long) (i % group) * p;
+                    Kern.gemm(false, false, o, p, ckk, 1, w.tangent, 0, ckk, col, at, ld, beta, t, (long) i * o * p,
+                            p);
                 }
             }
             if (x.tangent == null && w.tangent == null) {
