@@ -8,18 +8,22 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
- * 2-D convolution lowered to a few large GEMMs over the whole batch. The columns of image n,
- * {@code im2col(x[n])} of shape {@code [C·kh·kw, P]} (P = output pixels), sit side by side in one
- * matrix {@code col [C·kh·kw, N·P]} (image n from column n·P), so the forward pass is one GEMM
- * {@code Y = W [O, C·kh·kw] · col} (the bias per output channel in its epilogue) into
- * {@code [O, N·P]}, copied out to NCHW; the weight gradient is one GEMM
- * {@code dW = dY · colᵀ} with the long inner dimension N·P, {@code dY [O, N·P]} gathered from
- * NCHW; the input gradient is {@code col2im(Wᵀ · dY)} over groups of images. One GEMM per image
- * (64×196×800 for the second layer of the cnn) ran far from the GEMM's peak: A was packed again
- * for each image, and the weight gradient's C tiles were loaded and stored once per image.
+ * 2-D convolution lowered to GEMM over groups of G images. The columns of the group's images,
+ * {@code im2col(x[n])} of shape {@code [C·kh·kw, P]} each (P = output pixels), sit side by side in
+ * one block {@code [C·kh·kw, G·P]} (image j of the group from column j·P), so each group's forward
+ * pass is one GEMM {@code W [O, C·kh·kw] · cols} (the bias per output channel in its epilogue)
+ * into {@code [O, G·P]}, copied out to NCHW; backward copies dY into the same {@code [O, G·P]}
+ * blocks, the weight gradient sums {@code dY · colsᵀ} over the groups and the input gradient is
+ * {@code col2im(Wᵀ · dY)} per group. One GEMM per image (64×196×800 for the cnn's second layer)
+ * was a smaller, slower shape: A packed again for each image, and the weight gradient's C tiles
+ * loaded and stored once per image; one GEMM over the whole batch was slower too, its columns
+ * no longer in cache.
  */
 final class Convolution {
-    /** Bytes of one thread's input-gradient column block: a few images, kept about the size of L2. */
+    /**
+     * Bytes of one group's column block: a few images, about the size of L2, so that it stays in
+     * cache from im2col to the GEMM.
+     */
     private static final long GROUP_BYTES = 1L << 21;
 
     private Convolution() {}
