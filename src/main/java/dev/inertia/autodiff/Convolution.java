@@ -4,17 +4,34 @@ import dev.inertia.kernels.Epilogue;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.kernels.Window2d;
 import dev.inertia.memory.Tensor;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
- * 2-D convolution lowered to GEMM, per image: {@code col = im2col(x[n])} of shape
- * {@code [C·kh·kw, P]} (P = output pixels), {@code y[n] = W [O, C·kh·kw] · col}, plus the bias
- * per output channel, added in the GEMM's epilogue. The columns of the whole batch are kept for
- * the weight gradient {@code dW = sum_n dy[n] · col[n]ᵀ}; the input gradient is
- * {@code col2im(Wᵀ · dy[n])}.
+ * 2-D convolution lowered to GEMM over groups of G images. The columns of the group's images,
+ * {@code im2col(x[n])} of shape {@code [C·kh·kw, P]} each (P = output pixels), sit side by side in
+ * one block {@code [C·kh·kw, G·P]} (image j of the group from column j·P), so each group's forward
+ * pass is one GEMM {@code W [O, C·kh·kw] · cols} (the bias per output channel in its epilogue)
+ * into {@code [O, G·P]}, copied out to NCHW; backward copies dY into the same {@code [O, G·P]}
+ * blocks, the weight gradient sums {@code dY · colsᵀ} over the groups and the input gradient is
+ * {@code col2im(Wᵀ · dY)} per group. One GEMM per image (64×196×800 for the cnn's second layer)
+ * was a smaller, slower shape: A packed again for each image, and the weight gradient's C tiles
+ * loaded and stored once per image; one GEMM over the whole batch was slower too, its columns
+ * no longer in cache.
  */
 final class Convolution {
+    /**
+     * Bytes of one group's column block: a few images, about the size of L2, so that it stays in
+     * cache from im2col to the GEMM.
+     */
+    private static final long GROUP_BYTES = 1L << 21;
+
     private Convolution() {}
+
+    /** Images per group: enough for long GEMM rows, few enough that a group's columns stay in cache. */
+    static int groupSize(int n, int ckk, int p, long elementBytes) {
+        return (int) Math.max(1, Math.min(n, GROUP_BYTES / ((long) ckk * p * elementBytes)));
+    }
 
     static Var conv2d(Var x, Var w, Var bias, int stride, int padding) {
         if (x.shape.length != 4 || w.shape.length != 4) {
@@ -37,34 +54,45 @@ final class Convolution {
                 : new Window2d(x.shape[2], x.shape[3], w.shape[2], w.shape[3], stride, stride, padding, padding);
         int n = x.shape[0], c = x.shape[1], o = w.shape[0];
         int ckk = c * g.kh() * g.kw(), p = g.outH() * g.outW();
-        Tensor col = x.tape.buffer(x.dtype(), n, ckk, p);
+        if ((long) n * p > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("conv2d: batch × output pixels (" + n + " × " + p
+                    + ") exceeds the GEMM's int dimension");
+        }
+        int group = groupSize(n, ckk, p, x.dtype().byteSize()), groups = Math.ceilDiv(n, group);
+        Tensor col = x.tape.buffer(x.dtype(), groups, ckk, group * p);
+        // Per group, the [O, G·P] product: the forward output before its copy to NCHW, then dY gathered for backward.
+        Tensor wide = x.tape.buffer(x.dtype(), groups, o, group * p);
         Tensor y = x.tape.buffer(x.dtype(), n, o, g.outH(), g.outW());
         if (rule == null) {
             rule = new ConvRule();
         }
-        // The bias, per output channel (a row of each image's [O, P] product), goes in the GEMM's epilogue.
-        rule.set(g, col, n, c, o);
+        // The bias, per output channel (a row of the [O, N·P] product), goes in the GEMM's epilogue.
+        rule.set(g, col, wide, n, c, o, group);
         rule.forward(x.value, w.value, y, rule.epilogue(bias));
         return x.tape.record(y, rule, x, w, bias);
     }
 
     /**
      * Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). It is
-     * also the pool's job for the per-image loops (so they allocate nothing): the images are split
-     * into one contiguous range per thread, each image's im2col, GEMM and col2im running on the
-     * thread that claimed its range (the GEMM then on that thread alone), which keeps both cores
-     * busy through the lowering kernels too. Every image's result is computed the same way
-     * whichever thread takes it, so the values do not depend on the number of threads.
+     * also the pool's job for the per-group passes (so they allocate nothing): the groups are split
+     * into one contiguous range per thread, each group's im2col, GEMM and copy to NCHW (forward) or
+     * copy from NCHW, GEMM and col2im (input gradient) running on the thread that claimed its range
+     * (the GEMM then on that thread alone), so a group's columns are still in cache for its GEMM.
+     * The weight gradient sums the groups' GEMMs in group order, each GEMM splitting its C tiles
+     * over the threads. The groups do not depend on the number of threads and the GEMM never splits
+     * its inner dimension, so the results do not either.
      */
     private static final class ConvRule extends Rule implements Parallel.ChunkTask {
         private Window2d g;
-        private Tensor col;
+        private Tensor col, wide;
         private int n, c, o, ckk, p;
+        /** Images per group (the last group may have fewer), and the number of groups. */
+        private int group, groups;
         private int[] colShape;
         private int[] dcolShape;
-        // The job of the current per-image loop.
+        // The job of the current per-group pass.
         private boolean forwardJob;
-        private Tensor jobX, jobW, jobY, jobDy, jobDx, jobDcol;
+        private Tensor jobX, jobW, jobNchw, jobDx, jobDcol;
         private Epilogue jobEpilogue;
         private int chunks;
         private Epilogue epilogue = Epilogue.NONE;
@@ -79,14 +107,17 @@ final class Convolution {
             return epilogue;
         }
 
-        ConvRule set(Window2d g, Tensor col, int n, int c, int o) {
+        ConvRule set(Window2d g, Tensor col, Tensor wide, int n, int c, int o, int group) {
             this.g = g;
             this.col = col;
+            this.wide = wide;
             this.n = n;
             this.c = c;
             this.o = o;
             this.ckk = c * g.kh() * g.kw();
             this.p = g.outH() * g.outW();
+            this.group = group;
+            this.groups = Math.ceilDiv(n, group);
             if (colShape == null || colShape[0] != ckk || colShape[1] != p) {
                 colShape = new int[] {ckk, p};
             }
@@ -105,53 +136,87 @@ final class Convolution {
             return "conv2d";
         }
 
-        /** y[i] = W · im2col(x[i]) (+ the epilogue's bias) for every image. */
+        private int ranges() {
+            return Math.max(1, Math.min(groups, Parallel.threads()));
+        }
+
+        private int imagesIn(int q) {
+            return Math.min(group, n - q * group);
+        }
+
+        /** Per group: col = im2col of its images, y = NCHW(W · col (+ the epilogue's bias)). */
         void forward(Tensor x, Tensor w, Tensor y, Epilogue epilogue) {
             forwardJob = true;
             jobX = x;
             jobW = w;
-            jobY = y;
+            jobNchw = y;
             jobEpilogue = epilogue;
-            runImages(Math.max(1, Math.min(n, Parallel.threads())));
+            runGroups(ranges());
         }
 
-        /** dx[i] = col2im(Wᵀ · dy[i]) for every image, through one [C·kh·kw, P] scratch per range. */
+        /** Per group: dY gathered from NCHW, dx[i] = col2im(Wᵀ · dY) through one [C·kh·kw, G·P] scratch per range. */
         private void inputGradient(Tensor w, Tensor dy, Tensor dx, Tape tape) {
             forwardJob = false;
-            int ranges = Math.max(1, Math.min(n, Parallel.threads()));
-            if (dcolShape == null || dcolShape[0] != ranges || dcolShape[1] != ckk || dcolShape[2] != p) {
-                dcolShape = new int[] {ranges, ckk, p};
+            int ranges = ranges();
+            if (dcolShape == null || dcolShape[0] != ranges || dcolShape[1] != ckk || dcolShape[2] != group * p) {
+                dcolShape = new int[] {ranges, ckk, group * p};
             }
-            jobDcol = tape.scratch(1, dy.dtype(), dcolShape);
+            jobDcol = dx == null ? null : tape.scratch(1, dy.dtype(), dcolShape);
             jobW = w;
-            jobDy = dy;
+            jobNchw = dy;
             jobDx = dx;
-            runImages(ranges);
+            runGroups(ranges);
         }
 
-        private void runImages(int ranges) {
+        private void runGroups(int ranges) {
             chunks = ranges;
             try {
                 Parallel.forEach(chunks, this);
             } finally {
-                jobX = jobW = jobY = jobDy = jobDx = jobDcol = null;
+                jobX = jobW = jobNchw = jobDx = jobDcol = null;
             }
         }
 
         @Override
         public void run(int chunk) {
-            int from = (int) ((long) n * chunk / chunks), to = (int) ((long) n * (chunk + 1) / chunks);
+            int from = (int) ((long) groups * chunk / chunks), to = (int) ((long) groups * (chunk + 1) / chunks);
             long image = (long) c * g.h() * g.w();
-            for (int i = from; i < to; i++) {
+            int ld = group * p;
+            for (int q = from; q < to; q++) {
+                int images = imagesIn(q), first = q * group;
+                long colAt = (long) q * ckk * ld, wideAt = (long) q * o * ld;
                 if (forwardJob) {
-                    Kern.im2col(jobX, i * image, c, g, col, (long) i * ckk * p);
-                    Kern.gemm(false, false, o, p, ckk, 1, jobW, 0, ckk, col, (long) i * ckk * p, p, 0, jobY,
-                            (long) i * o * p, p, jobEpilogue);
+                    for (int j = 0; j < images; j++) {
+                        Kern.im2col(jobX, (first + j) * image, c, g, col, colAt + (long) j * p, ld);
+                    }
+                    Kern.gemm(false, false, o, images * p, ckk, 1, jobW, 0, ckk, col, colAt, ld, 0, wide, wideAt, ld,
+                            jobEpilogue);
+                    copyNchw(true, first, images, wideAt);
                 } else {
-                    long scratch = (long) chunk * ckk * p;
-                    Kern.gemm(true, false, ckk, p, o, 1, jobW, 0, ckk, jobDy, (long) i * o * p, p, 0, jobDcol, scratch,
-                            p);
-                    Kern.col2im(jobDcol, scratch, c, g, jobDx, i * image);
+                    copyNchw(false, first, images, wideAt);
+                    if (jobDx != null) {
+                        long scratch = (long) chunk * ckk * ld;
+                        Kern.gemm(true, false, ckk, images * p, o, 1, jobW, 0, ckk, wide, wideAt, ld, 0, jobDcol,
+                                scratch, ld);
+                        for (int j = 0; j < images; j++) {
+                            Kern.col2im(jobDcol, scratch + (long) j * p, ld, c, g, jobDx, (first + j) * image);
+                        }
+                    }
+                }
+            }
+        }
+
+        /** Copies a group's [O, G·P] block to its images' NCHW planes ({@code toNchw}) or back. */
+        private void copyNchw(boolean toNchw, int first, int images, long wideAt) {
+            long es = wide.dtype().byteSize(), bytes = p * es, ld = (long) group * p;
+            for (int j = 0; j < images; j++) {
+                for (int r = 0; r < o; r++) {
+                    long w = (wideAt + r * ld + (long) j * p) * es, y = ((long) (first + j) * o + r) * p * es;
+                    if (toNchw) {
+                        MemorySegment.copy(wide.segment(), w, jobNchw.segment(), y, bytes);
+                    } else {
+                        MemorySegment.copy(jobNchw.segment(), y, wide.segment(), w, bytes);
+                    }
                 }
             }
         }
@@ -164,18 +229,23 @@ final class Convolution {
                 boolean acc = b.gradAccumulates();
                 Kern.sumBias(dy, b.gradClaim(), n, o, p, 1, acc);
             }
+            if (!w.requiresGrad && !x.requiresGrad) {
+                return;
+            }
+            // Gathers dY into the groups' blocks and, when x needs it, runs the input gradient alongside.
+            Tensor dx = x.requiresGrad ? x.gradSink(0) : null;
+            inputGradient(w.value, dy, dx, out.tape);
+            if (dx != null) {
+                x.gradCommit(dx);
+            }
             if (w.requiresGrad) {
                 double beta = w.gradAccumulates() ? 1 : 0;
                 Tensor dw = w.gradClaim();
-                for (int i = 0; i < n; i++) {
-                    Kern.gemm(false, true, o, ckk, p, 1, dy, (long) i * o * p, p, col, (long) i * ckk * p, p,
-                            i == 0 ? beta : 1, dw, 0, ckk);
+                int ld = group * p;
+                for (int q = 0; q < groups; q++) {
+                    Kern.gemm(false, true, o, ckk, imagesIn(q) * p, 1, wide, (long) q * o * ld, ld, col,
+                            (long) q * ckk * ld, ld, q == 0 ? beta : 1, dw, 0, ckk);
                 }
-            }
-            if (x.requiresGrad) {
-                Tensor dx = x.gradSink(0);
-                inputGradient(w.value, dy, dx, out.tape);
-                x.gradCommit(dx);
             }
         }
 
@@ -185,16 +255,18 @@ final class Convolution {
             Tensor t = out.tangentBuffer();
             Tensor tcol = x.tangent == null ? null : out.tape.scratch(1, out.dtype(), colShape);
             long image = (long) c * g.h() * g.w();
+            int ld = group * p;
             for (int i = 0; i < n; i++) {
                 double beta = 0;
                 if (tcol != null) {
-                    Kern.im2col(x.tangent, i * image, c, g, tcol, 0);
+                    Kern.im2col(x.tangent, i * image, c, g, tcol, 0, p);
                     Kern.gemm(false, false, o, p, ckk, 1, w.value, 0, ckk, tcol, 0, p, 0, t, (long) i * o * p, p);
                     beta = 1;
                 }
                 if (w.tangent != null) {
-                    Kern.gemm(false, false, o, p, ckk, 1, w.tangent, 0, ckk, col, (long) i * ckk * p, p, beta, t,
-                            (long) i * o * p, p);
+                    long at = (long) (i / group) * ckk * ld + (long) (i % group) * p;
+                    Kern.gemm(false, false, o, p, ckk, 1, w.tangent, 0, ckk, col, at, ld, beta, t, (long) i * o * p,
+                            p);
                 }
             }
             if (x.tangent == null && w.tangent == null) {

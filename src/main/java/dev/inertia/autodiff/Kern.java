@@ -421,21 +421,21 @@ final class Kern {
 
     // ---- convolution lowering ----------------------------------------------------------------
 
-    static void im2col(Tensor x, long xOff, int channels, Window2d g, Tensor col, long colOff) {
+    static void im2col(Tensor x, long xOff, int channels, Window2d g, Tensor col, long colOff, int ldCol) {
         var k = Kernels.conv();
         if (f64(col)) {
-            k.im2colF64(x.segment(), xOff, channels, g, col.segment(), colOff);
+            k.im2colF64(x.segment(), xOff, channels, g, col.segment(), colOff, ldCol);
         } else {
-            k.im2colF32(x.segment(), xOff, channels, g, col.segment(), colOff);
+            k.im2colF32(x.segment(), xOff, channels, g, col.segment(), colOff, ldCol);
         }
     }
 
-    static void col2im(Tensor col, long colOff, int channels, Window2d g, Tensor x, long xOff) {
+    static void col2im(Tensor col, long colOff, int ldCol, int channels, Window2d g, Tensor x, long xOff) {
         var k = Kernels.conv();
         if (f64(x)) {
-            k.col2imF64(col.segment(), colOff, channels, g, x.segment(), xOff);
+            k.col2imF64(col.segment(), colOff, ldCol, channels, g, x.segment(), xOff);
         } else {
-            k.col2imF32(col.segment(), colOff, channels, g, x.segment(), xOff);
+            k.col2imF32(col.segment(), colOff, ldCol, channels, g, x.segment(), xOff);
         }
     }
 

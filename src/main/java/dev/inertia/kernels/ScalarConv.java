@@ -13,13 +13,13 @@ final class ScalarConv implements ConvKernels {
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE_UNALIGNED;
 
     @Override
-    public void im2colF32(MemorySegment x, long xOff, int channels, Window2d g, MemorySegment col, long colOff) {
+    public void im2colF32(MemorySegment x, long xOff, int channels, Window2d g, MemorySegment col, long colOff, int ldCol) {
         int h = g.h(), w = g.w(), oh = g.outH(), ow = g.outW();
         long row = colOff;
         for (int c = 0; c < channels; c++) {
             long plane = xOff + (long) c * h * w;
             for (int ky = 0; ky < g.kh(); ky++) {
-                for (int kx = 0; kx < g.kw(); kx++, row += (long) oh * ow) {
+                for (int kx = 0; kx < g.kw(); kx++, row += ldCol) {
                     // Output columns ox whose input column ox*sw - pw + kx lies inside [0, w).
                     int oxa = Math.max(0, Math.ceilDiv(g.pw() - kx, g.sw()));
                     int oxb = Math.min(ow, Math.ceilDiv(w + g.pw() - kx, g.sw()));
@@ -47,13 +47,13 @@ final class ScalarConv implements ConvKernels {
     }
 
     @Override
-    public void im2colF64(MemorySegment x, long xOff, int channels, Window2d g, MemorySegment col, long colOff) {
+    public void im2colF64(MemorySegment x, long xOff, int channels, Window2d g, MemorySegment col, long colOff, int ldCol) {
         int h = g.h(), w = g.w(), oh = g.outH(), ow = g.outW();
         long row = colOff;
         for (int c = 0; c < channels; c++) {
             long plane = xOff + (long) c * h * w;
             for (int ky = 0; ky < g.kh(); ky++) {
-                for (int kx = 0; kx < g.kw(); kx++, row += (long) oh * ow) {
+                for (int kx = 0; kx < g.kw(); kx++, row += ldCol) {
                     // Output columns ox whose input column ox*sw - pw + kx lies inside [0, w).
                     int oxa = Math.max(0, Math.ceilDiv(g.pw() - kx, g.sw()));
                     int oxb = Math.min(ow, Math.ceilDiv(w + g.pw() - kx, g.sw()));
@@ -81,14 +81,14 @@ final class ScalarConv implements ConvKernels {
     }
 
     @Override
-    public void col2imF32(MemorySegment col, long colOff, int channels, Window2d g, MemorySegment x, long xOff) {
+    public void col2imF32(MemorySegment col, long colOff, int ldCol, int channels, Window2d g, MemorySegment x, long xOff) {
         int h = g.h(), w = g.w(), oh = g.outH(), ow = g.outW();
         zeroF32(x, xOff, channels * h * w);
         long row = colOff;
         for (int c = 0; c < channels; c++) {
             long plane = xOff + (long) c * h * w;
             for (int ky = 0; ky < g.kh(); ky++) {
-                for (int kx = 0; kx < g.kw(); kx++, row += (long) oh * ow) {
+                for (int kx = 0; kx < g.kw(); kx++, row += ldCol) {
                     int oxa = Math.max(0, Math.ceilDiv(g.pw() - kx, g.sw()));
                     int oxb = Math.min(ow, Math.ceilDiv(w + g.pw() - kx, g.sw()));
                     for (int oy = 0; oy < oh; oy++) {
@@ -108,14 +108,14 @@ final class ScalarConv implements ConvKernels {
     }
 
     @Override
-    public void col2imF64(MemorySegment col, long colOff, int channels, Window2d g, MemorySegment x, long xOff) {
+    public void col2imF64(MemorySegment col, long colOff, int ldCol, int channels, Window2d g, MemorySegment x, long xOff) {
         int h = g.h(), w = g.w(), oh = g.outH(), ow = g.outW();
         zeroF64(x, xOff, channels * h * w);
         long row = colOff;
         for (int c = 0; c < channels; c++) {
             long plane = xOff + (long) c * h * w;
             for (int ky = 0; ky < g.kh(); ky++) {
-                for (int kx = 0; kx < g.kw(); kx++, row += (long) oh * ow) {
+                for (int kx = 0; kx < g.kw(); kx++, row += ldCol) {
                     int oxa = Math.max(0, Math.ceilDiv(g.pw() - kx, g.sw()));
                     int oxb = Math.min(ow, Math.ceilDiv(w + g.pw() - kx, g.sw()));
                     for (int oy = 0; oy < oh; oy++) {

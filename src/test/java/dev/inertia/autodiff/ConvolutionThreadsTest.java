@@ -1,6 +1,8 @@
 package dev.inertia.autodiff;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.inertia.kernels.Parallel;
 import dev.inertia.memory.Scope;
@@ -53,6 +55,60 @@ class ConvolutionThreadsTest {
             double[][] one = run(1, x, w, b, weights), three = run(3, x, w, b, weights);
             for (int i = 0; i < one.length; i++) {
                 assertArrayEquals(one[i], three[i], "output " + i + " (seed " + seed + ")");
+            }
+        }
+    }
+
+    /**
+     * Images large enough for several groups, the last one partial (see
+     * {@link Convolution#groupSize}): values and gradients against a direct convolution.
+     */
+    @Test
+    void groupedLoweringMatchesDirectConvolution() {
+        long seed = 52;
+        Random r = new Random(seed);
+        int n = 5, c = 8, h = 28, o = 4, k = 5, pad = 2;
+        int group = Convolution.groupSize(n, c * k * k, h * h, 4);
+        assertTrue(group > 1 && n % group != 0, "the shapes must give several groups, the last partial: " + group);
+        try (Scope scope = Scope.open()) {
+            float[] xs = random(r, n * c * h * h), ws = random(r, o * c * k * k), bs = random(r, o),
+                    gs = random(r, n * o * h * h);
+            double[][] got = run(2, Tensor.of(scope, xs, n, c, h, h), Tensor.of(scope, ws, o, c, k, k),
+                    Tensor.of(scope, bs, o), Tensor.of(scope, gs, n, o, h, h));
+            double[] y = new double[n * o * h * h], dx = new double[xs.length], dw = new double[ws.length],
+                    db = new double[o];
+            for (int i = 0; i < n; i++) {
+                for (int oc = 0; oc < o; oc++) {
+                    for (int oy = 0; oy < h; oy++) {
+                        for (int ox = 0; ox < h; ox++) {
+                            int yi = ((i * o + oc) * h + oy) * h + ox;
+                            double sum = bs[oc];
+                            db[oc] += gs[yi];
+                            for (int ci = 0; ci < c; ci++) {
+                                for (int ky = 0; ky < k; ky++) {
+                                    for (int kx = 0; kx < k; kx++) {
+                                        int iy = oy + ky - pad, ix = ox + kx - pad;
+                                        if (iy < 0 || iy >= h || ix < 0 || ix >= h) {
+                                            continue;
+                                        }
+                                        int xi = ((i * c + ci) * h + iy) * h + ix, wi = ((oc * c + ci) * k + ky) * k + kx;
+                                        sum += (double) ws[wi] * xs[xi];
+                                        dx[xi] += (double) ws[wi] * gs[yi];
+                                        dw[wi] += (double) xs[xi] * gs[yi];
+                                    }
+                                }
+                            }
+                            y[yi] = sum;
+                        }
+                    }
+                }
+            }
+            double[][] want = {y, dx, dw, db};
+            for (int t = 0; t < want.length; t++) {
+                for (int j = 0; j < want[t].length; j++) {
+                    double tol = 1e-4 * (20 + Math.abs(want[t][j]));
+                    assertEquals(want[t][j], got[t][j], tol, "output " + t + " index " + j + " (seed " + seed + ")");
+                }
             }
         }
     }

@@ -57,4 +57,36 @@ class ConvKernelsTest {
             assertSameF64(ei64, ai64, image, "col2imF64 seed " + seed);
         }
     }
+
+    /** With a leading dimension wider than a row (images side by side): the gaps are left alone. */
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void stridedColumnsSameAsScalar(int channels, int h, int w, int k, int stride, int padding) {
+        Window2d g = Window2d.square(h, w, k, stride, padding);
+        int p = g.outH() * g.outW(), ld = 2 * p + 5, rows = channels * k * k;
+        int image = channels * h * w, cols = rows * ld;
+        long seed = KernelFixtures.seed("conv-ld", image * 7 + cols);
+        try (Arena arena = Arena.ofConfined()) {
+            Random r = new Random(seed);
+            MemorySegment x32 = randomF32(arena, image, r), c32 = randomF32(arena, cols, r);
+            MemorySegment e32 = buffer(arena, cols, 4), a32 = buffer(arena, cols, 4);
+            scalar.im2colF32(x32, PAD, channels, g, e32, PAD + p, ld);
+            simd.im2colF32(x32, PAD, channels, g, a32, PAD + p, ld);
+            assertSameF32(e32, a32, cols, "strided im2colF32 seed " + seed);
+            MemorySegment ei32 = buffer(arena, image, 4), ai32 = buffer(arena, image, 4);
+            scalar.col2imF32(c32, PAD + p, ld, channels, g, ei32, PAD);
+            simd.col2imF32(c32, PAD + p, ld, channels, g, ai32, PAD);
+            assertSameF32(ei32, ai32, image, "strided col2imF32 seed " + seed);
+
+            MemorySegment x64 = randomF64(arena, image, r), c64 = randomF64(arena, cols, r);
+            MemorySegment e64 = buffer(arena, cols, 8), a64 = buffer(arena, cols, 8);
+            scalar.im2colF64(x64, PAD, channels, g, e64, PAD + p, ld);
+            simd.im2colF64(x64, PAD, channels, g, a64, PAD + p, ld);
+            assertSameF64(e64, a64, cols, "strided im2colF64 seed " + seed);
+            MemorySegment ei64 = buffer(arena, image, 8), ai64 = buffer(arena, image, 8);
+            scalar.col2imF64(c64, PAD + p, ld, channels, g, ei64, PAD);
+            simd.col2imF64(c64, PAD + p, ld, channels, g, ai64, PAD);
+            assertSameF64(ei64, ai64, image, "strided col2imF64 seed " + seed);
+        }
+    }
 }

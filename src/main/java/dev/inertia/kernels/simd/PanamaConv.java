@@ -25,9 +25,9 @@ public final class PanamaConv implements ConvKernels {
     public PanamaConv() {}
 
     @Override
-    public void im2colF32(MemorySegment x, long xOff, int channels, Window2d g, MemorySegment col, long colOff) {
+    public void im2colF32(MemorySegment x, long xOff, int channels, Window2d g, MemorySegment col, long colOff, int ldCol) {
         if (g.sw() != 1) {
-            Kernels.scalarConv().im2colF32(x, xOff, channels, g, col, colOff);
+            Kernels.scalarConv().im2colF32(x, xOff, channels, g, col, colOff, ldCol);
             return;
         }
         int h = g.h(), w = g.w(), oh = g.outH(), ow = g.outW();
@@ -36,7 +36,7 @@ public final class PanamaConv implements ConvKernels {
         for (int c = 0; c < channels; c++) {
             long plane = xOff + (long) c * h * w;
             for (int ky = 0; ky < g.kh(); ky++) {
-                for (int kx = 0; kx < g.kw(); kx++, row += (long) oh * ow) {
+                for (int kx = 0; kx < g.kw(); kx++, row += ldCol) {
                     // output column ox reads input column ox - pw + kx, inside [0, w) for ox in [oxa, oxb)
                     int oxa = Math.max(0, g.pw() - kx), oxb = Math.min(ow, w + g.pw() - kx);
                     // the masks depend on the column block only: made once, used for every output row
@@ -60,9 +60,9 @@ public final class PanamaConv implements ConvKernels {
     }
 
     @Override
-    public void im2colF64(MemorySegment x, long xOff, int channels, Window2d g, MemorySegment col, long colOff) {
+    public void im2colF64(MemorySegment x, long xOff, int channels, Window2d g, MemorySegment col, long colOff, int ldCol) {
         if (g.sw() != 1) {
-            Kernels.scalarConv().im2colF64(x, xOff, channels, g, col, colOff);
+            Kernels.scalarConv().im2colF64(x, xOff, channels, g, col, colOff, ldCol);
             return;
         }
         int h = g.h(), w = g.w(), oh = g.outH(), ow = g.outW();
@@ -71,7 +71,7 @@ public final class PanamaConv implements ConvKernels {
         for (int c = 0; c < channels; c++) {
             long plane = xOff + (long) c * h * w;
             for (int ky = 0; ky < g.kh(); ky++) {
-                for (int kx = 0; kx < g.kw(); kx++, row += (long) oh * ow) {
+                for (int kx = 0; kx < g.kw(); kx++, row += ldCol) {
                     // output column ox reads input column ox - pw + kx, inside [0, w) for ox in [oxa, oxb)
                     int oxa = Math.max(0, g.pw() - kx), oxb = Math.min(ow, w + g.pw() - kx);
                     // the masks depend on the column block only: made once, used for every output row
@@ -95,9 +95,9 @@ public final class PanamaConv implements ConvKernels {
     }
 
     @Override
-    public void col2imF32(MemorySegment col, long colOff, int channels, Window2d g, MemorySegment x, long xOff) {
+    public void col2imF32(MemorySegment col, long colOff, int ldCol, int channels, Window2d g, MemorySegment x, long xOff) {
         if (g.sw() != 1) {
-            Kernels.scalarConv().col2imF32(col, colOff, channels, g, x, xOff);
+            Kernels.scalarConv().col2imF32(col, colOff, ldCol, channels, g, x, xOff);
             return;
         }
         int h = g.h(), w = g.w(), oh = g.outH(), ow = g.outW();
@@ -106,7 +106,7 @@ public final class PanamaConv implements ConvKernels {
         for (int c = 0; c < channels; c++) {
             long plane = xOff + (long) c * h * w;
             for (int ky = 0; ky < g.kh(); ky++) {
-                for (int kx = 0; kx < g.kw(); kx++, row += (long) oh * ow) {
+                for (int kx = 0; kx < g.kw(); kx++, row += ldCol) {
                     int oxa = Math.max(0, g.pw() - kx), oxb = Math.min(ow, w + g.pw() - kx);
                     if (oxa >= oxb) {
                         continue;
@@ -131,9 +131,9 @@ public final class PanamaConv implements ConvKernels {
     }
 
     @Override
-    public void col2imF64(MemorySegment col, long colOff, int channels, Window2d g, MemorySegment x, long xOff) {
+    public void col2imF64(MemorySegment col, long colOff, int ldCol, int channels, Window2d g, MemorySegment x, long xOff) {
         if (g.sw() != 1) {
-            Kernels.scalarConv().col2imF64(col, colOff, channels, g, x, xOff);
+            Kernels.scalarConv().col2imF64(col, colOff, ldCol, channels, g, x, xOff);
             return;
         }
         int h = g.h(), w = g.w(), oh = g.outH(), ow = g.outW();
@@ -142,7 +142,7 @@ public final class PanamaConv implements ConvKernels {
         for (int c = 0; c < channels; c++) {
             long plane = xOff + (long) c * h * w;
             for (int ky = 0; ky < g.kh(); ky++) {
-                for (int kx = 0; kx < g.kw(); kx++, row += (long) oh * ow) {
+                for (int kx = 0; kx < g.kw(); kx++, row += ldCol) {
                     int oxa = Math.max(0, g.pw() - kx), oxb = Math.min(ow, w + g.pw() - kx);
                     if (oxa >= oxb) {
                         continue;
