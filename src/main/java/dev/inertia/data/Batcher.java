@@ -189,6 +189,16 @@ public final class Batcher {
         return fullLabels.getAtIndex(INT, checkInBatch(i));
     }
 
+    /** Copies the current batch's labels into the start of {@code into} (at least {@link #size()} long). */
+    public void copyLabels(int[] into) {
+        if (into.length < size) {
+            throw new IllegalArgumentException("copyLabels needs room for " + size + " labels, got " + into.length);
+        }
+        for (int i = 0; i < size; i++) {
+            into[i] = fullLabels.getAtIndex(INT, i);
+        }
+    }
+
     /** The data-set index of example {@code i} of the current batch. */
     public int exampleIndex(int i) {
         return order[(nextBatch - 1) * batch + checkInBatch(i)];

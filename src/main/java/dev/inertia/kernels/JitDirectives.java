@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import javax.management.ObjectName;
 
 /**
@@ -41,7 +42,7 @@ final class JitDirectives {
             Object reply = ManagementFactory.getPlatformMBeanServer().invoke(
                     new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerDirectivesAdd",
                     new Object[] {new String[] {file.toString()}}, new String[] {String[].class.getName()});
-            installed = reply == null || !String.valueOf(reply).toLowerCase().contains("error");
+            installed = reply == null || !String.valueOf(reply).toLowerCase(Locale.ROOT).contains("error");
             if (!installed) {
                 warn(String.valueOf(reply).trim());
             }

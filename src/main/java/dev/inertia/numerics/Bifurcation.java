@@ -251,9 +251,7 @@ public final class Bifurcation {
                     batcher.startEpoch(init);
                     for (int b = 0; (config.maxBatches() == 0 || b < config.maxBatches()) && batcher.next(); b++) {
                         Tensor x = Experiments.inStorage(batcher.images(), images64);
-                        for (int i = 0; i < labels.length; i++) {
-                            labels[i] = batcher.label(i);
-                        }
+                        batcher.copyLabels(labels);
                         Var loss0 = forward(zero, x, labels, weights, biases, params0);
                         zero.backward(loss0);
                         KinkReport report = zero.kinkReport();

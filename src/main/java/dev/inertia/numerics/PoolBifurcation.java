@@ -139,9 +139,7 @@ public final class PoolBifurcation {
                 boolean hit = false;
                 for (int b = 0; (config.maxBatches() == 0 || b < config.maxBatches()) && batcher.next(); b++) {
                     Tensor x = Experiments.inStorage(batcher.images(), wide);
-                    for (int i = 0; i < labels.length; i++) {
-                        labels[i] = batcher.label(i);
-                    }
+                    batcher.copyLabels(labels);
                     Var loss0 = forward(first, x, labels, weights, biases, params0);
                     first.backward(loss0);
                     KinkReport report = first.kinkReport();
