@@ -211,21 +211,33 @@ final class Kern {
 
     // ---- nonsmooth activations ---------------------------------------------------------------
 
+    /** out = relu(x); large tensors are split over the pool's threads ({@link SplitCalls}). */
     static void relu(Tensor x, Tensor out) {
+        SplitCalls.relu(x, out);
+    }
+
+    /** out = relu(x) over elements [from, from + n). */
+    static void relu(Tensor x, Tensor out, int from, int n) {
         var k = Kernels.activations();
         if (f64(out)) {
-            k.reluF64(x.segment(), 0, out.segment(), 0, n(out));
+            k.reluF64(x.segment(), from, out.segment(), from, n);
         } else {
-            k.reluF32(x.segment(), 0, out.segment(), 0, n(out));
+            k.reluF32(x.segment(), from, out.segment(), from, n);
         }
     }
 
+    /** dx = dy · relu'(x); large tensors are split over the pool's threads ({@link SplitCalls}). */
     static void reluBackward(Tensor x, Tensor dy, Tensor dx, double atZero, long[] kinks) {
+        SplitCalls.reluBackward(x, dy, dx, atZero, kinks);
+    }
+
+    /** dx = dy · relu'(x) over elements [from, from + n). */
+    static void reluBackward(Tensor x, Tensor dy, Tensor dx, double atZero, long[] kinks, int from, int n) {
         var k = Kernels.activations();
         if (f64(dx)) {
-            k.reluBackwardF64(x.segment(), 0, dy.segment(), 0, dx.segment(), 0, n(dx), atZero, kinks);
+            k.reluBackwardF64(x.segment(), from, dy.segment(), from, dx.segment(), from, n, atZero, kinks);
         } else {
-            k.reluBackwardF32(x.segment(), 0, dy.segment(), 0, dx.segment(), 0, n(dx), (float) atZero, kinks);
+            k.reluBackwardF32(x.segment(), from, dy.segment(), from, dx.segment(), from, n, (float) atZero, kinks);
         }
     }
 
@@ -361,21 +373,36 @@ final class Kern {
 
     // ---- max over windows --------------------------------------------------------------------
 
+    /** Max pooling; many planes are split over the pool's threads ({@link SplitCalls}). */
     static void maxPool(Tensor x, Tensor out, int planes, Window2d g) {
+        SplitCalls.maxPool(x, out, planes, g);
+    }
+
+    /** Max pooling of planes [first, first + planes). */
+    static void maxPool(Tensor x, Tensor out, Window2d g, int first, int planes) {
         var k = Kernels.pooling();
+        long in = (long) first * g.h() * g.w(), o = (long) first * g.outH() * g.outW();
         if (f64(out)) {
-            k.maxPool2dF64(x.segment(), 0, out.segment(), 0, planes, g);
+            k.maxPool2dF64(x.segment(), in, out.segment(), o, planes, g);
         } else {
-            k.maxPool2dF32(x.segment(), 0, out.segment(), 0, planes, g);
+            k.maxPool2dF32(x.segment(), in, out.segment(), o, planes, g);
         }
     }
 
+    /** The reverse of max pooling; many planes are split over the pool's threads ({@link SplitCalls}). */
     static void maxPoolBackward(Tensor x, Tensor dy, Tensor dx, int planes, Window2d g, double beta, long[] kinks) {
+        SplitCalls.maxPoolBackward(x, dy, dx, planes, g, beta, kinks);
+    }
+
+    /** The reverse of max pooling over planes [first, first + planes). */
+    static void maxPoolBackward(Tensor x, Tensor dy, Tensor dx, Window2d g, double beta, long[] kinks, int first,
+            int planes) {
         var k = Kernels.pooling();
+        long in = (long) first * g.h() * g.w(), o = (long) first * g.outH() * g.outW();
         if (f64(dx)) {
-            k.maxPool2dBackwardF64(x.segment(), 0, dy.segment(), 0, dx.segment(), 0, planes, g, beta, kinks);
+            k.maxPool2dBackwardF64(x.segment(), in, dy.segment(), o, dx.segment(), in, planes, g, beta, kinks);
         } else {
-            k.maxPool2dBackwardF32(x.segment(), 0, dy.segment(), 0, dx.segment(), 0, planes, g, (float) beta, kinks);
+            k.maxPool2dBackwardF32(x.segment(), in, dy.segment(), o, dx.segment(), in, planes, g, (float) beta, kinks);
         }
     }
 
