@@ -13,8 +13,8 @@ import java.util.Arrays;
  * one block {@code [C·kh·kw, G·P]} (image j of the group from column j·P), so each group's forward
  * pass is one GEMM {@code W [O, C·kh·kw] · cols} (the bias per output channel in its epilogue)
  * into {@code [O, G·P]}, copied out to NCHW; backward copies dY into the same {@code [O, G·P]}
- * blocks, the weight gradient sums {@code dY · colsᵀ} over the groups and the input gradient is
- * {@code col2im(Wᵀ · dY)} per group. One GEMM per image (64×196×800 for the cnn's second layer)
+ * blocks and, per group while its blocks are in cache, runs the input gradient
+ * {@code col2im(Wᵀ · dY)} and adds {@code dY · colsᵀ} to the weight gradient. One GEMM per image (64×196×800 for the cnn's second layer)
  * was a smaller, slower shape: A packed again for each image, and the weight gradient's C tiles
  * loaded and stored once per image; one GEMM over the whole batch was slower too, its columns
  * no longer in cache.
@@ -25,6 +25,12 @@ final class Convolution {
      * cache from im2col to the GEMM.
      */
     private static final long GROUP_BYTES = 1L << 21;
+    /**
+     * Ranges of groups of the backward pass, each summing its groups' weight gradients into one
+     * partial sum; the partials are added in range order. A constant, not the thread count, so that
+     * the weight gradient's bits do not depend on the number of threads.
+     */
+    static final int WEIGHT_PARTIALS = 4;
 
     private Convolution() {}
 
@@ -63,11 +69,14 @@ final class Convolution {
         // Per group, the [O, G·P] product: the forward output before its copy to NCHW, then dY gathered for backward.
         Tensor wide = x.tape.buffer(x.dtype(), groups, o, group * p);
         Tensor y = x.tape.buffer(x.dtype(), n, o, g.outH(), g.outW());
+        // The weight gradient's partial sums of backward ranges 1, 2, ... (range 0 sums into dW itself).
+        int partials = Math.min(groups, WEIGHT_PARTIALS) - 1;
+        Tensor sums = w.requiresGrad && partials > 0 ? x.tape.buffer(x.dtype(), partials, o, ckk) : null;
         if (rule == null) {
             rule = new ConvRule();
         }
         // The bias, per output channel (a row of the [O, N·P] product), goes in the GEMM's epilogue.
-        rule.set(g, col, wide, n, c, o, group);
+        rule.set(g, col, wide, sums, n, c, o, group);
         rule.forward(x.value, w.value, y, rule.epilogue(bias));
         return x.tape.record(y, rule, x, w, bias);
     }
@@ -75,16 +84,16 @@ final class Convolution {
     /**
      * Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). It is
      * also the pool's job for the per-group passes (so they allocate nothing): the groups are split
-     * into one contiguous range per thread, each group's im2col, GEMM and copy to NCHW (forward) or
-     * copy from NCHW, GEMM and col2im (input gradient) running on the thread that claimed its range
-     * (the GEMM then on that thread alone), so a group's columns are still in cache for its GEMM.
-     * The weight gradient sums the groups' GEMMs in group order, each GEMM splitting its C tiles
-     * over the threads. The groups do not depend on the number of threads and the GEMM never splits
-     * its inner dimension, so the results do not either.
+     * into contiguous ranges, each group's im2col, GEMM and copy to NCHW (forward) or copy from
+     * NCHW, input gradient (GEMM and col2im) and weight gradient (GEMM accumulating into the
+     * range's partial sum) running on the thread that claimed its range (the GEMMs then on that
+     * thread alone), so a group's columns are still in cache for its GEMMs. The backward ranges
+     * are {@link #WEIGHT_PARTIALS} whatever the thread count and the GEMM never splits its inner
+     * dimension, so the results do not depend on the number of threads.
      */
     private static final class ConvRule extends Rule implements Parallel.ChunkTask {
         private Window2d g;
-        private Tensor col, wide;
+        private Tensor col, wide, sums;
         private int n, c, o, ckk, p;
         /** Images per group (the last group may have fewer), and the number of groups. */
         private int group, groups;
@@ -92,7 +101,8 @@ final class Convolution {
         private int[] dcolShape;
         // The job of the current per-group pass.
         private boolean forwardJob;
-        private Tensor jobX, jobW, jobNchw, jobDx, jobDcol;
+        private Tensor jobX, jobW, jobNchw, jobDx, jobDcol, jobDw, jobPartials;
+        private double jobBetaW;
         private Epilogue jobEpilogue;
         private int chunks;
         private Epilogue epilogue = Epilogue.NONE;
@@ -107,10 +117,11 @@ final class Convolution {
             return epilogue;
         }
 
-        ConvRule set(Window2d g, Tensor col, Tensor wide, int n, int c, int o, int group) {
+        ConvRule set(Window2d g, Tensor col, Tensor wide, Tensor sums, int n, int c, int o, int group) {
             this.g = g;
             this.col = col;
             this.wide = wide;
+            this.sums = sums;
             this.n = n;
             this.c = c;
             this.o = o;
@@ -154,18 +165,32 @@ final class Convolution {
             runGroups(ranges());
         }
 
-        /** Per group: dY gathered from NCHW, dx[i] = col2im(Wᵀ · dY) through one [C·kh·kw, G·P] scratch per range. */
-        private void inputGradient(Tensor w, Tensor dy, Tensor dx, Tape tape) {
+        /**
+         * Per group: dY gathered from NCHW, dx[i] = col2im(Wᵀ · dY) through one [C·kh·kw, G·P]
+         * scratch per range, and dW (beta · dW first) += dY · colsᵀ: range 0 straight into dW, the
+         * others into partial sums added to it afterwards in range order.
+         */
+        private void backwardGroups(Tensor w, Tensor dy, Tensor dx, Tensor dw, double betaW, Tape tape) {
             forwardJob = false;
-            int ranges = ranges();
+            int ranges = Math.min(groups, WEIGHT_PARTIALS);
             if (dcolShape == null || dcolShape[0] != ranges || dcolShape[1] != ckk || dcolShape[2] != group * p) {
                 dcolShape = new int[] {ranges, ckk, group * p};
             }
             jobDcol = dx == null ? null : tape.scratch(1, dy.dtype(), dcolShape);
+            jobPartials = dw == null ? null : sums;
             jobW = w;
             jobNchw = dy;
             jobDx = dx;
+            jobDw = dw;
+            jobBetaW = betaW;
+            Tensor partials = jobPartials;
             runGroups(ranges);
+            if (dw != null) {
+                int size = o * ckk;
+                for (int r = 1; r < ranges; r++) {
+                    Kern.addInto(partials, (long) (r - 1) * size, dw, size);
+                }
+            }
         }
 
         private void runGroups(int ranges) {
@@ -173,7 +198,7 @@ final class Convolution {
             try {
                 Parallel.forEach(chunks, this);
             } finally {
-                jobX = jobW = jobNchw = jobDx = jobDcol = null;
+                jobX = jobW = jobNchw = jobDx = jobDcol = jobDw = jobPartials = null;
             }
         }
 
@@ -201,6 +226,13 @@ final class Convolution {
                         for (int j = 0; j < images; j++) {
                             Kern.col2im(jobDcol, scratch + (long) j * p, ld, c, g, jobDx, (first + j) * image);
                         }
+                    }
+                    if (jobDw != null) {
+                        double beta = q > from ? 1 : chunk == 0 ? jobBetaW : 0;
+                        Tensor sum = chunk == 0 ? jobDw : jobPartials;
+                        long at = chunk == 0 ? 0 : (long) (chunk - 1) * o * ckk;
+                        Kern.gemm(false, true, o, ckk, images * p, 1, wide, wideAt, ld, col, colAt, ld, beta, sum, at,
+                                ckk);
                     }
                 }
             }
@@ -232,20 +264,13 @@ final class Convolution {
             if (!w.requiresGrad && !x.requiresGrad) {
                 return;
             }
-            // Gathers dY into the groups' blocks and, when x needs it, runs the input gradient alongside.
+            // Gathers dY into the groups' blocks and runs the input and weight gradients alongside.
             Tensor dx = x.requiresGrad ? x.gradSink(0) : null;
-            inputGradient(w.value, dy, dx, out.tape);
+            double betaW = w.requiresGrad && w.gradAccumulates() ? 1 : 0;
+            Tensor dw = w.requiresGrad ? w.gradClaim() : null;
+            backwardGroups(w.value, dy, dx, dw, betaW, out.tape);
             if (dx != null) {
                 x.gradCommit(dx);
-            }
-            if (w.requiresGrad) {
-                double beta = w.gradAccumulates() ? 1 : 0;
-                Tensor dw = w.gradClaim();
-                int ld = group * p;
-                for (int q = 0; q < groups; q++) {
-                    Kern.gemm(false, true, o, ckk, imagesIn(q) * p, 1, wide, (long) q * o * ld, ld, col,
-                            (long) q * ckk * ld, ld, q == 0 ? beta : 1, dw, 0, ckk);
-                }
             }
         }
 

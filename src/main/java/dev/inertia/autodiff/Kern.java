@@ -75,6 +75,16 @@ final class Kern {
     }
 
     /** y += alpha * x */
+    /** y[0, n) += x[xOff, xOff + n) (one rounding per element, like {@link #add}). */
+    static void addInto(Tensor x, long xOff, Tensor y, int n) {
+        var k = Kernels.elementwise();
+        if (f64(y)) {
+            k.addF64(y.segment(), 0, x.segment(), xOff, y.segment(), 0, n);
+        } else {
+            k.addF32(y.segment(), 0, x.segment(), xOff, y.segment(), 0, n);
+        }
+    }
+
     static void axpy(double alpha, Tensor x, Tensor y) {
         var k = Kernels.elementwise();
         if (f64(y)) {

@@ -8,7 +8,8 @@ import dev.inertia.kernels.Parallel;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * conv2d splits its images over the pool's threads: values and gradients must not depend on how
@@ -42,11 +43,13 @@ class ConvolutionThreadsTest {
         }
     }
 
-    @Test
-    void sameBitsOnOneAndThreeThreads() {
+    /** One group (5 small images), and 20 larger images in more groups than weight-gradient partials. */
+    @ParameterizedTest
+    @ValueSource(ints = {5, 20})
+    void sameBitsOnOneAndThreeThreads(int n) {
         long seed = 51;
         Random r = new Random(seed);
-        int n = 5, c = 3, h = 9, o = 4, k = 5;
+        int c = n == 5 ? 3 : 8, h = n == 5 ? 9 : 28, o = 4, k = 5;
         try (Scope scope = Scope.open()) {
             Tensor x = Tensor.of(scope, random(r, n * c * h * h), n, c, h, h);
             Tensor w = Tensor.of(scope, random(r, o * c * k * k), o, c, k, k);
@@ -61,15 +64,19 @@ class ConvolutionThreadsTest {
 
     /**
      * Images large enough for several groups, the last one partial (see
-     * {@link Convolution#groupSize}): values and gradients against a direct convolution.
+     * {@link Convolution#groupSize}): values and gradients against a direct convolution. With 20
+     * images there are more groups than weight-gradient partial sums, so some partials add up
+     * several groups.
      */
-    @Test
-    void groupedLoweringMatchesDirectConvolution() {
+    @ParameterizedTest
+    @ValueSource(ints = {5, 20})
+    void groupedLoweringMatchesDirectConvolution(int n) {
         long seed = 52;
         Random r = new Random(seed);
-        int n = 5, c = 8, h = 28, o = 4, k = 5, pad = 2;
-        int group = Convolution.groupSize(n, c * k * k, h * h, 4);
+        int c = 8, h = 28, o = 4, k = 5, pad = 2;
+        int group = Convolution.groupSize(n, c * k * k, h * h, 4), groups = Math.ceilDiv(n, group);
         assertTrue(group > 1 && n % group != 0, "the shapes must give several groups, the last partial: " + group);
+        assertTrue(n < 20 || groups > Convolution.WEIGHT_PARTIALS, "more groups than partial sums: " + groups);
         try (Scope scope = Scope.open()) {
             float[] xs = random(r, n * c * h * h), ws = random(r, o * c * k * k), bs = random(r, o),
                     gs = random(r, n * o * h * h);
