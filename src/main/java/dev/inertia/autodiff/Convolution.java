@@ -12,9 +12,12 @@ import java.util.Arrays;
  * {@code im2col(x[n])} of shape {@code [C·kh·kw, P]} each (P = output pixels), sit side by side in
  * one block {@code [C·kh·kw, G·P]} (image j of the group from column j·P), so each group's forward
  * pass is one GEMM {@code W [O, C·kh·kw] · cols} (the bias per output channel in its epilogue)
- * into {@code [O, G·P]}, copied out to NCHW; backward copies dY into the same {@code [O, G·P]}
- * blocks and, per group while its blocks are in cache, runs the input gradient
- * {@code col2im(Wᵀ · dY)} and adds {@code dY · colsᵀ} to the weight gradient. One GEMM per image (64×196×800 for the cnn's second layer)
+ * into an {@code [O, G·P]} block, copied out to NCHW. Backward copies dY into the same kind of
+ * block and, per group, builds the columns again (im2col is cheap; keeping the whole batch's
+ * columns from the forward pass cost more, in memory traffic, than recomputing them into a block
+ * still in cache), adds {@code dY · colsᵀ} to the weight gradient, then reuses the block for
+ * {@code Wᵀ · dY} and scatters it with col2im into the input gradient. Blocks belong to ranges of
+ * groups, not to groups, so the buffers are a few blocks whatever the batch. One GEMM per image (64×196×800 for the cnn's second layer)
  * was a smaller, slower shape: A packed again for each image, and the weight gradient's C tiles
  * loaded and stored once per image; one GEMM over the whole batch was slower too, its columns
  * no longer in cache.
@@ -65,9 +68,11 @@ final class Convolution {
                     + ") exceeds the GEMM's int dimension");
         }
         int group = groupSize(n, ckk, p, x.dtype().byteSize()), groups = Math.ceilDiv(n, group);
-        Tensor col = x.tape.buffer(x.dtype(), groups, ckk, group * p);
-        // Per group, the [O, G·P] product: the forward output before its copy to NCHW, then dY gathered for backward.
-        Tensor wide = x.tape.buffer(x.dtype(), groups, o, group * p);
+        // One block per range of groups: as many ranges as threads forward, WEIGHT_PARTIALS backward.
+        int blocks = Math.min(groups, Math.max(WEIGHT_PARTIALS, Parallel.threads()));
+        Tensor col = x.tape.buffer(x.dtype(), blocks, ckk, group * p);
+        // The [O, G·P] product: the forward output before its copy to NCHW, then dY gathered for backward.
+        Tensor wide = x.tape.buffer(x.dtype(), blocks, o, group * p);
         Tensor y = x.tape.buffer(x.dtype(), n, o, g.outH(), g.outW());
         // The weight gradient's partial sums of backward ranges 1, 2, ... (range 0 sums into dW itself).
         int partials = Math.min(groups, WEIGHT_PARTIALS) - 1;
@@ -85,9 +90,9 @@ final class Convolution {
      * Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). It is
      * also the pool's job for the per-group passes (so they allocate nothing): the groups are split
      * into contiguous ranges, each group's im2col, GEMM and copy to NCHW (forward) or copy from
-     * NCHW, input gradient (GEMM and col2im) and weight gradient (GEMM accumulating into the
-     * range's partial sum) running on the thread that claimed its range (the GEMMs then on that
-     * thread alone), so a group's columns are still in cache for its GEMMs. The backward ranges
+     * NCHW, im2col and weight gradient (GEMM accumulating into the range's partial sum), input
+     * gradient (GEMM and col2im) running on the thread that claimed its range, in the range's
+     * blocks (the GEMMs then on that thread alone), so a group's columns are in cache for its GEMMs. The backward ranges
      * are {@link #WEIGHT_PARTIALS} whatever the thread count and the GEMM never splits its inner
      * dimension, so the results do not depend on the number of threads.
      */
@@ -98,10 +103,9 @@ final class Convolution {
         /** Images per group (the last group may have fewer), and the number of groups. */
         private int group, groups;
         private int[] colShape;
-        private int[] dcolShape;
         // The job of the current per-group pass.
         private boolean forwardJob;
-        private Tensor jobX, jobW, jobNchw, jobDx, jobDcol, jobDw, jobPartials;
+        private Tensor jobX, jobW, jobNchw, jobDx, jobDw, jobPartials;
         private double jobBetaW;
         private Epilogue jobEpilogue;
         private int chunks;
@@ -166,23 +170,20 @@ final class Convolution {
         }
 
         /**
-         * Per group: dY gathered from NCHW, dx[i] = col2im(Wᵀ · dY) through one [C·kh·kw, G·P]
-         * scratch per range, and dW (beta · dW first) += dY · colsᵀ: range 0 straight into dW, the
-         * others into partial sums added to it afterwards in range order.
+         * Per group: dY gathered from NCHW; dW (beta · dW first) += dY · im2col(x)ᵀ, range 0 straight
+         * into dW, the others into partial sums added to it afterwards in range order; then
+         * dx[i] = col2im(Wᵀ · dY) through the same column block.
          */
-        private void backwardGroups(Tensor w, Tensor dy, Tensor dx, Tensor dw, double betaW, Tape tape) {
+        private void backwardGroups(Tensor x, Tensor w, Tensor dy, Tensor dx, Tensor dw, double betaW) {
             forwardJob = false;
             int ranges = Math.min(groups, WEIGHT_PARTIALS);
-            if (dcolShape == null || dcolShape[0] != ranges || dcolShape[1] != ckk || dcolShape[2] != group * p) {
-                dcolShape = new int[] {ranges, ckk, group * p};
-            }
-            jobDcol = dx == null ? null : tape.scratch(1, dy.dtype(), dcolShape);
-            jobPartials = dw == null ? null : sums;
+            jobX = x;
             jobW = w;
             jobNchw = dy;
             jobDx = dx;
             jobDw = dw;
             jobBetaW = betaW;
+            jobPartials = dw == null ? null : sums;
             Tensor partials = jobPartials;
             runGroups(ranges);
             if (dw != null) {
@@ -198,7 +199,7 @@ final class Convolution {
             try {
                 Parallel.forEach(chunks, this);
             } finally {
-                jobX = jobW = jobNchw = jobDx = jobDcol = jobDw = jobPartials = null;
+                jobX = jobW = jobNchw = jobDx = jobDw = jobPartials = null;
             }
         }
 
@@ -207,9 +208,9 @@ final class Convolution {
             int from = (int) ((long) groups * chunk / chunks), to = (int) ((long) groups * (chunk + 1) / chunks);
             long image = (long) c * g.h() * g.w();
             int ld = group * p;
+            long colAt = (long) chunk * ckk * ld, wideAt = (long) chunk * o * ld;
             for (int q = from; q < to; q++) {
                 int images = imagesIn(q), first = q * group;
-                long colAt = (long) q * ckk * ld, wideAt = (long) q * o * ld;
                 if (forwardJob) {
                     for (int j = 0; j < images; j++) {
                         Kern.im2col(jobX, (first + j) * image, c, g, col, colAt + (long) j * p, ld);
@@ -217,22 +218,22 @@ final class Convolution {
                     Kern.gemm(false, false, o, images * p, ckk, 1, jobW, 0, ckk, col, colAt, ld, 0, wide, wideAt, ld,
                             jobEpilogue);
                     copyNchw(true, first, images, wideAt);
-                } else {
-                    copyNchw(false, first, images, wideAt);
-                    if (jobDx != null) {
-                        long scratch = (long) chunk * ckk * ld;
-                        Kern.gemm(true, false, ckk, images * p, o, 1, jobW, 0, ckk, wide, wideAt, ld, 0, jobDcol,
-                                scratch, ld);
-                        for (int j = 0; j < images; j++) {
-                            Kern.col2im(jobDcol, scratch + (long) j * p, ld, c, g, jobDx, (first + j) * image);
-                        }
+                    continue;
+                }
+                copyNchw(false, first, images, wideAt);
+                if (jobDw != null) {
+                    for (int j = 0; j < images; j++) {
+                        Kern.im2col(jobX, (first + j) * image, c, g, col, colAt + (long) j * p, ld);
                     }
-                    if (jobDw != null) {
-                        double beta = q > from ? 1 : chunk == 0 ? jobBetaW : 0;
-                        Tensor sum = chunk == 0 ? jobDw : jobPartials;
-                        long at = chunk == 0 ? 0 : (long) (chunk - 1) * o * ckk;
-                        Kern.gemm(false, true, o, ckk, images * p, 1, wide, wideAt, ld, col, colAt, ld, beta, sum, at,
-                                ckk);
+                    double beta = q > from ? 1 : chunk == 0 ? jobBetaW : 0;
+                    Tensor sum = chunk == 0 ? jobDw : jobPartials;
+                    long at = chunk == 0 ? 0 : (long) (chunk - 1) * o * ckk;
+                    Kern.gemm(false, true, o, ckk, images * p, 1, wide, wideAt, ld, col, colAt, ld, beta, sum, at, ckk);
+                }
+                if (jobDx != null) {
+                    Kern.gemm(true, false, ckk, images * p, o, 1, jobW, 0, ckk, wide, wideAt, ld, 0, col, colAt, ld);
+                    for (int j = 0; j < images; j++) {
+                        Kern.col2im(col, colAt + (long) j * p, ld, c, g, jobDx, (first + j) * image);
                     }
                 }
             }
@@ -268,7 +269,7 @@ final class Convolution {
             Tensor dx = x.requiresGrad ? x.gradSink(0) : null;
             double betaW = w.requiresGrad && w.gradAccumulates() ? 1 : 0;
             Tensor dw = w.requiresGrad ? w.gradClaim() : null;
-            backwardGroups(w.value, dy, dx, dw, betaW, out.tape);
+            backwardGroups(x.value, w.value, dy, dx, dw, betaW);
             if (dx != null) {
                 x.gradCommit(dx);
             }
@@ -278,20 +279,18 @@ final class Convolution {
         void tangent(Var out) {
             Var x = out.input(0), w = out.input(1), b = out.input(2);
             Tensor t = out.tangentBuffer();
-            Tensor tcol = x.tangent == null ? null : out.tape.scratch(1, out.dtype(), colShape);
+            Tensor tcol = x.tangent == null && w.tangent == null ? null : out.tape.scratch(1, out.dtype(), colShape);
             long image = (long) c * g.h() * g.w();
-            int ld = group * p;
             for (int i = 0; i < n; i++) {
                 double beta = 0;
-                if (tcol != null) {
+                if (x.tangent != null) {
                     Kern.im2col(x.tangent, i * image, c, g, tcol, 0, p);
                     Kern.gemm(false, false, o, p, ckk, 1, w.value, 0, ckk, tcol, 0, p, 0, t, (long) i * o * p, p);
                     beta = 1;
                 }
                 if (w.tangent != null) {
-                    long at = (long) (i / group) * ckk * ld + (long) (i % group) * p;
-                    Kern.gemm(false, false, o, p, ckk, 1, w.tangent, 0, ckk, col, at, ld, beta, t, (long) i * o * p,
-                            p);
+                    Kern.im2col(x.value, i * image, c, g, tcol, 0, p);
+                    Kern.gemm(false, false, o, p, ckk, 1, w.tangent, 0, ckk, tcol, 0, p, beta, t, (long) i * o * p, p);
                 }
             }
             if (x.tangent == null && w.tangent == null) {
