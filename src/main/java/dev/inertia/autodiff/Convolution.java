@@ -17,10 +17,10 @@ import java.util.Arrays;
  * columns from the forward pass cost more, in memory traffic, than recomputing them into a block
  * still in cache), adds {@code dY · colsᵀ} to the weight gradient, then reuses the block for
  * {@code Wᵀ · dY} and scatters it with col2im into the input gradient. Blocks belong to ranges of
- * groups, not to groups, so the buffers are a few blocks whatever the batch. One GEMM per image (64×196×800 for the cnn's second layer)
- * was a smaller, slower shape: A packed again for each image, and the weight gradient's C tiles
- * loaded and stored once per image; one GEMM over the whole batch was slower too, its columns
- * no longer in cache.
+ * groups, not to groups, so the buffers are a few blocks whatever the batch. One GEMM per image
+ * (64×196×800 for the cnn's second layer) was a smaller, slower shape: A packed again for each
+ * image, and the weight gradient's C tiles loaded and stored once per image; one GEMM over the
+ * whole batch was slower too, its columns no longer in cache.
  */
 final class Convolution {
     /**
@@ -92,9 +92,9 @@ final class Convolution {
      * into contiguous ranges, each group's im2col, GEMM and copy to NCHW (forward) or copy from
      * NCHW, im2col and weight gradient (GEMM accumulating into the range's partial sum), input
      * gradient (GEMM and col2im) running on the thread that claimed its range, in the range's
-     * blocks (the GEMMs then on that thread alone), so a group's columns are in cache for its GEMMs. The backward ranges
-     * are {@link #WEIGHT_PARTIALS} whatever the thread count and the GEMM never splits its inner
-     * dimension, so the results do not depend on the number of threads.
+     * blocks (the GEMMs then on that thread alone), so a group's columns are in cache for its
+     * GEMMs. The backward ranges are {@link #WEIGHT_PARTIALS} whatever the thread count and the
+     * GEMM never splits its inner dimension, so the results do not depend on the number of threads.
      */
     private static final class ConvRule extends Rule implements Parallel.ChunkTask {
         private Window2d g;
