@@ -23,6 +23,25 @@ class ParallelTest {
         }
     }
 
+    /** Workers spin a while after a job, then park: jobs arriving in either state run every chunk once. */
+    @Test
+    void jobsAfterSpinningAndAfterParkingRunEveryChunk() throws Exception {
+        int saved = Parallel.threads();
+        Parallel.setThreads(3);
+        try {
+            for (long pauseMillis : new long[] {0, 0, 5, 0, 20, 1}) {
+                Thread.sleep(pauseMillis); // 5 and 20 ms outlast the default spin: the workers park
+                AtomicIntegerArray runs = new AtomicIntegerArray(12);
+                Parallel.forEach(12, runs::incrementAndGet);
+                for (int c = 0; c < 12; c++) {
+                    assertEquals(1, runs.get(c), "after a pause of " + pauseMillis + " ms, chunk " + c);
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
     @Test
     void nestedAndConcurrentJobsRunInline() throws Exception {
         ExecutorService callers = Executors.newFixedThreadPool(3);
