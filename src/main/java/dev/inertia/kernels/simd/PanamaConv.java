@@ -49,7 +49,8 @@ public final class PanamaConv implements ConvKernels {
                         // one vector per output row: its lanes past ow fall on the next rows, written after it
                         int oy = 0;
                         for (; oy * ow + vl <= p; oy++) {
-                            FloatVector.fromArray(F, pad, base + oy * rowStep).intoMemorySegment(col, (row + oy * ow) * 4L, NATIVE);
+                            FloatVector.fromArray(F, pad, base + oy * rowStep)
+                                    .intoMemorySegment(col, (row + oy * ow) * 4L, NATIVE);
                         }
                         for (; oy < oh; oy++) {
                             FloatVector.fromArray(F, pad, base + oy * rowStep)
@@ -157,7 +158,8 @@ public final class PanamaConv implements ConvKernels {
                         // one vector per output row: its lanes past ow fall on the next rows, written after it
                         int oy = 0;
                         for (; oy * ow + vl <= p; oy++) {
-                            DoubleVector.fromArray(D, pad, base + oy * rowStep).intoMemorySegment(col, (row + oy * ow) * 8L, NATIVE);
+                            DoubleVector.fromArray(D, pad, base + oy * rowStep)
+                                    .intoMemorySegment(col, (row + oy * ow) * 8L, NATIVE);
                         }
                         for (; oy < oh; oy++) {
                             DoubleVector.fromArray(D, pad, base + oy * rowStep)
