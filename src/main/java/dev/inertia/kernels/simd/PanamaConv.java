@@ -88,7 +88,9 @@ public final class PanamaConv implements ConvKernels {
         float[] pad = planeF32(padded);
         long row = colOff;
         for (int c = 0; c < channels; c++) {
-            Arrays.fill(pad, 0, padded, 0f);
+            if (c > 0) { // planeF32 zeroed it for the first channel
+                Arrays.fill(pad, 0, padded, 0f);
+            }
             for (int ky = 0; ky < g.kh(); ky++) {
                 for (int kx = 0; kx < g.kw(); kx++, row += ldCol) {
                     int base = ky * wp + kx;
@@ -197,7 +199,9 @@ public final class PanamaConv implements ConvKernels {
         double[] pad = planeF64(padded);
         long row = colOff;
         for (int c = 0; c < channels; c++) {
-            Arrays.fill(pad, 0, padded, 0d);
+            if (c > 0) { // planeF64 zeroed it for the first channel
+                Arrays.fill(pad, 0, padded, 0d);
+            }
             for (int ky = 0; ky < g.kh(); ky++) {
                 for (int kx = 0; kx < g.kw(); kx++, row += ldCol) {
                     int base = ky * wp + kx;
