@@ -21,6 +21,12 @@ import java.util.Arrays;
  * (64×196×800 for the cnn's second layer) was a smaller, slower shape: A packed again for each
  * image, and the weight gradient's C tiles loaded and stored once per image; one GEMM over the
  * whole batch was slower too, its columns no longer in cache.
+ *
+ * <p>A layer with a shallow window ({@code C·kh·kw} up to {@link #DIRECT_MAX_DEPTH}, stride 1)
+ * whose input needs no gradient (a first layer on images) is convolved directly instead
+ * ({@link dev.inertia.kernels.DirectConvKernels}): as a GEMM its inner dimension is too short
+ * for the microkernel, and its weight gradient a 32×25 product of depth 100,000 (the cnn's first
+ * layer: 17 ms of a 176 ms step at one thread, in GEMM form).
  */
 final class Convolution {
     /**
@@ -34,6 +40,8 @@ final class Convolution {
      * the weight gradient's bits do not depend on the number of threads.
      */
     static final int WEIGHT_PARTIALS = 4;
+    /** Deepest window ({@code C·kh·kw}) convolved directly rather than as a GEMM (measured at 25). */
+    static final int DIRECT_MAX_DEPTH = 64;
 
     private Convolution() {}
 
@@ -67,12 +75,17 @@ final class Convolution {
             throw new IllegalArgumentException("conv2d: batch × output pixels (" + n + " × " + p
                     + ") exceeds the GEMM's int dimension");
         }
-        int group = groupSize(n, ckk, p, x.dtype().byteSize()), groups = Math.ceilDiv(n, group);
-        // One block per range of groups: as many ranges as threads forward, WEIGHT_PARTIALS backward.
-        int blocks = Math.min(groups, Math.max(WEIGHT_PARTIALS, Parallel.threads()));
-        Tensor col = x.tape.buffer(x.dtype(), blocks, ckk, group * p);
-        // The [O, G·P] product: the forward output before its copy to NCHW, then dY gathered for backward.
-        Tensor wide = x.tape.buffer(x.dtype(), blocks, o, group * p);
+        boolean direct = !x.requiresGrad && ckk <= DIRECT_MAX_DEPTH && g.sh() == 1 && g.sw() == 1;
+        // Direct: the groups are single images, convolved straight from and into NCHW.
+        int group = direct ? 1 : groupSize(n, ckk, p, x.dtype().byteSize()), groups = Math.ceilDiv(n, group);
+        Tensor col = null, wide = null;
+        if (!direct) {
+            // One block per range of groups: as many ranges as threads forward, WEIGHT_PARTIALS backward.
+            int blocks = Math.min(groups, Math.max(WEIGHT_PARTIALS, Parallel.threads()));
+            col = x.tape.buffer(x.dtype(), blocks, ckk, group * p);
+            // The [O, G·P] product: the forward output before its copy to NCHW, then dY gathered for backward.
+            wide = x.tape.buffer(x.dtype(), blocks, o, group * p);
+        }
         Tensor y = x.tape.buffer(x.dtype(), n, o, g.outH(), g.outW());
         // The weight gradient's partial sums of backward ranges 1, 2, ... (range 0 sums into dW itself).
         int partials = Math.min(groups, WEIGHT_PARTIALS) - 1;
@@ -80,9 +93,9 @@ final class Convolution {
         if (rule == null) {
             rule = new ConvRule();
         }
+        rule.set(g, col, wide, sums, n, c, o, group, direct);
         // The bias, per output channel (a row of the [O, N·P] product), goes in the GEMM's epilogue.
-        rule.set(g, col, wide, sums, n, c, o, group);
-        rule.forward(x.value, w.value, y, rule.epilogue(bias));
+        rule.forward(x.value, w.value, bias == null ? null : bias.value, y, direct ? Epilogue.NONE : rule.epilogue(bias));
         return x.tape.record(y, rule, x, w, bias);
     }
 
@@ -102,10 +115,12 @@ final class Convolution {
         private int n, c, o, ckk, p;
         /** Images per group (the last group may have fewer), and the number of groups. */
         private int group, groups;
+        /** Whether the groups (single images then) are convolved directly rather than through GEMM. */
+        private boolean direct;
         private int[] colShape;
         // The job of the current per-group pass.
         private boolean forwardJob;
-        private Tensor jobX, jobW, jobNchw, jobDx, jobDw, jobPartials;
+        private Tensor jobX, jobW, jobBias, jobNchw, jobDx, jobDw, jobPartials;
         private double jobBetaW;
         private Epilogue jobEpilogue;
         private int chunks;
@@ -121,8 +136,10 @@ final class Convolution {
             return epilogue;
         }
 
-        ConvRule set(Window2d g, Tensor col, Tensor wide, Tensor sums, int n, int c, int o, int group) {
+        ConvRule set(Window2d g, Tensor col, Tensor wide, Tensor sums, int n, int c, int o, int group,
+                boolean direct) {
             this.g = g;
+            this.direct = direct;
             this.col = col;
             this.wide = wide;
             this.sums = sums;
@@ -159,11 +176,15 @@ final class Convolution {
             return Math.min(group, n - q * group);
         }
 
-        /** Per group: col = im2col of its images, y = NCHW(W · col (+ the epilogue's bias)). */
-        void forward(Tensor x, Tensor w, Tensor y, Epilogue epilogue) {
+        /**
+         * Per group: col = im2col of its images, y = NCHW(W · col (+ the epilogue's bias)); or, direct,
+         * y = conv(x, w) + bias per image.
+         */
+        void forward(Tensor x, Tensor w, Tensor bias, Tensor y, Epilogue epilogue) {
             forwardJob = true;
             jobX = x;
             jobW = w;
+            jobBias = bias;
             jobNchw = y;
             jobEpilogue = epilogue;
             runGroups(ranges());
@@ -199,13 +220,17 @@ final class Convolution {
             try {
                 Parallel.forEach(chunks, this);
             } finally {
-                jobX = jobW = jobNchw = jobDx = jobDw = jobPartials = null;
+                jobX = jobW = jobBias = jobNchw = jobDx = jobDw = jobPartials = null;
             }
         }
 
         @Override
         public void run(int chunk) {
             int from = (int) ((long) groups * chunk / chunks), to = (int) ((long) groups * (chunk + 1) / chunks);
+            if (direct) {
+                runDirect(chunk, from, to);
+                return;
+            }
             long image = (long) c * g.h() * g.w();
             int ld = group * p;
             long colAt = (long) chunk * ckk * ld, wideAt = (long) chunk * o * ld;
@@ -237,6 +262,26 @@ final class Convolution {
                     }
                 }
             }
+        }
+
+        /**
+         * Images [from, to) of a direct convolution: forward, their y; backward, their weight
+         * gradient added to the range's partial sum (range 0: dW, after beta · dW).
+         */
+        private void runDirect(int chunk, int from, int to) {
+            if (forwardJob) {
+                Kern.convDirect(jobX, from, to - from, c, g, jobW, jobBias, o, jobNchw);
+                return;
+            }
+            if (jobDw == null) {
+                return;
+            }
+            Tensor sum = chunk == 0 ? jobDw : jobPartials;
+            long at = chunk == 0 ? 0 : (long) (chunk - 1) * o * ckk;
+            if (chunk != 0 || jobBetaW == 0) {
+                Kern.fill(0, sum, at, o * ckk);
+            }
+            Kern.convDirectWeightGrad(jobX, from, to - from, c, g, jobNchw, o, sum, at);
         }
 
         /** Copies a group's [O, G·P] block to its images' NCHW planes ({@code toNchw}) or back. */

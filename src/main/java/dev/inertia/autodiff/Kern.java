@@ -74,7 +74,6 @@ final class Kern {
         }
     }
 
-    /** y += alpha * x */
     /** y[0, n) += x[xOff, xOff + n) (one rounding per element, like {@link #add}). */
     static void addInto(Tensor x, long xOff, Tensor y, int n) {
         var k = Kernels.elementwise();
@@ -85,6 +84,7 @@ final class Kern {
         }
     }
 
+    /** y += alpha * x */
     static void axpy(double alpha, Tensor x, Tensor y) {
         var k = Kernels.elementwise();
         if (f64(y)) {
@@ -100,6 +100,16 @@ final class Kern {
             k.fillF64(v, out.segment(), 0, n(out));
         } else {
             k.fillF32((float) v, out.segment(), 0, n(out));
+        }
+    }
+
+    /** out[off, off + n) = v */
+    static void fill(double v, Tensor out, long off, int n) {
+        var k = Kernels.elementwise();
+        if (f64(out)) {
+            k.fillF64(v, out.segment(), off, n);
+        } else {
+            k.fillF32((float) v, out.segment(), off, n);
         }
     }
 
@@ -473,6 +483,35 @@ final class Kern {
             k.col2imF64(col.segment(), colOff, ldCol, channels, g, x.segment(), xOff);
         } else {
             k.col2imF32(col.segment(), colOff, ldCol, channels, g, x.segment(), xOff);
+        }
+    }
+
+    /** Direct convolution of images [first, first + images): y = conv(x, w) + bias (bias may be null). */
+    static void convDirect(Tensor x, int first, int images, int channels, Window2d g, Tensor w, Tensor bias,
+            int outChannels, Tensor y) {
+        var k = Kernels.directConv();
+        long xOff = (long) first * channels * g.h() * g.w(), yOff = (long) first * outChannels * g.outH() * g.outW();
+        MemorySegment b = bias == null ? null : bias.segment();
+        if (f64(y)) {
+            k.convForwardF64(x.segment(), xOff, images, channels, g, w.segment(), 0, outChannels, b, 0, y.segment(),
+                    yOff);
+        } else {
+            k.convForwardF32(x.segment(), xOff, images, channels, g, w.segment(), 0, outChannels, b, 0, y.segment(),
+                    yOff);
+        }
+    }
+
+    /** Adds the weight gradient of the direct convolution over images [first, first + images) to dw at dwOff. */
+    static void convDirectWeightGrad(Tensor x, int first, int images, int channels, Window2d g, Tensor dy,
+            int outChannels, Tensor dw, long dwOff) {
+        var k = Kernels.directConv();
+        long xOff = (long) first * channels * g.h() * g.w(), dyOff = (long) first * outChannels * g.outH() * g.outW();
+        if (f64(dw)) {
+            k.convWeightGradF64(x.segment(), xOff, images, channels, g, dy.segment(), dyOff, outChannels, dw.segment(),
+                    dwOff);
+        } else {
+            k.convWeightGradF32(x.segment(), xOff, images, channels, g, dy.segment(), dyOff, outChannels, dw.segment(),
+                    dwOff);
         }
     }
 

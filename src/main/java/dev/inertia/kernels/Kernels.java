@@ -13,6 +13,7 @@ public final class Kernels {
     private static final BroadcastKernels BROADCAST = Simd.select("PanamaBroadcast", ScalarBroadcast::new);
     private static final PoolingKernels POOLING = Simd.select("PanamaPooling", ScalarPooling::new);
     private static final ConvKernels CONV = Simd.select("PanamaConv", ScalarConv::new);
+    private static final DirectConvKernels DIRECT_CONV = Simd.select("PanamaDirectConv", ScalarDirectConv::new);
     // Families whose scalar twin is the implementation on every path, for now: the softmax rows
     // of the models have 10 classes, and math and batch norm are not on the models' hot paths.
     private static final MathKernels MATH = new ScalarMath();
@@ -29,6 +30,7 @@ public final class Kernels {
     private static final BroadcastKernels SCALAR_BROADCAST = new ScalarBroadcast();
     private static final PoolingKernels SCALAR_POOLING = new ScalarPooling();
     private static final ConvKernels SCALAR_CONV = new ScalarConv();
+    private static final DirectConvKernels SCALAR_DIRECT_CONV = new ScalarDirectConv();
     private static final OptimizerKernels SCALAR_OPTIMIZERS = new ScalarOptimizerKernels();
 
     private Kernels() {}
@@ -69,6 +71,10 @@ public final class Kernels {
         return CONV;
     }
 
+    public static DirectConvKernels directConv() {
+        return DIRECT_CONV;
+    }
+
     public static SoftmaxKernels softmax() {
         return SOFTMAX;
     }
@@ -79,6 +85,10 @@ public final class Kernels {
 
     public static ConvKernels scalarConv() {
         return SCALAR_CONV;
+    }
+
+    public static DirectConvKernels scalarDirectConv() {
+        return SCALAR_DIRECT_CONV;
     }
 
     public static PoolingKernels scalarPooling() {

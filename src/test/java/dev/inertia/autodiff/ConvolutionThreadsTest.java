@@ -9,6 +9,7 @@ import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -25,16 +26,22 @@ class ConvolutionThreadsTest {
     }
 
     private static double[][] run(int threads, Tensor x, Tensor w, Tensor b, Tensor weights) {
+        return run(threads, x, w, b, weights, true);
+    }
+
+    /** y, dx (empty when x is a constant), dw and db of sum(y · weights). */
+    private static double[][] run(int threads, Tensor x, Tensor w, Tensor b, Tensor weights, boolean inputGrad) {
         int saved = Parallel.threads();
         Parallel.setThreads(threads);
         try (Tape tape = new Tape()) {
             double[][] out = null;
             for (int rep = 0; rep < 2; rep++) {
                 tape.reset();
-                Var xv = tape.param(x), wv = tape.param(w), bv = tape.param(b);
+                Var xv = inputGrad ? tape.param(x) : tape.constant(x), wv = tape.param(w), bv = tape.param(b);
                 Var y = xv.conv2d(wv, bv, 1, 2);
                 tape.backward(y.mul(tape.constant(weights)).sum());
-                out = new double[][] {y.value().toDoubleArray(), xv.grad().toDoubleArray(), wv.grad().toDoubleArray(),
+                out = new double[][] {y.value().toDoubleArray(),
+                        inputGrad ? xv.grad().toDoubleArray() : new double[0], wv.grad().toDoubleArray(),
                         bv.grad().toDoubleArray()};
             }
             return out;
@@ -63,6 +70,31 @@ class ConvolutionThreadsTest {
     }
 
     /**
+     * A shallow window on an input without gradient is convolved directly (one and two channels,
+     * 5×5: depths 25 and 50): the same bits on one and three threads, and against a direct sum.
+     */
+    @ParameterizedTest
+    @CsvSource({"5, 1", "20, 1", "7, 2"})
+    void directConvolutionSameBitsAndValues(int n, int c) {
+        long seed = 53 + n + c;
+        Random r = new Random(seed);
+        int h = 28, o = 6, k = 5;
+        assertTrue(c * k * k <= Convolution.DIRECT_MAX_DEPTH, "the window must be shallow enough to run directly");
+        try (Scope scope = Scope.open()) {
+            float[] xs = random(r, n * c * h * h), ws = random(r, o * c * k * k), bs = random(r, o),
+                    gs = random(r, n * o * h * h);
+            Tensor x = Tensor.of(scope, xs, n, c, h, h), w = Tensor.of(scope, ws, o, c, k, k), b = Tensor.of(scope, bs, o);
+            Tensor weights = Tensor.of(scope, gs, n, o, h, h);
+            double[][] one = run(1, x, w, b, weights, false), three = run(3, x, w, b, weights, false);
+            for (int i = 0; i < one.length; i++) {
+                assertArrayEquals(one[i], three[i], "output " + i + " (seed " + seed + ")");
+            }
+            double[][] want = reference(n, c, h, o, k, 2, xs, ws, bs, gs);
+            assertClose(new double[][] {want[0], new double[0], want[2], want[3]}, one, seed);
+        }
+    }
+
+    /**
      * Images large enough for several groups, the last one partial (see
      * {@link Convolution#groupSize}): values and gradients against a direct convolution. With 20
      * images there are more groups than weight-gradient partial sums, so some partials add up
@@ -82,40 +114,51 @@ class ConvolutionThreadsTest {
                     gs = random(r, n * o * h * h);
             double[][] got = run(2, Tensor.of(scope, xs, n, c, h, h), Tensor.of(scope, ws, o, c, k, k),
                     Tensor.of(scope, bs, o), Tensor.of(scope, gs, n, o, h, h));
-            double[] y = new double[n * o * h * h], dx = new double[xs.length], dw = new double[ws.length],
-                    db = new double[o];
-            for (int i = 0; i < n; i++) {
-                for (int oc = 0; oc < o; oc++) {
-                    for (int oy = 0; oy < h; oy++) {
-                        for (int ox = 0; ox < h; ox++) {
-                            int yi = ((i * o + oc) * h + oy) * h + ox;
-                            double sum = bs[oc];
-                            db[oc] += gs[yi];
-                            for (int ci = 0; ci < c; ci++) {
-                                for (int ky = 0; ky < k; ky++) {
-                                    for (int kx = 0; kx < k; kx++) {
-                                        int iy = oy + ky - pad, ix = ox + kx - pad;
-                                        if (iy < 0 || iy >= h || ix < 0 || ix >= h) {
-                                            continue;
-                                        }
-                                        int xi = ((i * c + ci) * h + iy) * h + ix, wi = ((oc * c + ci) * k + ky) * k + kx;
-                                        sum += (double) ws[wi] * xs[xi];
-                                        dx[xi] += (double) ws[wi] * gs[yi];
-                                        dw[wi] += (double) xs[xi] * gs[yi];
+            double[][] want = reference(n, c, h, o, k, pad, xs, ws, bs, gs);
+            assertClose(want, got, seed);
+        }
+    }
+
+    /** In double: {y, dx, dw, db} of sum(conv2d(x, w, b) · g), stride 1, square images. */
+    private static double[][] reference(int n, int c, int h, int o, int k, int pad, float[] xs, float[] ws, float[] bs,
+            float[] gs) {
+        double[] y = new double[n * o * h * h], dx = new double[xs.length], dw = new double[ws.length],
+                db = new double[o];
+        for (int i = 0; i < n; i++) {
+            for (int oc = 0; oc < o; oc++) {
+                for (int oy = 0; oy < h; oy++) {
+                    for (int ox = 0; ox < h; ox++) {
+                        int yi = ((i * o + oc) * h + oy) * h + ox;
+                        double sum = bs[oc];
+                        db[oc] += gs[yi];
+                        for (int ci = 0; ci < c; ci++) {
+                            for (int ky = 0; ky < k; ky++) {
+                                for (int kx = 0; kx < k; kx++) {
+                                    int iy = oy + ky - pad, ix = ox + kx - pad;
+                                    if (iy < 0 || iy >= h || ix < 0 || ix >= h) {
+                                        continue;
                                     }
+                                    int xi = ((i * c + ci) * h + iy) * h + ix, wi = ((oc * c + ci) * k + ky) * k + kx;
+                                    sum += (double) ws[wi] * xs[xi];
+                                    dx[xi] += (double) ws[wi] * gs[yi];
+                                    dw[wi] += (double) xs[xi] * gs[yi];
                                 }
                             }
-                            y[yi] = sum;
                         }
+                        y[yi] = sum;
                     }
                 }
             }
-            double[][] want = {y, dx, dw, db};
-            for (int t = 0; t < want.length; t++) {
-                for (int j = 0; j < want[t].length; j++) {
-                    double tol = 1e-4 * (20 + Math.abs(want[t][j]));
-                    assertEquals(want[t][j], got[t][j], tol, "output " + t + " index " + j + " (seed " + seed + ")");
-                }
+        }
+        return new double[][] {y, dx, dw, db};
+    }
+
+    private static void assertClose(double[][] want, double[][] got, long seed) {
+        for (int t = 0; t < want.length; t++) {
+            assertEquals(want[t].length, got[t].length, "output " + t + " length");
+            for (int j = 0; j < want[t].length; j++) {
+                double tol = 1e-4 * (20 + Math.abs(want[t][j]));
+                assertEquals(want[t][j], got[t][j], tol, "output " + t + " index " + j + " (seed " + seed + ")");
             }
         }
     }

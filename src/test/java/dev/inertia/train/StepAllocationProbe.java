@@ -20,7 +20,12 @@ import java.util.SplittableRandom;
 public final class StepAllocationProbe {
     static final int STEPS = 50;
     private static final int WARM_UP = 200;
-    private static final int MAX_ROUNDS = 400;
+    /**
+     * How long rounds may run before the probe gives up. A time, not a count of rounds: a kernel the
+     * tiny model calls once per step (GEMM's widest microkernel, only in the weight gradient of the
+     * last layer) reaches C2 after seconds, not after a fixed number of steps.
+     */
+    private static final long MAX_SECONDS = 90;
 
     private StepAllocationProbe() {}
 
@@ -45,9 +50,9 @@ public final class StepAllocationProbe {
                     }
                     long offHeap = t.allocatedBytes();
                     // Until C2 has compiled the kernels the Vector API allocates: rounds of 50 steps
-                    // run until one is within the bound (or all were measured).
-                    long best = Long.MAX_VALUE;
-                    for (int round = 0; round < MAX_ROUNDS && best >= bound; round++) {
+                    // run until one is within the bound (or the time is up).
+                    long best = Long.MAX_VALUE, deadline = System.nanoTime() + MAX_SECONDS * 1_000_000_000L;
+                    while (best >= bound && System.nanoTime() < deadline) {
                         long heap = Allocations.currentThread();
                         for (int i = 0; i < STEPS; i++) {
                             t.stepForMeasurement();
