@@ -39,6 +39,10 @@ fi
 have_torch=0
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then have_torch=1; fi
 
+# CPU time the hypervisor gave to other guests (steal, in jiffies of 10 ms), printed per run: a
+# run several times slower than its neighbours with steal > 0 was starved, not slow.
+steal() { awk '/^cpu /{print $9}' /proc/stat; }
+
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); data: ${data_flag[*]:-bundled sample}" >&2
@@ -48,14 +52,18 @@ for round in $(seq 1 "$rounds"); do
       model="${run%%:*}" opt="${run##*:}"
       steps=$mlp_steps
       [ "$model" = cnn ] && steps=$cnn_steps
+      s0=$(steal)
       line=$("$root/inertia" train --model "$model" --optimizer "$opt" --threads "$threads" --max-steps "$steps" \
         --epochs 1 "${data_flag[@]}" --json 2>/dev/null | tail -1)
       echo "inertia $round $line" | tee -a "$out" >&2
+      echo "# steal during that run: $(( ($(steal) - s0) * 10 )) ms" >&2
       if [ "$have_torch" = 1 ]; then
         case "$opt" in sgd|adamw) ;; *) continue ;; esac # PyTorch's side of innaprop is its adamw run
+        s0=$(steal)
         line=$("${torch_env[@]}" /usr/bin/python3 "$root/scripts/torch_reference.py" --models "$model" \
           --optimizers "$opt" --threads "$threads" --steps "$steps" | tail -1)
         echo "torch $round $line" | tee -a "$out" >&2
+        echo "# steal during that run: $(( ($(steal) - s0) * 10 )) ms" >&2
       fi
     done
   done
