@@ -8,8 +8,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The library's one thread pool. Work is split into chunks that threads claim one at a time
  * from a shared counter, and the calling thread claims chunks too: when another process holds
- * a core and a worker is late, the caller and the other workers simply take its share. Workers
- * sleep (park) between jobs; nothing spins on a barrier. Running a job allocates nothing.
+ * a core and a worker is late, the caller and the other workers simply take its share. Idle
+ * workers watch for the next job for a short while, then park; nothing spins on a barrier.
+ * Running a job allocates nothing.
  *
  * <p>Size: {@code -Dinertia.threads=N}, or {@link #setThreads(int)}, default the number of
  * available processors. A job submitted while another runs (from another thread, or nested
