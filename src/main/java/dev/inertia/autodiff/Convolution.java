@@ -22,11 +22,15 @@ import java.util.Arrays;
  * image, and the weight gradient's C tiles loaded and stored once per image; one GEMM over the
  * whole batch was slower too, its columns no longer in cache.
  *
- * <p>A layer with a shallow window ({@code C·kh·kw} up to {@link #DIRECT_MAX_DEPTH}, stride 1)
- * whose input needs no gradient (a first layer on images) is convolved directly instead
- * ({@link dev.inertia.kernels.DirectConvKernels}): as a GEMM its inner dimension is too short
- * for the microkernel, and its weight gradient a 32×25 product of depth 100,000 (the cnn's first
- * layer: 17 ms of a 176 ms step at one thread, in GEMM form).
+ * <p>Direct convolution ({@link dev.inertia.kernels.DirectConvKernels}) replaces the lowering
+ * where it is faster. Forward, with stride 1, rows at least {@link #DIRECT_MIN_WIDTH} wide and a
+ * padded image small enough to stay in cache: no columns to build and no copy to NCHW (the cnn's
+ * second layer: ~27 ms against ~37 for im2col, GEMM and copy, at one thread). Backward too, for a
+ * shallow window ({@code C·kh·kw} up to {@link #DIRECT_MAX_DEPTH}) whose input needs no gradient
+ * (a first layer on images): as a GEMM its inner dimension is too short for the microkernel, and
+ * its weight gradient a 32×25 product of depth 100,000 (the cnn's first layer: 17 ms of a 176 ms
+ * step at one thread, in GEMM form). Otherwise the backward pass is the lowering's, which builds
+ * its own columns, so it does not matter how the forward pass was computed.
  */
 final class Convolution {
     /**
@@ -40,8 +44,15 @@ final class Convolution {
      * the weight gradient's bits do not depend on the number of threads.
      */
     static final int WEIGHT_PARTIALS = 4;
-    /** Deepest window ({@code C·kh·kw}) convolved directly rather than as a GEMM (measured at 25). */
+    /** Deepest window ({@code C·kh·kw}) whose weight gradient is computed directly (measured at 25). */
     static final int DIRECT_MAX_DEPTH = 64;
+    /**
+     * Narrowest output rows convolved directly forward: the direct kernel's vectors run along a row,
+     * so narrow rows leave lanes idle (measured at 14 and 28 wide, 87.5% of 16 lanes busy).
+     */
+    static final int DIRECT_MIN_WIDTH = 12;
+    /** Largest zero-padded image (elements, all channels) convolved directly forward: it is read once per tile. */
+    static final long DIRECT_MAX_IMAGE = 1L << 16;
 
     private Convolution() {}
 
@@ -75,8 +86,12 @@ final class Convolution {
             throw new IllegalArgumentException("conv2d: batch × output pixels (" + n + " × " + p
                     + ") exceeds the GEMM's int dimension");
         }
-        boolean direct = !x.requiresGrad && ckk <= DIRECT_MAX_DEPTH && g.sh() == 1 && g.sw() == 1;
-        // Direct: the groups are single images, convolved straight from and into NCHW.
+        boolean unitStride = g.sh() == 1 && g.sw() == 1;
+        boolean direct = !x.requiresGrad && ckk <= DIRECT_MAX_DEPTH && unitStride;
+        long paddedImage = (long) c * (g.h() + 2 * g.ph()) * (g.w() + 2 * g.pw());
+        boolean directForward = direct
+                || (unitStride && g.outW() >= DIRECT_MIN_WIDTH && paddedImage <= DIRECT_MAX_IMAGE);
+        // Direct backward: the groups are single images, convolved straight from NCHW.
         int group = direct ? 1 : groupSize(n, ckk, p, x.dtype().byteSize()), groups = Math.ceilDiv(n, group);
         Tensor col = null, wide = null;
         if (!direct) {
@@ -93,9 +108,10 @@ final class Convolution {
         if (rule == null) {
             rule = new ConvRule();
         }
-        rule.set(g, col, wide, sums, n, c, o, group, direct);
+        rule.set(g, col, wide, sums, n, c, o, group, directForward, direct);
         // The bias, per output channel (a row of the [O, N·P] product), goes in the GEMM's epilogue.
-        rule.forward(x.value, w.value, bias == null ? null : bias.value, y, direct ? Epilogue.NONE : rule.epilogue(bias));
+        rule.forward(x.value, w.value, bias == null ? null : bias.value, y,
+                directForward ? Epilogue.NONE : rule.epilogue(bias));
         return x.tape.record(y, rule, x, w, bias);
     }
 
@@ -115,8 +131,8 @@ final class Convolution {
         private int n, c, o, ckk, p;
         /** Images per group (the last group may have fewer), and the number of groups. */
         private int group, groups;
-        /** Whether the groups (single images then) are convolved directly rather than through GEMM. */
-        private boolean direct;
+        /** Whether the forward pass, and the backward pass (groups of one image then), are direct. */
+        private boolean directForward, directBackward;
         private int[] colShape;
         // The job of the current per-group pass.
         private boolean forwardJob;
@@ -137,9 +153,10 @@ final class Convolution {
         }
 
         ConvRule set(Window2d g, Tensor col, Tensor wide, Tensor sums, int n, int c, int o, int group,
-                boolean direct) {
+                boolean directForward, boolean directBackward) {
             this.g = g;
-            this.direct = direct;
+            this.directForward = directForward;
+            this.directBackward = directBackward;
             this.col = col;
             this.wide = wide;
             this.sums = sums;
@@ -187,7 +204,7 @@ final class Convolution {
             jobBias = bias;
             jobNchw = y;
             jobEpilogue = epilogue;
-            runGroups(ranges());
+            runGroups(directForward ? Math.min(n, Parallel.threads()) : ranges());
         }
 
         /**
@@ -226,11 +243,12 @@ final class Convolution {
 
         @Override
         public void run(int chunk) {
-            int from = (int) ((long) groups * chunk / chunks), to = (int) ((long) groups * (chunk + 1) / chunks);
-            if (direct) {
-                runDirect(chunk, from, to);
+            if (forwardJob ? directForward : directBackward) {
+                // ranges of images (the groups of a direct backward pass are single images)
+                runDirect(chunk, (int) ((long) n * chunk / chunks), (int) ((long) n * (chunk + 1) / chunks));
                 return;
             }
+            int from = (int) ((long) groups * chunk / chunks), to = (int) ((long) groups * (chunk + 1) / chunks);
             long image = (long) c * g.h() * g.w();
             int ld = group * p;
             long colAt = (long) chunk * ckk * ld, wideAt = (long) chunk * o * ld;

@@ -96,16 +96,17 @@ class ConvolutionThreadsTest {
 
     /**
      * Images large enough for several groups, the last one partial (see
-     * {@link Convolution#groupSize}): values and gradients against a direct convolution. With 20
+     * {@link Convolution#groupSize}): values and gradients against a direct sum. With 20 or 27
      * images there are more groups than weight-gradient partial sums, so some partials add up
-     * several groups.
+     * several groups. The 28-wide images run the forward pass directly, the 10-wide ones through
+     * the lowering (rows narrower than {@link Convolution#DIRECT_MIN_WIDTH}).
      */
     @ParameterizedTest
-    @ValueSource(ints = {5, 20})
-    void groupedLoweringMatchesDirectConvolution(int n) {
+    @CsvSource({"5, 8, 28", "20, 8, 28", "27, 32, 10"})
+    void groupedLoweringMatchesDirectConvolution(int n, int c, int h) {
         long seed = 52;
         Random r = new Random(seed);
-        int c = 8, h = 28, o = 4, k = 5, pad = 2;
+        int o = 4, k = 5, pad = 2;
         int group = Convolution.groupSize(n, c * k * k, h * h, 4), groups = Math.ceilDiv(n, group);
         assertTrue(group > 1 && n % group != 0, "the shapes must give several groups, the last partial: " + group);
         assertTrue(n < 20 || groups > Convolution.WEIGHT_PARTIALS, "more groups than partial sums: " + groups);

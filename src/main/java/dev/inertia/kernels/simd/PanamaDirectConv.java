@@ -22,10 +22,11 @@ import jdk.incubator.vector.VectorSpecies;
  * row of outputs is the padded array at a constant shift {@code off[t] = c·plane + ky·wp + kx}:
  * plain vector loads, no tests for the padding.
  *
- * <p>Work goes in register tiles of {@link #OB} output channels × two vectors of one output row
- * (columns i to i + 2·VL; lanes past the row are masked off when stored). Forward, each window
- * element costs two loads, OB broadcasts of weights and 2·OB fused multiply-adds, accumulated
- * from the bias in the order of t: bitwise the scalar twin's. Weight gradient, a tile of OB
+ * <p>Work goes in register tiles of {@link #OB} output channels × two vectors: of one output row
+ * (columns i to i + 2·VL), or of two rows when a row fits one vector; lanes past the row are
+ * masked off when stored. Forward, each window element costs two loads, OB broadcasts of weights
+ * (the tile's weights are one contiguous stream) and 2·OB fused multiply-adds, accumulated from
+ * the bias in the order of t: bitwise the scalar twin's. Weight gradient, a tile of OB
  * output channels × {@link #TB} window elements sums dy · shifted input over the rows and
  * columns of all the call's images in vector lanes, then across the lanes (rounding differs
  * from the twin's order). Output channels and window elements are padded to whole tiles with
@@ -85,12 +86,14 @@ public final class PanamaDirectConv implements DirectConvKernels {
         int taps = channels * g.kh() * g.kw(), o4 = Math.ceilDiv(outChannels, OB) * OB;
         int h = g.h(), oh = g.outH(), ow = g.outW(), wp = g.w() + 2 * g.pw();
         int[] off = offsets(work, channels, g, taps);
-        // weights by window element, then output channel; zero for the padding channels
+        // weights by block of OB output channels, window element, channel in the block (zero for
+        // the padding channels): a tile reads its block's weights as one contiguous stream
         float[] wt = work.weights = work.zeroed(work.weights, taps * o4);
         float[] b = work.bias = work.zeroed(work.bias, o4);
         for (int o = 0; o < outChannels; o++) {
+            int block = o / OB * taps * OB + o % OB;
             for (int t = 0; t < taps; t++) {
-                wt[t * o4 + o] = w.getAtIndex(FLOAT, wOff + (long) o * taps + t);
+                wt[block + t * OB] = w.getAtIndex(FLOAT, wOff + (long) o * taps + t);
             }
             b[o] = bias == null ? 0f : bias.getAtIndex(FLOAT, biasOff + o);
         }
@@ -99,9 +102,16 @@ public final class PanamaDirectConv implements DirectConvKernels {
             long image = yOff + (long) n * outChannels * oh * ow;
             for (int o = 0; o < o4; o += OB) {
                 int valid = Math.min(OB, outChannels - o);
+                if (ow <= VL) { // rows of one vector: two rows per tile
+                    for (int oy = 0; oy < oh; oy += 2) {
+                        forwardTileRows(pads, off, taps, wt, b, o, oy * wp, wp, y,
+                                image + ((long) o * oh + oy) * ow, (long) oh * ow, valid, ow, oy + 1 < oh);
+                    }
+                    continue;
+                }
                 for (int i = 0; i < ow; i += 2 * VL) {
                     for (int oy = 0; oy < oh; oy++) {
-                        forwardTile(pads, off, taps, wt, o4, b, o, oy * wp + i, y,
+                        forwardTile(pads, off, taps, wt, b, o, oy * wp + i, y,
                                 image + ((long) o * oh + oy) * ow + i, (long) oh * ow, valid, ow - i);
                     }
                 }
@@ -114,14 +124,14 @@ public final class PanamaDirectConv implements DirectConvKernels {
      * + Σ_t w[t][o + r] · pads[at + off[t]], stored at {@code yAt} + r·{@code plane} for the
      * {@code valid} real channels, lanes below {@code cols}.
      */
-    private static void forwardTile(float[] pads, int[] off, int taps, float[] wt, int o4, float[] b, int o, int at,
+    private static void forwardTile(float[] pads, int[] off, int taps, float[] wt, float[] b, int o, int at,
             MemorySegment y, long yAt, long plane, int valid, int cols) {
         FloatVector a00 = FloatVector.broadcast(F, b[o]), a01 = a00;
         FloatVector a10 = FloatVector.broadcast(F, b[o + 1]), a11 = a10;
         FloatVector a20 = FloatVector.broadcast(F, b[o + 2]), a21 = a20;
         FloatVector a30 = FloatVector.broadcast(F, b[o + 3]), a31 = a30;
         for (int t = 0; t < taps; t++) {
-            int p = at + off[t], wAt = t * o4 + o;
+            int p = at + off[t], wAt = o * taps + t * OB;
             FloatVector x0 = FloatVector.fromArray(F, pads, p), x1 = FloatVector.fromArray(F, pads, p + VL);
             FloatVector w0 = FloatVector.broadcast(F, wt[wAt]);
             a00 = x0.fma(w0, a00);
@@ -151,6 +161,50 @@ public final class PanamaDirectConv implements DirectConvKernels {
         if (valid > 3) {
             a30.intoMemorySegment(y, p0 + 3 * step, NATIVE, m0);
             a31.intoMemorySegment(y, p0 + 3 * step + VL * 4L, NATIVE, m1);
+        }
+    }
+
+    /**
+     * {@link #forwardTile} for rows of at most one vector: output channels o..o+3 of rows oy and
+     * oy + 1 (window starts {@code at} and at + wp), the second stored only if {@code second}.
+     */
+    private static void forwardTileRows(float[] pads, int[] off, int taps, float[] wt, float[] b, int o, int at,
+            int wp, MemorySegment y, long yAt, long plane, int valid, int ow, boolean second) {
+        FloatVector a00 = FloatVector.broadcast(F, b[o]), a01 = a00;
+        FloatVector a10 = FloatVector.broadcast(F, b[o + 1]), a11 = a10;
+        FloatVector a20 = FloatVector.broadcast(F, b[o + 2]), a21 = a20;
+        FloatVector a30 = FloatVector.broadcast(F, b[o + 3]), a31 = a30;
+        for (int t = 0; t < taps; t++) {
+            int p = at + off[t], wAt = o * taps + t * OB;
+            FloatVector x0 = FloatVector.fromArray(F, pads, p), x1 = FloatVector.fromArray(F, pads, p + wp);
+            FloatVector w0 = FloatVector.broadcast(F, wt[wAt]);
+            a00 = x0.fma(w0, a00);
+            a01 = x1.fma(w0, a01);
+            FloatVector w1 = FloatVector.broadcast(F, wt[wAt + 1]);
+            a10 = x0.fma(w1, a10);
+            a11 = x1.fma(w1, a11);
+            FloatVector w2 = FloatVector.broadcast(F, wt[wAt + 2]);
+            a20 = x0.fma(w2, a20);
+            a21 = x1.fma(w2, a21);
+            FloatVector w3 = FloatVector.broadcast(F, wt[wAt + 3]);
+            a30 = x0.fma(w3, a30);
+            a31 = x1.fma(w3, a31);
+        }
+        VectorMask<Float> m0 = F.indexInRange(0, ow), m1 = second ? m0 : F.indexInRange(0, 0);
+        long p0 = yAt * 4L, row = ow * 4L, step = plane * 4L;
+        a00.intoMemorySegment(y, p0, NATIVE, m0);
+        a01.intoMemorySegment(y, p0 + row, NATIVE, m1);
+        if (valid > 1) {
+            a10.intoMemorySegment(y, p0 + step, NATIVE, m0);
+            a11.intoMemorySegment(y, p0 + step + row, NATIVE, m1);
+        }
+        if (valid > 2) {
+            a20.intoMemorySegment(y, p0 + 2 * step, NATIVE, m0);
+            a21.intoMemorySegment(y, p0 + 2 * step + row, NATIVE, m1);
+        }
+        if (valid > 3) {
+            a30.intoMemorySegment(y, p0 + 3 * step, NATIVE, m0);
+            a31.intoMemorySegment(y, p0 + 3 * step + row, NATIVE, m1);
         }
     }
 
