@@ -5,6 +5,7 @@ import dev.inertia.kernels.Parallel;
 import dev.inertia.kernels.Window2d;
 import dev.inertia.memory.Tensor;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
@@ -30,7 +31,10 @@ import java.util.Arrays;
  * (a first layer on images): as a GEMM its inner dimension is too short for the microkernel, and
  * its weight gradient a 32×25 product of depth 100,000 (the cnn's first layer: 17 ms of a 176 ms
  * step at one thread, in GEMM form). Otherwise the backward pass is the lowering's, which builds
- * its own columns, so it does not matter how the forward pass was computed.
+ * its own columns, so it does not matter how the forward pass was computed; but with stride 1 the
+ * input gradient is itself a convolution, of dY with the weights flipped and transposed
+ * ({@code [C, O, kh, kw]}, padding {@code k − 1 − p}), and where that convolution qualifies for the
+ * direct forward kernel it runs there instead of {@code Wᵀ · dY} and col2im.
  */
 final class Convolution {
     /**
@@ -91,6 +95,11 @@ final class Convolution {
         long paddedImage = (long) c * (g.h() + 2 * g.ph()) * (g.w() + 2 * g.pw());
         boolean directForward = direct
                 || (unitStride && g.outW() >= DIRECT_MIN_WIDTH && paddedImage <= DIRECT_MAX_IMAGE);
+        // dX = conv(dY, flipped Wᵀ, padding k - 1 - p): its output rows are the input's
+        boolean directInputGrad = x.requiresGrad && unitStride && g.ph() < g.kh() && g.pw() < g.kw()
+                && g.w() >= DIRECT_MIN_WIDTH
+                && (long) o * (g.outH() + 2L * (g.kh() - 1 - g.ph())) * (g.outW() + 2L * (g.kw() - 1 - g.pw()))
+                        <= DIRECT_MAX_IMAGE;
         // Direct backward: the groups are single images, convolved straight from NCHW.
         int group = direct ? 1 : groupSize(n, ckk, p, x.dtype().byteSize()), groups = Math.ceilDiv(n, group);
         Tensor col = null, wide = null;
@@ -105,10 +114,11 @@ final class Convolution {
         // The weight gradient's partial sums of backward ranges 1, 2, ... (range 0 sums into dW itself).
         int partials = Math.min(groups, WEIGHT_PARTIALS) - 1;
         Tensor sums = w.requiresGrad && partials > 0 ? x.tape.buffer(x.dtype(), partials, o, ckk) : null;
+        Tensor flipped = directInputGrad ? x.tape.buffer(x.dtype(), c, o, g.kh(), g.kw()) : null;
         if (rule == null) {
             rule = new ConvRule();
         }
-        rule.set(g, col, wide, sums, n, c, o, group, directForward, direct);
+        rule.set(g, col, wide, sums, flipped, n, c, o, group, directForward, direct);
         // The bias, per output channel (a row of the [O, N·P] product), goes in the GEMM's epilogue.
         rule.forward(x.value, w.value, bias == null ? null : bias.value, y,
                 directForward ? Epilogue.NONE : rule.epilogue(bias));
@@ -128,6 +138,10 @@ final class Convolution {
     private static final class ConvRule extends Rule implements Parallel.ChunkTask {
         private Window2d g;
         private Tensor col, wide, sums;
+        /** W flipped and transposed, [C, O, kh, kw], when the input gradient is a direct convolution (else null). */
+        private Tensor flipped;
+        /** The window of that convolution: over dY, padding k − 1 − p. */
+        private Window2d flippedWindow;
         private int n, c, o, ckk, p;
         /** Images per group (the last group may have fewer), and the number of groups. */
         private int group, groups;
@@ -152,9 +166,16 @@ final class Convolution {
             return epilogue;
         }
 
-        ConvRule set(Window2d g, Tensor col, Tensor wide, Tensor sums, int n, int c, int o, int group,
-                boolean directForward, boolean directBackward) {
+        ConvRule set(Window2d g, Tensor col, Tensor wide, Tensor sums, Tensor flipped, int n, int c, int o,
+                int group, boolean directForward, boolean directBackward) {
             this.g = g;
+            this.flipped = flipped;
+            if (flipped != null && (flippedWindow == null || flippedWindow.h() != g.outH()
+                    || flippedWindow.w() != g.outW() || flippedWindow.kh() != g.kh() || flippedWindow.kw() != g.kw()
+                    || flippedWindow.ph() != g.kh() - 1 - g.ph() || flippedWindow.pw() != g.kw() - 1 - g.pw())) {
+                flippedWindow = new Window2d(g.outH(), g.outW(), g.kh(), g.kw(), 1, 1, g.kh() - 1 - g.ph(),
+                        g.kw() - 1 - g.pw());
+            }
             this.directForward = directForward;
             this.directBackward = directBackward;
             this.col = col;
@@ -263,7 +284,9 @@ final class Convolution {
                     copyNchw(true, first, images, wideAt);
                     continue;
                 }
-                copyNchw(false, first, images, wideAt);
+                if (jobDw != null || flipped == null) {
+                    copyNchw(false, first, images, wideAt);
+                }
                 if (jobDw != null) {
                     for (int j = 0; j < images; j++) {
                         Kern.im2col(jobX, (first + j) * image, c, g, col, colAt + (long) j * p, ld);
@@ -273,10 +296,35 @@ final class Convolution {
                     long at = chunk == 0 ? 0 : (long) (chunk - 1) * o * ckk;
                     Kern.gemm(false, true, o, ckk, images * p, 1, wide, wideAt, ld, col, colAt, ld, beta, sum, at, ckk);
                 }
-                if (jobDx != null) {
+                if (jobDx != null && flipped == null) {
                     Kern.gemm(true, false, ckk, images * p, o, 1, jobW, 0, ckk, wide, wideAt, ld, 0, col, colAt, ld);
                     for (int j = 0; j < images; j++) {
                         Kern.col2im(col, colAt + (long) j * p, ld, c, g, jobDx, (first + j) * image);
+                    }
+                }
+            }
+            if (!forwardJob && jobDx != null && flipped != null) {
+                int first = from * group, last = Math.min(n, to * group);
+                Kern.convDirect(jobNchw, first, last - first, o, flippedWindow, flipped, null, c, jobDx);
+            }
+        }
+
+        /** flipped[ci, oi, kk − 1 − t] = w[oi, ci, t]: each window reversed (both axes), O and C swapped. */
+        private void flipWeights(Tensor w) {
+            int kk = g.kh() * g.kw();
+            MemorySegment from = w.segment(), to = flipped.segment();
+            boolean f64 = w.dtype().byteSize() == 8;
+            ValueLayout.OfDouble d = ValueLayout.JAVA_DOUBLE;
+            ValueLayout.OfFloat f = ValueLayout.JAVA_FLOAT;
+            for (int oi = 0; oi < o; oi++) {
+                for (int ci = 0; ci < c; ci++) {
+                    long src = ((long) oi * c + ci) * kk, dst = ((long) ci * o + oi) * kk + kk - 1;
+                    for (int t = 0; t < kk; t++) {
+                        if (f64) {
+                            to.setAtIndex(d, dst - t, from.getAtIndex(d, src + t));
+                        } else {
+                            to.setAtIndex(f, dst - t, from.getAtIndex(f, src + t));
+                        }
                     }
                 }
             }
@@ -332,6 +380,9 @@ final class Convolution {
             Tensor dx = x.requiresGrad ? x.gradSink(0) : null;
             double betaW = w.requiresGrad && w.gradAccumulates() ? 1 : 0;
             Tensor dw = w.requiresGrad ? w.gradClaim() : null;
+            if (dx != null && flipped != null) {
+                flipWeights(w.value);
+            }
             backwardGroups(x.value, w.value, dy, dx, dw, betaW);
             if (dx != null) {
                 x.gradCommit(dx);

@@ -207,6 +207,26 @@ class GradientTest {
                 1, 1), random(r, 24, 1, 0), 24);
     }
 
+    /**
+     * Rows of 13 (at least {@link Convolution#DIRECT_MIN_WIDTH}): the forward pass, the input
+     * gradient (a convolution of dY with the flipped weights) and, for an input without gradient
+     * and a shallow window, the weight gradient all run the direct kernels.
+     */
+    @Test
+    void conv2dDirect() {
+        long seed = 23;
+        Random r = new Random(seed);
+        double[] x = random(r, 2 * 2 * 12 * 13, 1, 0);
+        double[] w = random(r, 3 * 2 * 3 * 3, 1, 0);
+        double[] b = random(r, 3, 1, 0);
+        unary("direct conv2d wrt x", seed, v -> v.conv2d(v.tape().constant(tensor(w, 3, 2, 3, 3)),
+                v.tape().constant(tensor(b, 3)), 1, 1), x, 2, 2, 12, 13);
+        unary("direct conv2d wrt w", seed, v -> v.tape().constant(tensor(x, 2, 2, 12, 13)).conv2d(v,
+                v.tape().constant(tensor(b, 3)), 1, 1), w, 3, 2, 3, 3);
+        unary("direct conv2d wrt b", seed, v -> v.tape().constant(tensor(x, 2, 2, 12, 13)).conv2d(
+                v.tape().constant(tensor(w, 3, 2, 3, 3)), v, 1, 1), b, 3);
+    }
+
     @Test
     void batchNorm() {
         long seed = 20;
