@@ -102,17 +102,17 @@ public final class PanamaDirectConv implements DirectConvKernels {
             long image = yOff + (long) n * outChannels * oh * ow;
             for (int o = 0; o < o4; o += OB) {
                 int valid = Math.min(OB, outChannels - o);
-                if (ow <= VL) { // rows of one vector: two rows per tile
+                if (ow <= VL) { // rows of one vector: a tile is two rows
                     for (int oy = 0; oy < oh; oy += 2) {
-                        forwardTileRows(pads, off, taps, wt, b, o, oy * wp, wp, y,
-                                image + ((long) o * oh + oy) * ow, (long) oh * ow, valid, ow, oy + 1 < oh);
+                        forwardTile(pads, off, taps, wt, b, o, oy * wp, wp, y, image + ((long) o * oh + oy) * ow, ow,
+                                (long) oh * ow, valid, ow, oy + 1 < oh ? ow : 0);
                     }
                     continue;
                 }
-                for (int i = 0; i < ow; i += 2 * VL) {
+                for (int i = 0; i < ow; i += 2 * VL) { // a tile is two vectors of one row
                     for (int oy = 0; oy < oh; oy++) {
-                        forwardTile(pads, off, taps, wt, b, o, oy * wp + i, y,
-                                image + ((long) o * oh + oy) * ow + i, (long) oh * ow, valid, ow - i);
+                        forwardTile(pads, off, taps, wt, b, o, oy * wp + i, VL, y, image + ((long) o * oh + oy) * ow + i,
+                                VL, (long) oh * ow, valid, ow - i, ow - i - VL);
                     }
                 }
             }
@@ -120,19 +120,21 @@ public final class PanamaDirectConv implements DirectConvKernels {
     }
 
     /**
-     * Output channels o..o+3 of one row from column i (window start {@code at}): from the bias,
-     * + Σ_t w[t][o + r] · pads[at + off[t]], stored at {@code yAt} + r·{@code plane} for the
-     * {@code valid} real channels, lanes below {@code cols}.
+     * Output channels o..o+3 of two vectors of outputs, the first with its window at {@code at} in
+     * the padded planes and at {@code yAt} in y, the second {@code xStep} and {@code yStep} further
+     * (next vector of the row, or next row): from the bias, + Σ_t w[t][o + r] · pads[at + off[t]],
+     * stored r·{@code plane} apart for the {@code valid} real channels, the first {@code cols0} and
+     * {@code cols1} lanes of each vector.
      */
-    private static void forwardTile(float[] pads, int[] off, int taps, float[] wt, float[] b, int o, int at,
-            MemorySegment y, long yAt, long plane, int valid, int cols) {
+    private static void forwardTile(float[] pads, int[] off, int taps, float[] wt, float[] b, int o, int at, int xStep,
+            MemorySegment y, long yAt, int yStep, long plane, int valid, int cols0, int cols1) {
         FloatVector a00 = FloatVector.broadcast(F, b[o]), a01 = a00;
         FloatVector a10 = FloatVector.broadcast(F, b[o + 1]), a11 = a10;
         FloatVector a20 = FloatVector.broadcast(F, b[o + 2]), a21 = a20;
         FloatVector a30 = FloatVector.broadcast(F, b[o + 3]), a31 = a30;
         for (int t = 0; t < taps; t++) {
             int p = at + off[t], wAt = o * taps + t * OB;
-            FloatVector x0 = FloatVector.fromArray(F, pads, p), x1 = FloatVector.fromArray(F, pads, p + VL);
+            FloatVector x0 = FloatVector.fromArray(F, pads, p), x1 = FloatVector.fromArray(F, pads, p + xStep);
             FloatVector w0 = FloatVector.broadcast(F, wt[wAt]);
             a00 = x0.fma(w0, a00);
             a01 = x1.fma(w0, a01);
@@ -146,65 +148,21 @@ public final class PanamaDirectConv implements DirectConvKernels {
             a30 = x0.fma(w3, a30);
             a31 = x1.fma(w3, a31);
         }
-        VectorMask<Float> m0 = F.indexInRange(0, cols), m1 = F.indexInRange(VL, cols);
-        long p0 = yAt * 4L, step = plane * 4L;
+        VectorMask<Float> m0 = F.indexInRange(0, cols0), m1 = F.indexInRange(0, Math.max(0, cols1));
+        long p0 = yAt * 4L, p1 = (yAt + yStep) * 4L, step = plane * 4L;
         a00.intoMemorySegment(y, p0, NATIVE, m0);
-        a01.intoMemorySegment(y, p0 + VL * 4L, NATIVE, m1);
+        a01.intoMemorySegment(y, p1, NATIVE, m1);
         if (valid > 1) {
             a10.intoMemorySegment(y, p0 + step, NATIVE, m0);
-            a11.intoMemorySegment(y, p0 + step + VL * 4L, NATIVE, m1);
+            a11.intoMemorySegment(y, p1 + step, NATIVE, m1);
         }
         if (valid > 2) {
             a20.intoMemorySegment(y, p0 + 2 * step, NATIVE, m0);
-            a21.intoMemorySegment(y, p0 + 2 * step + VL * 4L, NATIVE, m1);
+            a21.intoMemorySegment(y, p1 + 2 * step, NATIVE, m1);
         }
         if (valid > 3) {
             a30.intoMemorySegment(y, p0 + 3 * step, NATIVE, m0);
-            a31.intoMemorySegment(y, p0 + 3 * step + VL * 4L, NATIVE, m1);
-        }
-    }
-
-    /**
-     * {@link #forwardTile} for rows of at most one vector: output channels o..o+3 of rows oy and
-     * oy + 1 (window starts {@code at} and at + wp), the second stored only if {@code second}.
-     */
-    private static void forwardTileRows(float[] pads, int[] off, int taps, float[] wt, float[] b, int o, int at,
-            int wp, MemorySegment y, long yAt, long plane, int valid, int ow, boolean second) {
-        FloatVector a00 = FloatVector.broadcast(F, b[o]), a01 = a00;
-        FloatVector a10 = FloatVector.broadcast(F, b[o + 1]), a11 = a10;
-        FloatVector a20 = FloatVector.broadcast(F, b[o + 2]), a21 = a20;
-        FloatVector a30 = FloatVector.broadcast(F, b[o + 3]), a31 = a30;
-        for (int t = 0; t < taps; t++) {
-            int p = at + off[t], wAt = o * taps + t * OB;
-            FloatVector x0 = FloatVector.fromArray(F, pads, p), x1 = FloatVector.fromArray(F, pads, p + wp);
-            FloatVector w0 = FloatVector.broadcast(F, wt[wAt]);
-            a00 = x0.fma(w0, a00);
-            a01 = x1.fma(w0, a01);
-            FloatVector w1 = FloatVector.broadcast(F, wt[wAt + 1]);
-            a10 = x0.fma(w1, a10);
-            a11 = x1.fma(w1, a11);
-            FloatVector w2 = FloatVector.broadcast(F, wt[wAt + 2]);
-            a20 = x0.fma(w2, a20);
-            a21 = x1.fma(w2, a21);
-            FloatVector w3 = FloatVector.broadcast(F, wt[wAt + 3]);
-            a30 = x0.fma(w3, a30);
-            a31 = x1.fma(w3, a31);
-        }
-        VectorMask<Float> m0 = F.indexInRange(0, ow), m1 = second ? m0 : F.indexInRange(0, 0);
-        long p0 = yAt * 4L, row = ow * 4L, step = plane * 4L;
-        a00.intoMemorySegment(y, p0, NATIVE, m0);
-        a01.intoMemorySegment(y, p0 + row, NATIVE, m1);
-        if (valid > 1) {
-            a10.intoMemorySegment(y, p0 + step, NATIVE, m0);
-            a11.intoMemorySegment(y, p0 + step + row, NATIVE, m1);
-        }
-        if (valid > 2) {
-            a20.intoMemorySegment(y, p0 + 2 * step, NATIVE, m0);
-            a21.intoMemorySegment(y, p0 + 2 * step + row, NATIVE, m1);
-        }
-        if (valid > 3) {
-            a30.intoMemorySegment(y, p0 + 3 * step, NATIVE, m0);
-            a31.intoMemorySegment(y, p0 + 3 * step + row, NATIVE, m1);
+            a31.intoMemorySegment(y, p1 + 3 * step, NATIVE, m1);
         }
     }
 
