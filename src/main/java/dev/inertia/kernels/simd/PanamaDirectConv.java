@@ -9,7 +9,6 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -204,7 +203,12 @@ public final class PanamaDirectConv implements DirectConvKernels {
         for (int o = 0; o < outChannels; o++) {
             for (int t = 0; t < taps; t++) {
                 long at = dwOff + (long) o * taps + t;
-                float sum = FloatVector.fromArray(F, sums, (o * t2 + t) * VL).reduceLanes(VectorOperators.ADD);
+                // lanes summed in lane order, not reduceLanes: its order is unspecified and differs
+                // between C2 and the interpreter, which made training results depend on JIT timing
+                float sum = 0f;
+                for (int l = 0, at0 = (o * t2 + t) * VL; l < VL; l++) {
+                    sum += sums[at0 + l];
+                }
                 dw.setAtIndex(FLOAT, at, dw.getAtIndex(FLOAT, at) + sum);
             }
         }
