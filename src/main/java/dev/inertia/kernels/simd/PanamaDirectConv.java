@@ -25,11 +25,13 @@ import jdk.incubator.vector.VectorSpecies;
  * (columns i to i + 2·VL), or of two rows when a row fits one vector; lanes past the row are
  * masked off when stored. Forward, each window element costs two loads, OB broadcasts of weights
  * (the tile's weights are one contiguous stream) and 2·OB fused multiply-adds, accumulated from
- * the bias in the order of t: bitwise the scalar twin's. Weight gradient, a tile of OB
- * output channels × {@link #TB} window elements sums dy · shifted input over the rows and
- * columns of all the call's images in vector lanes, then across the lanes (rounding differs
- * from the twin's order). Output channels and window elements are padded to whole tiles with
- * zero weights, and results of the padding are dropped.
+ * the bias in the order of t: bitwise the scalar twin's. Weight gradient: each image's dy is
+ * copied into rows of wp with zeros past ow (so a tile's loop has no masks), and a tile of OB
+ * output channels × {@link #TB} window elements sums dy · shifted input in vector lanes over all
+ * of the call's images, then the lanes in lane order (rounding differs from the twin's order; an
+ * infinite input value also meets those zeros, so it turns more weights' gradients into NaN than
+ * the twin does). Output channels and window elements are padded to whole tiles with zero
+ * weights, and results of the padding are dropped.
  *
  * <p>Each tile is a method of its own, a fixed body around one long loop, so that C2 keeps the
  * tile in registers (inside a larger loop nest it boxed the vectors).
@@ -48,7 +50,7 @@ public final class PanamaDirectConv implements DirectConvKernels {
 
     public PanamaDirectConv() {}
 
-    /** A thread's arrays: padded planes, flat dy, weights by window element, bias, offsets, gradient sums. */
+    /** A thread's arrays: padded planes, flat dy, weights by tile, bias, offsets, gradient lane sums. */
     private static final class Work {
         float[] pads = new float[0], flat = new float[0], weights = new float[0], bias = new float[0];
         float[] sums = new float[0];
