@@ -112,8 +112,9 @@ public final class PanamaDirectConv implements DirectConvKernels {
                 }
                 for (int i = 0; i < ow; i += 2 * VL) { // a tile is two vectors of one row
                     for (int oy = 0; oy < oh; oy++) {
-                        forwardTile(pads, off, taps, wt, b, o, oy * wp + i, VL, y, image + ((long) o * oh + oy) * ow + i,
-                                VL, (long) oh * ow, valid, ow - i, ow - i - VL);
+                        long yAt = image + ((long) o * oh + oy) * ow + i;
+                        forwardTile(pads, off, taps, wt, b, o, oy * wp + i, VL, y, yAt, VL, (long) oh * ow, valid,
+                                ow - i, ow - i - VL);
                     }
                 }
             }
@@ -231,7 +232,8 @@ public final class PanamaDirectConv implements DirectConvKernels {
         FloatVector s30 = FloatVector.fromArray(F, sums, s + 3 * oStride);
         FloatVector s31 = FloatVector.fromArray(F, sums, s + 3 * oStride + VL);
         for (int q = 0; q < len; q += VL) {
-            FloatVector x0 = FloatVector.fromArray(F, pads, q + shift0), x1 = FloatVector.fromArray(F, pads, q + shift1);
+            FloatVector x0 = FloatVector.fromArray(F, pads, q + shift0);
+            FloatVector x1 = FloatVector.fromArray(F, pads, q + shift1);
             FloatVector g0 = FloatVector.fromArray(F, flat, d + q);
             s00 = g0.fma(x0, s00);
             s01 = g0.fma(x1, s01);
