@@ -3,11 +3,12 @@ package dev.inertia.kernels;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Direct 2-D convolution of consecutive images, for layers with few input channels (a network's first
- * layer on raw images: 1 or 3 channels). There the GEMM lowering is a poor shape: an inner
- * dimension of {@code channels·kh·kw} (25 for a 5×5 kernel on one channel) leaves the
- * microkernel storing its tile after a handful of multiply-adds, and the weight gradient becomes
- * a product with an output of {@code outChannels × 25} and a depth of a whole batch of pixels.
+ * Direct 2-D convolution of consecutive images, without the GEMM lowering's columns: the
+ * forward pass (also the input gradient, as a convolution of dy with the flipped weights) and the
+ * weight gradient. It pays where the lowering is a poor shape or its columns a memory pass of
+ * their own: a first layer on raw images (an inner dimension of {@code channels·kh·kw} = 25 for a
+ * 5×5 kernel on one channel leaves the microkernel storing its tile after a handful of
+ * multiply-adds) and small images with many channels (columns 25 times the size of the image).
  *
  * <p>{@code x} holds {@code images × channels} planes {@code h × w}, {@code y} and {@code dy}
  * {@code images × outChannels} planes {@code outH × outW} (NCHW), the weights {@code [outChannels,

@@ -98,8 +98,9 @@ class ConvolutionThreadsTest {
      * Images large enough for several groups, the last one partial (see
      * {@link Convolution#groupSize}): values and gradients against a direct sum. With 20 or 27
      * images there are more groups than weight-gradient partial sums, so some partials add up
-     * several groups. The 28-wide images run the forward pass directly, the 10-wide ones through
-     * the lowering (rows narrower than {@link Convolution#DIRECT_MIN_WIDTH}).
+     * several groups. The 28-wide images run both passes directly (the weight gradient without
+     * columns, the input gradient as a convolution of dY), the 10-wide ones through the lowering
+     * (rows narrower than {@link Convolution#DIRECT_MIN_WIDTH}).
      */
     @ParameterizedTest
     @CsvSource({"5, 8, 28", "20, 8, 28", "27, 32, 10"})

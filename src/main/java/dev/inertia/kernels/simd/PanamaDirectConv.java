@@ -21,17 +21,20 @@ import jdk.incubator.vector.VectorSpecies;
  * row of outputs is the padded array at a constant shift {@code off[t] = c·plane + ky·wp + kx}:
  * plain vector loads, no tests for the padding.
  *
- * <p>Work goes in register tiles of {@link #OB} output channels × two vectors: of one output row
- * (columns i to i + 2·VL), or of two rows when a row fits one vector; lanes past the row are
- * masked off when stored. Forward, each window element costs two loads, OB broadcasts of weights
+ * <p>Forward, work goes in register tiles of {@link #OB} output channels × two vectors: of one
+ * output row (columns i to i + 2·VL), or of two rows when a row fits one vector; lanes past the
+ * row are masked off when stored. Each window element costs two loads, OB broadcasts of weights
  * (the tile's weights are one contiguous stream) and 2·OB fused multiply-adds, accumulated from
- * the bias in the order of t: bitwise the scalar twin's. Weight gradient: each image's dy is
- * copied into rows of wp with zeros past ow (so a tile's loop has no masks), and a tile of OB
- * output channels × {@link #TB} window elements sums dy · shifted input in vector lanes over all
- * of the call's images, then the lanes in lane order (rounding differs from the twin's order; an
- * infinite input value also meets those zeros, so it turns more weights' gradients into NaN than
- * the twin does). Output channels and window elements are padded to whole tiles with zero
- * weights, and results of the padding are dropped.
+ * the bias in the order of t: bitwise the scalar twin's. Output channels are padded to whole
+ * tiles with zero weights, and results of the padding are dropped.
+ *
+ * <p>Weight gradient: with output channels in the lanes, no lanes are ever summed. Each image's
+ * dy is copied by pixel ({@code [oh·ow, O]}, zeros up to whole vectors), and a tile of {@link #TB}
+ * window elements × 4, 2 or 1 vectors of output channels adds, pixel after pixel, dy(pixel) times
+ * the broadcast input value under window element t: the twin's order of fused multiply-adds, so
+ * bitwise its result (the padding's terms add +0; an infinite dy meeting the padding gives NaN
+ * where the twin, which skips those terms, does not). Window elements are padded to whole tiles
+ * with shift 0, and results of the padding are dropped.
  *
  * <p>Each tile is a method of its own, a fixed body around one long loop, so that C2 keeps the
  * tile in registers (inside a larger loop nest it boxed the vectors).
@@ -41,18 +44,18 @@ public final class PanamaDirectConv implements DirectConvKernels {
     private static final int VL = F.length();
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    /** Output channels per register tile. */
+    /** Output channels per forward register tile. */
     private static final int OB = 4;
     /** Window elements per weight-gradient tile. */
-    private static final int TB = 2;
+    private static final int TB = 5;
     /** Per-thread work arrays; they only grow, so a steady-state step allocates nothing. */
     private static final ThreadLocal<Work> WORK = ThreadLocal.withInitial(Work::new);
 
     public PanamaDirectConv() {}
 
-    /** A thread's arrays: padded planes, flat dy, weights by tile, bias, offsets, gradient lane sums. */
+    /** A thread's arrays: padded planes, dy by pixel, weights by tile, bias, offsets, weight-gradient sums. */
     private static final class Work {
-        float[] pads = new float[0], flat = new float[0], weights = new float[0], bias = new float[0];
+        float[] pads = new float[0], byPixel = new float[0], weights = new float[0], bias = new float[0];
         float[] sums = new float[0];
         int[] off = new int[0];
 
@@ -177,84 +180,192 @@ public final class PanamaDirectConv implements DirectConvKernels {
             return;
         }
         Work work = WORK.get();
-        int taps = channels * g.kh() * g.kw(), t2 = Math.ceilDiv(taps, TB) * TB;
-        int o4 = Math.ceilDiv(outChannels, OB) * OB;
-        int h = g.h(), oh = g.outH(), ow = g.outW(), wp = g.w() + 2 * g.pw(), len = Math.ceilDiv(oh * wp, VL) * VL;
-        int[] off = offsets(work, channels, g, t2);
-        // sums[(o·t2 + t)·VL + lane]: the tiles' lane sums, carried across the images
-        float[] sums = work.sums = work.zeroed(work.sums, o4 * t2 * VL);
-        // dy of one image in rows of wp: zero in the columns past ow, the tail and the padding channels
-        float[] flat = work.flat = work.zeroed(work.flat, o4 * len);
+        int taps = channels * g.kh() * g.kw(), t5 = Math.ceilDiv(taps, TB) * TB;
+        int oPad = Math.ceilDiv(outChannels, VL) * VL, vectors = oPad / VL;
+        int h = g.h(), oh = g.outH(), ow = g.outW(), wp = g.w() + 2 * g.pw(), pixels = oh * ow;
+        int[] off = offsets(work, channels, g, t5);
+        // sums[t·oPad + o]: the gradient of weight (o, t), carried across the images
+        float[] sums = work.sums = work.zeroed(work.sums, t5 * oPad);
+        // one image's dy by pixel, its output channels contiguous (zeros past outChannels)
+        float[] byPixel = work.byPixel = work.zeroed(work.byPixel, pixels * oPad);
         for (int n = 0; n < images; n++) {
             float[] pads = padChannels(work, x, xOff + (long) n * channels * h * g.w(), channels, g);
-            long image = dyOff + (long) n * outChannels * oh * ow;
-            for (int o = 0; o < outChannels; o++) {
-                for (int i = 0; i < ow; i += VL) {
-                    VectorMask<Float> m = F.indexInRange(i, ow);
-                    for (int oy = 0; oy < oh; oy++) {
-                        FloatVector.fromMemorySegment(F, dy, (image + ((long) o * oh + oy) * ow + i) * 4L, NATIVE, m)
-                                .intoArray(flat, o * len + oy * wp + i, m);
+            long image = dyOff + (long) n * outChannels * pixels;
+            for (int oy = 0; oy < oh; oy++) { // row by row, the row's pixels staying in L1
+                for (int o = 0; o < outChannels; o++) {
+                    long from = image + (long) o * pixels + (long) oy * ow;
+                    for (int ox = 0, at = oy * ow * oPad + o; ox < ow; ox++, at += oPad) {
+                        byPixel[at] = dy.getAtIndex(FLOAT, from + ox);
                     }
                 }
             }
-            for (int o = 0; o < o4; o += OB) {
-                for (int t = 0; t < t2; t += TB) {
-                    weightTile(pads, off[t], off[t + 1], flat, o * len, len, sums, (o * t2 + t) * VL, t2 * VL);
+            for (int v = 0; v < vectors; ) {
+                int block = vectors - v >= 4 ? 4 : vectors - v >= 2 ? 2 : 1, o = v * VL;
+                for (int t = 0; t < t5; t += TB) {
+                    int s = t * oPad + o;
+                    if (block == 4) {
+                        weightTile4(pads, off[t], off[t + 1], off[t + 2], off[t + 3], off[t + 4], byPixel, o, oPad,
+                                oh, ow, wp, sums, s);
+                    } else if (block == 2) {
+                        weightTile2(pads, off[t], off[t + 1], off[t + 2], off[t + 3], off[t + 4], byPixel, o, oPad,
+                                oh, ow, wp, sums, s);
+                    } else {
+                        weightTile1(pads, off[t], off[t + 1], off[t + 2], off[t + 3], off[t + 4], byPixel, o, oPad,
+                                oh, ow, wp, sums, s);
+                    }
                 }
+                v += block;
             }
         }
         for (int o = 0; o < outChannels; o++) {
             for (int t = 0; t < taps; t++) {
                 long at = dwOff + (long) o * taps + t;
-                // lanes summed in lane order, not reduceLanes: its order is unspecified and differs
-                // between C2 and the interpreter, which made training results depend on JIT timing
-                float sum = 0f;
-                for (int l = 0, at0 = (o * t2 + t) * VL; l < VL; l++) {
-                    sum += sums[at0 + l];
-                }
-                dw.setAtIndex(FLOAT, at, dw.getAtIndex(FLOAT, at) + sum);
+                dw.setAtIndex(FLOAT, at, dw.getAtIndex(FLOAT, at) + sums[t * oPad + o]);
             }
         }
     }
 
-    /**
-     * Adds to the lane sums at {@code s} (window elements t, t + 1 at s, s + VL; output channels
-     * {@code oStride} apart) Σ_q flat[d + r·len + q] · pads[q + shift_j] over the flat positions q of
-     * an image, four output channels from {@code d}.
+    /*
+     * The weight-gradient tiles: window elements t..t+4 (input shifts s0..s4) × 4, 2 or 1 vectors
+     * of output channels from o. For each output pixel (oy, ox) in order, each product of the
+     * pixel's dy (by channel) with the broadcast input value at oy·wp + ox + shift is added with one
+     * fused multiply-add to the sums at sums[s + j·oPad], loaded before and stored after the image.
      */
-    private static void weightTile(float[] pads, int shift0, int shift1, float[] flat, int d, int len, float[] sums,
-            int s, int oStride) {
-        FloatVector s00 = FloatVector.fromArray(F, sums, s), s01 = FloatVector.fromArray(F, sums, s + VL);
-        FloatVector s10 = FloatVector.fromArray(F, sums, s + oStride);
-        FloatVector s11 = FloatVector.fromArray(F, sums, s + oStride + VL);
-        FloatVector s20 = FloatVector.fromArray(F, sums, s + 2 * oStride);
-        FloatVector s21 = FloatVector.fromArray(F, sums, s + 2 * oStride + VL);
-        FloatVector s30 = FloatVector.fromArray(F, sums, s + 3 * oStride);
-        FloatVector s31 = FloatVector.fromArray(F, sums, s + 3 * oStride + VL);
-        for (int q = 0; q < len; q += VL) {
-            FloatVector x0 = FloatVector.fromArray(F, pads, q + shift0);
-            FloatVector x1 = FloatVector.fromArray(F, pads, q + shift1);
-            FloatVector g0 = FloatVector.fromArray(F, flat, d + q);
-            s00 = g0.fma(x0, s00);
-            s01 = g0.fma(x1, s01);
-            FloatVector g1 = FloatVector.fromArray(F, flat, d + len + q);
-            s10 = g1.fma(x0, s10);
-            s11 = g1.fma(x1, s11);
-            FloatVector g2 = FloatVector.fromArray(F, flat, d + 2 * len + q);
-            s20 = g2.fma(x0, s20);
-            s21 = g2.fma(x1, s21);
-            FloatVector g3 = FloatVector.fromArray(F, flat, d + 3 * len + q);
-            s30 = g3.fma(x0, s30);
-            s31 = g3.fma(x1, s31);
+
+    private static void weightTile4(float[] pads, int s0, int s1, int s2, int s3, int s4, float[] byPixel, int o,
+            int oPad, int oh, int ow, int wp, float[] sums, int s) {
+        FloatVector a00 = FloatVector.fromArray(F, sums, s), a01 = FloatVector.fromArray(F, sums, s + VL);
+        FloatVector a02 = FloatVector.fromArray(F, sums, s + 2 * VL), a03 = FloatVector.fromArray(F, sums, s + 3 * VL);
+        int s1At = s + oPad, s2At = s + 2 * oPad, s3At = s + 3 * oPad, s4At = s + 4 * oPad;
+        FloatVector a10 = FloatVector.fromArray(F, sums, s1At), a11 = FloatVector.fromArray(F, sums, s1At + VL);
+        FloatVector a12 = FloatVector.fromArray(F, sums, s1At + 2 * VL);
+        FloatVector a13 = FloatVector.fromArray(F, sums, s1At + 3 * VL);
+        FloatVector a20 = FloatVector.fromArray(F, sums, s2At), a21 = FloatVector.fromArray(F, sums, s2At + VL);
+        FloatVector a22 = FloatVector.fromArray(F, sums, s2At + 2 * VL);
+        FloatVector a23 = FloatVector.fromArray(F, sums, s2At + 3 * VL);
+        FloatVector a30 = FloatVector.fromArray(F, sums, s3At), a31 = FloatVector.fromArray(F, sums, s3At + VL);
+        FloatVector a32 = FloatVector.fromArray(F, sums, s3At + 2 * VL);
+        FloatVector a33 = FloatVector.fromArray(F, sums, s3At + 3 * VL);
+        FloatVector a40 = FloatVector.fromArray(F, sums, s4At), a41 = FloatVector.fromArray(F, sums, s4At + VL);
+        FloatVector a42 = FloatVector.fromArray(F, sums, s4At + 2 * VL);
+        FloatVector a43 = FloatVector.fromArray(F, sums, s4At + 3 * VL);
+        for (int oy = 0; oy < oh; oy++) {
+            for (int ox = 0, p = oy * wp, d = oy * ow * oPad + o; ox < ow; ox++, p++, d += oPad) {
+                FloatVector d0 = FloatVector.fromArray(F, byPixel, d);
+                FloatVector d1 = FloatVector.fromArray(F, byPixel, d + VL);
+                FloatVector d2 = FloatVector.fromArray(F, byPixel, d + 2 * VL);
+                FloatVector d3 = FloatVector.fromArray(F, byPixel, d + 3 * VL);
+                FloatVector b = FloatVector.broadcast(F, pads[p + s0]);
+                a00 = d0.fma(b, a00);
+                a01 = d1.fma(b, a01);
+                a02 = d2.fma(b, a02);
+                a03 = d3.fma(b, a03);
+                b = FloatVector.broadcast(F, pads[p + s1]);
+                a10 = d0.fma(b, a10);
+                a11 = d1.fma(b, a11);
+                a12 = d2.fma(b, a12);
+                a13 = d3.fma(b, a13);
+                b = FloatVector.broadcast(F, pads[p + s2]);
+                a20 = d0.fma(b, a20);
+                a21 = d1.fma(b, a21);
+                a22 = d2.fma(b, a22);
+                a23 = d3.fma(b, a23);
+                b = FloatVector.broadcast(F, pads[p + s3]);
+                a30 = d0.fma(b, a30);
+                a31 = d1.fma(b, a31);
+                a32 = d2.fma(b, a32);
+                a33 = d3.fma(b, a33);
+                b = FloatVector.broadcast(F, pads[p + s4]);
+                a40 = d0.fma(b, a40);
+                a41 = d1.fma(b, a41);
+                a42 = d2.fma(b, a42);
+                a43 = d3.fma(b, a43);
+            }
         }
-        s00.intoArray(sums, s);
-        s01.intoArray(sums, s + VL);
-        s10.intoArray(sums, s + oStride);
-        s11.intoArray(sums, s + oStride + VL);
-        s20.intoArray(sums, s + 2 * oStride);
-        s21.intoArray(sums, s + 2 * oStride + VL);
-        s30.intoArray(sums, s + 3 * oStride);
-        s31.intoArray(sums, s + 3 * oStride + VL);
+        a00.intoArray(sums, s);
+        a01.intoArray(sums, s + VL);
+        a02.intoArray(sums, s + 2 * VL);
+        a03.intoArray(sums, s + 3 * VL);
+        a10.intoArray(sums, s1At);
+        a11.intoArray(sums, s1At + VL);
+        a12.intoArray(sums, s1At + 2 * VL);
+        a13.intoArray(sums, s1At + 3 * VL);
+        a20.intoArray(sums, s2At);
+        a21.intoArray(sums, s2At + VL);
+        a22.intoArray(sums, s2At + 2 * VL);
+        a23.intoArray(sums, s2At + 3 * VL);
+        a30.intoArray(sums, s3At);
+        a31.intoArray(sums, s3At + VL);
+        a32.intoArray(sums, s3At + 2 * VL);
+        a33.intoArray(sums, s3At + 3 * VL);
+        a40.intoArray(sums, s4At);
+        a41.intoArray(sums, s4At + VL);
+        a42.intoArray(sums, s4At + 2 * VL);
+        a43.intoArray(sums, s4At + 3 * VL);
+    }
+
+    private static void weightTile2(float[] pads, int s0, int s1, int s2, int s3, int s4, float[] byPixel, int o,
+            int oPad, int oh, int ow, int wp, float[] sums, int s) {
+        int s1At = s + oPad, s2At = s + 2 * oPad, s3At = s + 3 * oPad, s4At = s + 4 * oPad;
+        FloatVector a00 = FloatVector.fromArray(F, sums, s), a01 = FloatVector.fromArray(F, sums, s + VL);
+        FloatVector a10 = FloatVector.fromArray(F, sums, s1At), a11 = FloatVector.fromArray(F, sums, s1At + VL);
+        FloatVector a20 = FloatVector.fromArray(F, sums, s2At), a21 = FloatVector.fromArray(F, sums, s2At + VL);
+        FloatVector a30 = FloatVector.fromArray(F, sums, s3At), a31 = FloatVector.fromArray(F, sums, s3At + VL);
+        FloatVector a40 = FloatVector.fromArray(F, sums, s4At), a41 = FloatVector.fromArray(F, sums, s4At + VL);
+        for (int oy = 0; oy < oh; oy++) {
+            for (int ox = 0, p = oy * wp, d = oy * ow * oPad + o; ox < ow; ox++, p++, d += oPad) {
+                FloatVector d0 = FloatVector.fromArray(F, byPixel, d);
+                FloatVector d1 = FloatVector.fromArray(F, byPixel, d + VL);
+                FloatVector b = FloatVector.broadcast(F, pads[p + s0]);
+                a00 = d0.fma(b, a00);
+                a01 = d1.fma(b, a01);
+                b = FloatVector.broadcast(F, pads[p + s1]);
+                a10 = d0.fma(b, a10);
+                a11 = d1.fma(b, a11);
+                b = FloatVector.broadcast(F, pads[p + s2]);
+                a20 = d0.fma(b, a20);
+                a21 = d1.fma(b, a21);
+                b = FloatVector.broadcast(F, pads[p + s3]);
+                a30 = d0.fma(b, a30);
+                a31 = d1.fma(b, a31);
+                b = FloatVector.broadcast(F, pads[p + s4]);
+                a40 = d0.fma(b, a40);
+                a41 = d1.fma(b, a41);
+            }
+        }
+        a00.intoArray(sums, s);
+        a01.intoArray(sums, s + VL);
+        a10.intoArray(sums, s1At);
+        a11.intoArray(sums, s1At + VL);
+        a20.intoArray(sums, s2At);
+        a21.intoArray(sums, s2At + VL);
+        a30.intoArray(sums, s3At);
+        a31.intoArray(sums, s3At + VL);
+        a40.intoArray(sums, s4At);
+        a41.intoArray(sums, s4At + VL);
+    }
+
+    private static void weightTile1(float[] pads, int s0, int s1, int s2, int s3, int s4, float[] byPixel, int o,
+            int oPad, int oh, int ow, int wp, float[] sums, int s) {
+        int s1At = s + oPad, s2At = s + 2 * oPad, s3At = s + 3 * oPad, s4At = s + 4 * oPad;
+        FloatVector a0 = FloatVector.fromArray(F, sums, s), a1 = FloatVector.fromArray(F, sums, s1At);
+        FloatVector a2 = FloatVector.fromArray(F, sums, s2At), a3 = FloatVector.fromArray(F, sums, s3At);
+        FloatVector a4 = FloatVector.fromArray(F, sums, s4At);
+        for (int oy = 0; oy < oh; oy++) {
+            for (int ox = 0, p = oy * wp, d = oy * ow * oPad + o; ox < ow; ox++, p++, d += oPad) {
+                FloatVector d0 = FloatVector.fromArray(F, byPixel, d);
+                a0 = d0.fma(FloatVector.broadcast(F, pads[p + s0]), a0);
+                a1 = d0.fma(FloatVector.broadcast(F, pads[p + s1]), a1);
+                a2 = d0.fma(FloatVector.broadcast(F, pads[p + s2]), a2);
+                a3 = d0.fma(FloatVector.broadcast(F, pads[p + s3]), a3);
+                a4 = d0.fma(FloatVector.broadcast(F, pads[p + s4]), a4);
+            }
+        }
+        a0.intoArray(sums, s);
+        a1.intoArray(sums, s1At);
+        a2.intoArray(sums, s2At);
+        a3.intoArray(sums, s3At);
+        a4.intoArray(sums, s4At);
     }
 
     @Override
