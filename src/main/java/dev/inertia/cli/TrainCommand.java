@@ -26,6 +26,11 @@ import java.util.Set;
  * lookup of {@link FashionMnist}), prints one line per epoch (JSON with {@code --json}) on stdout
  * and progress, messages and a summary on stderr.
  *
+ * <p>The learning rate follows a cosine from {@code --lr} (or the optimizer's default) down to 0
+ * over the planned steps (epochs × batches per epoch; {@code --max-steps} stops the run early
+ * without shortening the schedule), as most recipes for these models do; {@code --schedule
+ * constant} keeps it fixed.
+ *
  * <p>Precisions: fp32 (the default) and fp64 compute in that dtype. bf16 and fp16 are emulated
  * on F32 tensors op by op by the tapes ({@code Tape#setPrecision}: every value and gradient
  * rounded, parameters after each step too); the optimizer state and the accumulations inside
@@ -34,8 +39,8 @@ import java.util.Set;
  */
 final class TrainCommand {
     static final String USAGE = "train --model mlp|cnn [--data-dir DIR] [--epochs E] [--batch B] [--optimizer "
-            + String.join("|", Optimizers.NAMES) + "] [--lr X] [--relu0 S] [--seed S] [--threads T] [--max-steps N]"
-            + " [--precision fp64|fp32|bf16|fp16] [--loss-scale static:N|dynamic] [--checkpoint FILE] [--resume FILE]"
+            + String.join("|", Optimizers.NAMES) + "] [--lr X] [--schedule cosine|constant] [--relu0 S] [--seed S]"
+            + " [--threads T] [--max-steps N] [--precision fp64|fp32|bf16|fp16] [--loss-scale static:N|dynamic] [--checkpoint FILE] [--resume FILE]"
             + " [--json]";
     /** Epochs by default on the full data and on the bundled sample. */
     static final int FULL_EPOCHS = 10, SAMPLE_EPOCHS = 3;
@@ -44,8 +49,8 @@ final class TrainCommand {
 
     static void run(List<String> argv, PrintStream out, PrintStream err) {
         Args args = Args.parse("train", argv,
-                Set.of("model", "data-dir", "epochs", "batch", "optimizer", "lr", "relu0", "seed", "threads",
-                        "max-steps", "precision", "checkpoint", "resume", "loss-scale"),
+                Set.of("model", "data-dir", "epochs", "batch", "optimizer", "lr", "schedule", "relu0", "seed",
+                        "threads", "max-steps", "precision", "checkpoint", "resume", "loss-scale"),
                 Set.of("json"));
         Models.Kind kind = Models.Kind.parse(args.choice("model", "mlp", "mlp", "cnn"));
         String optimizer = args.choice("optimizer", "innaprop", Optimizers.NAMES.toArray(String[]::new));
@@ -54,6 +59,7 @@ final class TrainCommand {
         if (lr < 0) {
             throw new UsageException("--lr must be >= 0, got " + lr);
         }
+        String schedule = args.choice("schedule", "cosine", "cosine", "constant");
         double relu0 = args.number("relu0", 0);
         long seed = args.integer("seed", 1);
         long maxSteps = args.has("max-steps") ? args.positiveInteger("max-steps", 1) : 0;
@@ -85,16 +91,16 @@ final class TrainCommand {
                     : data.source().isSample() ? SAMPLE_EPOCHS : FULL_EPOCHS;
             TrainConfig config = new TrainConfig(kind.toString(), kind.imageInput(), epochs, batch, optimizer, lr, relu0,
                     seed, maxSteps, precision.storage(), precision.toString(), null, checkpoint, resume, precision,
-                    scaler);
-            err.println("inertia train: " + kind + ", " + optimizer + ", batch " + batch + ", " + precision + ", "
-                    + Parallel.threads() + " thread" + (Parallel.threads() == 1 ? "" : "s") + "; data: "
-                    + data.source().description());
+                    scaler, schedule);
+            err.println("inertia train: " + kind + ", " + optimizer + " (" + schedule + " schedule), batch " + batch
+                    + ", " + precision + ", " + Parallel.threads() + " thread" + (Parallel.threads() == 1 ? "" : "s")
+                    + "; data: " + data.source().description());
             try (Scope scope = Scope.open()) {
                 Sequential model = Models.create(kind, scope, precision.storage(), seed);
                 try (Trainer trainer = new Trainer(config, model, data.train(), data.test(),
                         data.source().description())) {
                     String source = data.source().isSample() ? "bundled-sample" : data.source().directory().toString();
-                    trainer.listener(new Printer(kind, optimizer, batch, precision, source, json, out, err));
+                    trainer.listener(new Printer(kind, optimizer, schedule, batch, precision, source, json, out, err));
                     if (err == System.err) {
                         trainer.progress(Progress.onStderr());
                     }
@@ -126,8 +132,8 @@ final class TrainCommand {
     }
 
     /** Prints each epoch on stdout (a JSON object or a text line) and messages on stderr. */
-    private record Printer(Models.Kind model, String optimizer, int batch, Precision precision, String data,
-            boolean json, PrintStream out, PrintStream err) implements TrainListener {
+    private record Printer(Models.Kind model, String optimizer, String schedule, int batch, Precision precision,
+            String data, boolean json, PrintStream out, PrintStream err) implements TrainListener {
         @Override
         public void epoch(EpochReport r) {
             if (json) {
@@ -146,6 +152,7 @@ final class TrainCommand {
                         .put("step_ms_max", r.stepMsMax())
                         .put("model", model.toString())
                         .put("optimizer", optimizer)
+                        .put("schedule", schedule)
                         .put("batch", batch)
                         .put("precision", precision.toString())
                         .put("threads", Parallel.threads())

@@ -4,6 +4,7 @@ import dev.inertia.autodiff.Precision;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Tensor;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -30,16 +31,30 @@ import java.util.function.Consumer;
  *                     null; not together with {@code rounding}
  * @param lossScaling  scales the loss before the reverse sweep and unscales the gradients before
  *                     the step (fp16 training), or null
+ * @param schedule     the learning rate's schedule, {@code constant} or {@code cosine} (from the
+ *                     learning rate down to 0 along half a cosine over the planned steps,
+ *                     {@code epochs} × batches per epoch, whatever {@code maxSteps} says)
  */
 public record TrainConfig(String model, boolean imageInput, int epochs, int batch, String optimizer, double lr,
         double relu0, long seed, long maxSteps, DType dtype, String precision, Consumer<Tensor> rounding,
-        Path checkpoint, Path resume, Precision emulation, LossScaling lossScaling) {
-    /** Without op-by-op emulation and loss scaling. */
+        Path checkpoint, Path resume, Precision emulation, LossScaling lossScaling, String schedule) {
+    /** The schedules {@link Trainer} knows. */
+    public static final List<String> SCHEDULES = List.of("constant", "cosine");
+
+    /** With a constant learning rate. */
+    public TrainConfig(String model, boolean imageInput, int epochs, int batch, String optimizer, double lr,
+            double relu0, long seed, long maxSteps, DType dtype, String precision, Consumer<Tensor> rounding,
+            Path checkpoint, Path resume, Precision emulation, LossScaling lossScaling) {
+        this(model, imageInput, epochs, batch, optimizer, lr, relu0, seed, maxSteps, dtype, precision, rounding,
+                checkpoint, resume, emulation, lossScaling, "constant");
+    }
+
+    /** Without op-by-op emulation and loss scaling, with a constant learning rate. */
     public TrainConfig(String model, boolean imageInput, int epochs, int batch, String optimizer, double lr,
             double relu0, long seed, long maxSteps, DType dtype, String precision, Consumer<Tensor> rounding,
             Path checkpoint, Path resume) {
         this(model, imageInput, epochs, batch, optimizer, lr, relu0, seed, maxSteps, dtype, precision, rounding,
-                checkpoint, resume, null, null);
+                checkpoint, resume, null, null, "constant");
     }
 
     public TrainConfig {
@@ -47,6 +62,10 @@ public record TrainConfig(String model, boolean imageInput, int epochs, int batc
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(dtype, "dtype");
         Objects.requireNonNull(precision, "precision");
+        if (!SCHEDULES.contains(schedule)) {
+            throw new IllegalArgumentException("unknown learning-rate schedule " + schedule + ", expected one of "
+                    + SCHEDULES);
+        }
         if (epochs < 1 || batch < 1 || maxSteps < 0) {
             throw new IllegalArgumentException("epochs and batch must be >= 1 and max steps >= 0, got " + epochs + ", "
                     + batch + ", " + maxSteps);

@@ -12,6 +12,7 @@ import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
 import dev.inertia.nn.Parameter;
 import dev.inertia.nn.Sequential;
+import dev.inertia.optim.LrSchedule;
 import dev.inertia.optim.Optimizer;
 import dev.inertia.optim.Param;
 import java.io.IOException;
@@ -121,8 +122,13 @@ public final class Trainer implements AutoCloseable {
             params.add(p.param());
             grads.add(p.grad());
         }
-        this.optimizer = Optimizer.builder().group(Optimizers.create(config.optimizer(), config.lr()), params)
-                .scope(scope).build();
+        Optimizer.Builder optimizer = Optimizer.builder().group(Optimizers.create(config.optimizer(), config.lr()),
+                params).scope(scope);
+        long plannedSteps = (long) config.epochs() * train.batchesPerEpoch();
+        if (config.schedule().equals("cosine") && plannedSteps > 0) {
+            optimizer.schedule(LrSchedule.cosine(0, plannedSteps, 0));
+        }
+        this.optimizer = optimizer.build();
         this.seed = config.seed();
     }
 
@@ -196,6 +202,7 @@ public final class Trainer implements AutoCloseable {
         m.put("batch_size", Integer.toString(config.batch()));
         m.put("dtype", config.dtype().toString());
         m.put("precision", config.precision());
+        m.put("schedule", config.schedule());
         return m;
     }
 
@@ -301,6 +308,7 @@ public final class Trainer implements AutoCloseable {
             kinkListener.accept(tape.kinkReport());
         }
         if (scaling == null || scaling.afterBackward(grads)) {
+            optimizer.scheduleAt(globalStep);
             optimizer.step();
         }
         if (config.rounding() != null) {

@@ -61,13 +61,14 @@ class TrainCommandTest {
         assertEquals(1, lines.size(), stdout());
         Map<String, Object> j = TinyData.parseJson(lines.getFirst());
         for (String f : List.of("epoch", "train_loss", "test_loss", "test_acc", "samples_per_s", "step_ms_p50",
-                "step_ms_p99", "step_ms_max", "data", "model", "optimizer", "precision", "threads")) {
+                "step_ms_p99", "step_ms_max", "data", "model", "optimizer", "schedule", "precision", "threads")) {
             assertTrue(j.containsKey(f), f + " missing in " + lines.getFirst());
         }
         assertEquals(1L, ((Number) j.get("epoch")).longValue());
         assertEquals(Boolean.TRUE, j.get("partial"));
         assertEquals(2L, ((Number) j.get("step")).longValue());
         assertEquals("mlp", j.get("model"));
+        assertEquals("cosine", j.get("schedule"), "the default schedule");
         assertEquals(data.toString(), j.get("data"));
         assertTrue(stderr().contains("Fashion-MNIST from --data-dir"), stderr());
     }
@@ -121,6 +122,8 @@ class TrainCommandTest {
         assertOneLineFailure(2, train("--optimizer", "lion"));
         assertTrue(stderr().contains("--optimizer must be one of"), stderr());
         assertOneLineFailure(2, train("--precision", "fp8"));
+        assertOneLineFailure(2, train("--schedule", "linear"));
+        assertTrue(stderr().contains("--schedule must be one of cosine, constant"), stderr());
         assertOneLineFailure(2, train("--epochs", "0"));
     }
 

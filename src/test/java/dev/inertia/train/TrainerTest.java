@@ -19,6 +19,7 @@ import dev.inertia.nn.ReLU;
 import dev.inertia.nn.Sequential;
 import dev.inertia.autodiff.Precision;
 import dev.inertia.optim.Optimizer;
+import dev.inertia.optim.LrSchedule;
 import dev.inertia.optim.OptimizerState;
 import dev.inertia.optim.Param;
 import dev.inertia.optim.SGD;
@@ -55,6 +56,13 @@ class TrainerTest {
         return new TrainConfig("tiny", false, epochs, 8, optimizer, lr, 0, 5, maxSteps, dtype,
                 rounding == null ? dtype.toString() : rounding.toString(), rounding == null ? null : rounding::round,
                 checkpoint, resume);
+    }
+
+    /** F32, the cosine learning-rate schedule. */
+    private static TrainConfig cosine(String optimizer, double lr, int epochs, long maxSteps, Path checkpoint,
+            Path resume) {
+        return new TrainConfig("tiny", false, epochs, 8, optimizer, lr, 0, 5, maxSteps, DType.F32, "F32", null,
+                checkpoint, resume, null, null, "cosine");
     }
 
     /** The bits of every parameter and optimizer buffer after a run, and its reports. */
@@ -138,6 +146,33 @@ class TrainerTest {
             assertEquals(a.trainLoss(), b.trainLoss(), "the epoch's loss includes the steps before the resume");
             assertEquals(a.testLoss(), b.testLoss());
             assertEquals(a.globalStep(), b.globalStep());
+        }
+    }
+
+    /** The cosine schedule resumes at its step too, and it is part of what a checkpoint must agree on. */
+    @Test
+    void resumedCosineRunEqualsUninterruptedRun() throws IOException {
+        Outcome whole = train(cosine("innaprop", Double.NaN, 3, 0, null, null));
+        Path ck = dir.resolve("cosine.safetensors");
+        train(cosine("innaprop", Double.NaN, 3, 8, ck, null));
+        assertSameBits(whole, train(cosine("innaprop", Double.NaN, 3, 0, ck, ck)), "cosine resumed at step 8");
+        assertSameBits(whole, train(cosine("innaprop", Double.NaN, 3, 0, null, null)), "the same run again");
+        IOException e = assertThrows(IOException.class, () -> train(config("innaprop", 3, 0, DType.F32, null, ck, ck)));
+        assertTrue(e.getMessage().contains("schedule"), e.getMessage());
+    }
+
+    /** Cosine over epochs × batches per epoch: the last step (t = 14 of 15) runs at lr · factor(14). */
+    @Test
+    void cosineScheduleSpansThePlannedSteps() throws IOException {
+        Dataset trainSet = TinyData.dataset("train", 44, SIDE, 1), testSet = TinyData.dataset("test", 20, SIDE, 2);
+        for (long maxSteps : new long[] {0, 6}) { // a step limit stops the run, not the schedule
+            try (Scope scope = Scope.open(); Trainer t = new Trainer(cosine("sgd", 0.05, 3, maxSteps, null, null),
+                    tinyModel(scope, DType.F32, 3), trainSet, testSet, "tiny")) {
+                t.run();
+                long last = t.globalStep() - 1;
+                double want = 0.05 * LrSchedule.cosine(0, 15, 0).factor(last);
+                assertEquals(want, t.optimizer().groups().getFirst().lr(), 1e-15, "lr at step " + last);
+            }
         }
     }
 
