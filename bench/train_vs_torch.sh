@@ -53,8 +53,9 @@ for round in $(seq 1 "$rounds"); do
       steps=$mlp_steps
       [ "$model" = cnn ] && steps=$cnn_steps
       s0=$(steal)
+      # a constant learning rate, as the PyTorch side runs
       line=$("$root/inertia" train --model "$model" --optimizer "$opt" --threads "$threads" --max-steps "$steps" \
-        --epochs 1 "${data_flag[@]}" --json 2>/dev/null | tail -1)
+        --epochs 1 --schedule constant "${data_flag[@]}" --json 2>/dev/null | tail -1)
       echo "inertia $round $line" | tee -a "$out" >&2
       echo "# steal during that run: $(( ($(steal) - s0) * 10 )) ms" >&2
       if [ "$have_torch" = 1 ]; then
