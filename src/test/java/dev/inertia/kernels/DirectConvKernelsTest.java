@@ -32,7 +32,9 @@ class DirectConvKernelsTest {
      * images, channels, outChannels, h, w, k, stride, padding: rows wider than two vectors and
      * narrower than one, output channels not a multiple of the tile's four, an odd window, a kernel
      * wider than the image with padding, stride 2 (the scalar twin's), output channels filling
-     * several vectors and leaving one over (the weight gradient's 4-, 2- and 1-vector tiles).
+     * several vectors and leaving one over (the weight gradient's 4-, 2- and 1-vector tiles), and
+     * windows deep enough for the forward pass with output channels in the lanes (75 and 72
+     * elements; rows of 14, 6 and 11 against its 7-wide tiles).
      */
     static Stream<Arguments> geometries() {
         return Stream.of(Arguments.of(3, 1, 32, 28, 28, 5, 1, 2), Arguments.of(2, 3, 4, 14, 14, 5, 1, 2),
@@ -41,7 +43,7 @@ class DirectConvKernelsTest {
                 Arguments.of(1, 1, 3, 6, 67, 5, 1, 2), Arguments.of(2, 2, 2, 9, 8, 3, 2, 1),
                 Arguments.of(3, 1, 5, 4, 4, 1, 1, 0), Arguments.of(1, 1, 7, 2, 40, 2, 1, 3),
                 Arguments.of(4, 1, 2, 1, 1, 1, 1, 0), Arguments.of(2, 4, 72, 9, 11, 3, 1, 1),
-                Arguments.of(1, 3, 40, 6, 6, 5, 1, 2));
+                Arguments.of(1, 3, 40, 6, 6, 5, 1, 2), Arguments.of(2, 8, 20, 9, 11, 3, 1, 1));
     }
 
     @ParameterizedTest

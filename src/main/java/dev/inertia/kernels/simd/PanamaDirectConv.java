@@ -19,14 +19,21 @@ import jdk.incubator.vector.VectorSpecies;
  * w + 2pw), one after the other in a per-thread array. With stride 1, output (oy, ox) reads the
  * window starting at padded position {@code oy·wp + ox}, so window element t = (c, ky, kx) of a
  * row of outputs is the padded array at a constant shift {@code off[t] = c·plane + ky·wp + kx}:
- * plain vector loads, no tests for the padding.
+ * no tests for the padding.
  *
- * <p>Forward, work goes in register tiles of {@link #OB} output channels × two vectors: of one
- * output row (columns i to i + 2·VL), or of two rows when a row fits one vector; lanes past the
- * row are masked off when stored. Each window element costs two loads, OB broadcasts of weights
- * (the tile's weights are one contiguous stream) and 2·OB fused multiply-adds, accumulated from
- * the bias in the order of t: bitwise the scalar twin's. Output channels are padded to whole
- * tiles with zero weights, and results of the padding are dropped.
+ * <p>Forward, deep windows ({@link #LANES_MIN_TAPS} elements and more) put output channels in the
+ * vector lanes, the layout of a GEMM with the input as its broadcast operand: a register tile is
+ * {@link #PT} consecutive outputs of a row × two vectors (or one) of output channels; per window
+ * element, one vector of weights per channel block (weights stored by window element) and PT
+ * broadcast inputs. The tiles write outputs by padded position into a per-thread array (a row's
+ * last tile may run past the row, into positions that are dropped), transposed to NCHW once per
+ * image. Shallow windows, where that transposition would cost more than the tiles save, go along
+ * rows instead: tiles of {@link #OB} output channels × two vectors of one output row (or of two
+ * rows when a row fits one vector; lanes past the row masked off when stored), each window
+ * element costing two loads, OB broadcast weights (the tile's weights one contiguous stream) and
+ * 2·OB fused multiply-adds. Both accumulate from the bias in the order of t: bitwise the scalar
+ * twin's. Output channels are padded to whole tiles with zero weights, and results of the padding
+ * are dropped.
  *
  * <p>Weight gradient: with output channels in the lanes, no lanes are ever summed. Each image's
  * dy is copied by pixel ({@code [oh·ow, O]}, zeros up to whole vectors), and a tile of {@link #TB}
@@ -44,8 +51,15 @@ public final class PanamaDirectConv implements DirectConvKernels {
     private static final int VL = F.length();
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    /** Output channels per forward register tile. */
+    /** Output channels per register tile of the row-wise forward pass. */
     private static final int OB = 4;
+    /** Output positions per register tile of the lane-wise forward pass: two cover a 14- or 28-wide row. */
+    private static final int PT = 7;
+    /**
+     * Shallowest window ({@code C·kh·kw}) convolved forward with output channels in the lanes: below,
+     * copying the outputs to NCHW costs more than the tiles save (the cnn's first layer, 25 deep).
+     */
+    private static final int LANES_MIN_TAPS = 64;
     /** Window elements per weight-gradient tile. */
     private static final int TB = 5;
     /** Per-thread work arrays; they only grow, so a steady-state step allocates nothing. */
@@ -53,10 +67,13 @@ public final class PanamaDirectConv implements DirectConvKernels {
 
     public PanamaDirectConv() {}
 
-    /** A thread's arrays: padded planes, dy by pixel, weights by tile, bias, offsets, weight-gradient sums. */
+    /**
+     * A thread's arrays: padded planes, dy by pixel, outputs by position, an image in NCHW order,
+     * weights, bias, weight-gradient sums, window offsets.
+     */
     private static final class Work {
-        float[] pads = new float[0], byPixel = new float[0], weights = new float[0], bias = new float[0];
-        float[] sums = new float[0];
+        float[] pads = new float[0], byPixel = new float[0], byPosition = new float[0], nchw = new float[0];
+        float[] weights = new float[0], bias = new float[0], sums = new float[0];
         int[] off = new int[0];
 
         float[] pads(int n) {
@@ -64,6 +81,13 @@ public final class PanamaDirectConv implements DirectConvKernels {
                 pads = new float[n];
             }
             return pads;
+        }
+
+        float[] nchw(int n) {
+            if (nchw.length < n) {
+                nchw = new float[n];
+            }
+            return nchw;
         }
 
         /** n zeros. */
@@ -86,6 +110,16 @@ public final class PanamaDirectConv implements DirectConvKernels {
                     y, yOff);
             return;
         }
+        if (channels * g.kh() * g.kw() < LANES_MIN_TAPS) {
+            forwardByRows(x, xOff, images, channels, g, w, wOff, outChannels, bias, biasOff, y, yOff);
+        } else {
+            forwardByLanes(x, xOff, images, channels, g, w, wOff, outChannels, bias, biasOff, y, yOff);
+        }
+    }
+
+    /** Tiles of {@link #OB} output channels × two vectors along rows (shallow windows). */
+    private static void forwardByRows(MemorySegment x, long xOff, int images, int channels, Window2d g, MemorySegment w,
+            long wOff, int outChannels, MemorySegment bias, long biasOff, MemorySegment y, long yOff) {
         Work work = WORK.get();
         int taps = channels * g.kh() * g.kw(), o4 = Math.ceilDiv(outChannels, OB) * OB;
         int h = g.h(), oh = g.outH(), ow = g.outW(), wp = g.w() + 2 * g.pw();
@@ -123,6 +157,7 @@ public final class PanamaDirectConv implements DirectConvKernels {
             }
         }
     }
+
 
     /**
      * Output channels o..o+3 of two vectors of outputs, the first with its window at {@code at} in
@@ -171,6 +206,134 @@ public final class PanamaDirectConv implements DirectConvKernels {
         }
     }
 
+    /** Tiles of {@link #PT} outputs × output channels in the lanes (deep windows). */
+    private static void forwardByLanes(MemorySegment x, long xOff, int images, int channels, Window2d g,
+            MemorySegment w, long wOff, int outChannels, MemorySegment bias, long biasOff, MemorySegment y, long yOff) {
+        Work work = WORK.get();
+        int taps = channels * g.kh() * g.kw(), oPad = Math.ceilDiv(outChannels, VL) * VL, vectors = oPad / VL;
+        int h = g.h(), oh = g.outH(), ow = g.outW(), wp = g.w() + 2 * g.pw();
+        int[] off = offsets(work, channels, g, taps);
+        // weights by window element, output channels contiguous (zeros past outChannels)
+        float[] wt = work.weights = work.zeroed(work.weights, taps * oPad);
+        float[] b = work.bias = work.zeroed(work.bias, oPad);
+        for (int o = 0; o < outChannels; o++) {
+            for (int t = 0; t < taps; t++) {
+                wt[t * oPad + o] = w.getAtIndex(FLOAT, wOff + (long) o * taps + t);
+            }
+            b[o] = bias == null ? 0f : bias.getAtIndex(FLOAT, biasOff + o);
+        }
+        // outputs by padded position q = oy·wp + ox, output channels contiguous; a row's last tile
+        // may run past ow (those outputs are dropped)
+        int rowTiles = Math.ceilDiv(ow, PT);
+        float[] out = work.byPosition = work.zeroed(work.byPosition, ((oh - 1) * wp + rowTiles * PT) * oPad);
+        for (int n = 0; n < images; n++) {
+            float[] pads = padChannels(work, x, xOff + (long) n * channels * h * g.w(), channels, g);
+            for (int v = 0; v < vectors; ) {
+                int block = vectors - v >= 2 ? 2 : 1, o = v * VL;
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int i = 0, q = oy * wp; i < rowTiles; i++, q += PT) {
+                        if (block == 2) {
+                            forwardTile2(pads, q, off, taps, wt, oPad, o, b, out);
+                        } else {
+                            forwardTile1(pads, q, off, taps, wt, oPad, o, b, out);
+                        }
+                    }
+                }
+                v += block;
+            }
+            // transposed into NCHW order on the heap (row by row, the row's outputs staying in L1),
+            // then one bulk copy: element by element into the segment cost twice the tiles' time
+            float[] nchw = work.nchw(outChannels * oh * ow);
+            for (int oy = 0; oy < oh; oy++) {
+                for (int o = 0; o < outChannels; o++) {
+                    int yAt = (o * oh + oy) * ow;
+                    for (int ox = 0, at = (oy * wp) * oPad + o; ox < ow; ox++, at += oPad) {
+                        nchw[yAt + ox] = out[at];
+                    }
+                }
+            }
+            MemorySegment.copy(nchw, 0, y, FLOAT, (yOff + (long) n * outChannels * oh * ow) * 4L,
+                    outChannels * oh * ow);
+        }
+    }
+
+    /*
+     * The forward tiles: outputs at the PT padded positions q..q+6 (one row, or past its end) × 2
+     * or 1 vectors of output channels from o. From the bias, each window element t adds its
+     * weights (a vector per output channel block) times the broadcast input at q + j + off[t].
+     */
+
+    private static void forwardTile2(float[] pads, int q, int[] off, int taps, float[] wt, int oPad, int o, float[] b,
+            float[] out) {
+        FloatVector a00 = FloatVector.fromArray(F, b, o), a01 = FloatVector.fromArray(F, b, o + VL);
+        FloatVector a10 = a00, a11 = a01, a20 = a00, a21 = a01, a30 = a00, a31 = a01;
+        FloatVector a40 = a00, a41 = a01, a50 = a00, a51 = a01, a60 = a00, a61 = a01;
+        for (int t = 0; t < taps; t++) {
+            int p = q + off[t], wAt = t * oPad + o;
+            FloatVector w0 = FloatVector.fromArray(F, wt, wAt), w1 = FloatVector.fromArray(F, wt, wAt + VL);
+            FloatVector x = FloatVector.broadcast(F, pads[p]);
+            a00 = w0.fma(x, a00);
+            a01 = w1.fma(x, a01);
+            x = FloatVector.broadcast(F, pads[p + 1]);
+            a10 = w0.fma(x, a10);
+            a11 = w1.fma(x, a11);
+            x = FloatVector.broadcast(F, pads[p + 2]);
+            a20 = w0.fma(x, a20);
+            a21 = w1.fma(x, a21);
+            x = FloatVector.broadcast(F, pads[p + 3]);
+            a30 = w0.fma(x, a30);
+            a31 = w1.fma(x, a31);
+            x = FloatVector.broadcast(F, pads[p + 4]);
+            a40 = w0.fma(x, a40);
+            a41 = w1.fma(x, a41);
+            x = FloatVector.broadcast(F, pads[p + 5]);
+            a50 = w0.fma(x, a50);
+            a51 = w1.fma(x, a51);
+            x = FloatVector.broadcast(F, pads[p + 6]);
+            a60 = w0.fma(x, a60);
+            a61 = w1.fma(x, a61);
+        }
+        int at = q * oPad + o;
+        a00.intoArray(out, at);
+        a01.intoArray(out, at + VL);
+        a10.intoArray(out, at + oPad);
+        a11.intoArray(out, at + oPad + VL);
+        a20.intoArray(out, at + 2 * oPad);
+        a21.intoArray(out, at + 2 * oPad + VL);
+        a30.intoArray(out, at + 3 * oPad);
+        a31.intoArray(out, at + 3 * oPad + VL);
+        a40.intoArray(out, at + 4 * oPad);
+        a41.intoArray(out, at + 4 * oPad + VL);
+        a50.intoArray(out, at + 5 * oPad);
+        a51.intoArray(out, at + 5 * oPad + VL);
+        a60.intoArray(out, at + 6 * oPad);
+        a61.intoArray(out, at + 6 * oPad + VL);
+    }
+
+    private static void forwardTile1(float[] pads, int q, int[] off, int taps, float[] wt, int oPad, int o, float[] b,
+            float[] out) {
+        FloatVector a0 = FloatVector.fromArray(F, b, o), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0;
+        for (int t = 0; t < taps; t++) {
+            int p = q + off[t];
+            FloatVector w0 = FloatVector.fromArray(F, wt, t * oPad + o);
+            a0 = w0.fma(FloatVector.broadcast(F, pads[p]), a0);
+            a1 = w0.fma(FloatVector.broadcast(F, pads[p + 1]), a1);
+            a2 = w0.fma(FloatVector.broadcast(F, pads[p + 2]), a2);
+            a3 = w0.fma(FloatVector.broadcast(F, pads[p + 3]), a3);
+            a4 = w0.fma(FloatVector.broadcast(F, pads[p + 4]), a4);
+            a5 = w0.fma(FloatVector.broadcast(F, pads[p + 5]), a5);
+            a6 = w0.fma(FloatVector.broadcast(F, pads[p + 6]), a6);
+        }
+        int at = q * oPad + o;
+        a0.intoArray(out, at);
+        a1.intoArray(out, at + oPad);
+        a2.intoArray(out, at + 2 * oPad);
+        a3.intoArray(out, at + 3 * oPad);
+        a4.intoArray(out, at + 4 * oPad);
+        a5.intoArray(out, at + 5 * oPad);
+        a6.intoArray(out, at + 6 * oPad);
+    }
+
     @Override
     public void convWeightGradF32(MemorySegment x, long xOff, int images, int channels, Window2d g, MemorySegment dy,
             long dyOff, int outChannels, MemorySegment dw, long dwOff) {
@@ -191,11 +354,13 @@ public final class PanamaDirectConv implements DirectConvKernels {
         for (int n = 0; n < images; n++) {
             float[] pads = padChannels(work, x, xOff + (long) n * channels * h * g.w(), channels, g);
             long image = dyOff + (long) n * outChannels * pixels;
+            float[] nchw = work.nchw(outChannels * pixels); // one bulk copy, then transposed on the heap
+            MemorySegment.copy(dy, FLOAT, image * 4L, nchw, 0, outChannels * pixels);
             for (int oy = 0; oy < oh; oy++) { // row by row, the row's pixels staying in L1
                 for (int o = 0; o < outChannels; o++) {
-                    long from = image + (long) o * pixels + (long) oy * ow;
+                    int from = o * pixels + oy * ow;
                     for (int ox = 0, at = oy * ow * oPad + o; ox < ow; ox++, at += oPad) {
-                        byPixel[at] = dy.getAtIndex(FLOAT, from + ox);
+                        byPixel[at] = nchw[from + ox];
                     }
                 }
             }
@@ -383,7 +548,8 @@ public final class PanamaDirectConv implements DirectConvKernels {
 
     /**
      * One image's channels as zero-padded planes, one after the other, followed by zeros for the
-     * reads of the last row's tile past its plane (up to two vectors and a window width).
+     * reads of the last row's forward tile past the last plane (up to two vectors and a window
+     * width row-wise, PT − 1 lane-wise).
      */
     private static float[] padChannels(Work work, MemorySegment x, long xOff, int channels, Window2d g) {
         int h = g.h(), w = g.w(), wp = w + 2 * g.pw(), plane = (h + 2 * g.ph()) * wp;
