@@ -42,8 +42,9 @@ public final class StepAllocationProbe {
                                 new Flatten(), new Linear(scope, DType.F32, 64, 10, r))
                         : new Sequential(new Linear(scope, DType.F32, 64, 32, r), new ReLU(),
                                 new Linear(scope, DType.F32, 32, 10, r));
+                // the command line's default schedule: the learning rate is set before every step
                 TrainConfig cfg = new TrainConfig(args[0], conv, 1, conv ? 4 : 16, optimizer, Double.NaN, 0, 1, 0,
-                        DType.F32, "fp32", null, null, null);
+                        DType.F32, "fp32", null, null, null, null, null, "cosine");
                 try (Trainer t = new Trainer(cfg, model, train, test, "tiny")) {
                     for (int i = 0; i < WARM_UP; i++) { // buffers sized, code paths taken
                         t.stepForMeasurement();
