@@ -26,13 +26,21 @@ class PoolingKernelsTest {
     private final PoolingKernels scalar = Kernels.scalarPooling();
     private static final double[] BETAS = {0, 0.3, 1};
 
-    /** planes, h, w, k, stride, padding: the 2x2/2 fast path on many widths, and other windows. */
+    /**
+     * planes, h, w, k, stride, padding: the 2x2/2 fast path on many widths and heights (rows of
+     * half a vector and less go two at a time backward), and other windows.
+     */
     static Stream<Arguments> shapes() {
         Stream.Builder<Arguments> b = Stream.builder();
         for (int w : new int[] {2, 3, 4, 5, 7, 14, 17, 28, 33, 35, 64, 67}) {
             b.add(Arguments.of(3, 4, w, 2, 2, 0));
         }
         b.add(Arguments.of(2, 28, 28, 2, 2, 0));
+        // narrow rows, two output rows per vector: an odd row left over, odd widths, ow = 8
+        b.add(Arguments.of(3, 14, 14, 2, 2, 0));
+        b.add(Arguments.of(2, 7, 7, 2, 2, 0));
+        b.add(Arguments.of(2, 6, 9, 2, 2, 0));
+        b.add(Arguments.of(3, 8, 16, 2, 2, 0));
         b.add(Arguments.of(1, 5, 6, 2, 2, 0));
         b.add(Arguments.of(2, 6, 7, 3, 2, 1));
         b.add(Arguments.of(2, 5, 5, 2, 1, 0));

@@ -164,7 +164,17 @@ public final class PanamaPooling implements PoolingKernels {
         for (int p = 0; p < vp; p++) {
             long plane = (long) p * h * w, planeHits = 0, planeLive = 0;
             boolean nan = false;
-            for (int oy = 0; oy < oh && !nan; oy++) {
+            int oy = 0;
+            if (2 * ow <= LF) { // narrow rows: two output rows per vector
+                for (; oy + 1 < oh && !nan; oy += 2) {
+                    long row0 = plane + 2L * oy * w, o = dyOff + ((long) p * oh + oy) * ow;
+                    long counts = backwardRowPairF32(x, xOff + row0, w, dy, o, dx, dxOff + row0, ow, beta);
+                    nan = counts < 0;
+                    planeHits += counts >>> 32;
+                    planeLive += counts & LOW_HALF;
+                }
+            }
+            for (; oy < oh && !nan; oy++) {
                 long row0 = plane + 2L * oy * w, o = dyOff + ((long) p * oh + oy) * ow;
                 long counts = backwardRowF32(x, xOff + row0, xOff + row0 + w, dy, o, dx, dxOff + row0,
                         dxOff + row0 + w, ow, beta);
@@ -259,6 +269,59 @@ public final class PanamaPooling implements PoolingKernels {
             LOW_F.selectFrom(g2, g3).intoMemorySegment(dx, (d1 + c) * 4L, NATIVE);
             HIGH_F.selectFrom(g2, g3).intoMemorySegment(dx, (d1 + c + LF) * 4L, NATIVE);
         }
+        return counts(hits, live);
+    }
+
+    /**
+     * {@link #backwardRowF32} for output rows oy and oy + 1 of at most LF / 2 columns each, in one
+     * vector: lanes [0, ow) from input rows {@code x0} and {@code x0 + w}, lanes [ow, 2·ow) from
+     * the next two. Each of the four dx rows is one store of LF elements from its start; what
+     * lands past a row is overwritten by the next row's store (the last one's by the next pair or
+     * row, or zeroed as uncovered).
+     */
+    private static long backwardRowPairF32(MemorySegment x, long x0, int w, MemorySegment dy, long o,
+            MemorySegment dx, long d0, int ow, float beta) {
+        FloatVector zero = FloatVector.zero(F), one = FloatVector.broadcast(F, 1f);
+        float keep = 1f - beta;
+        VectorMask<Float> second = LANE_F.compare(VectorOperators.GE, (float) ow);
+        VectorMask<Float> mo = LANE_F.lt((float) (2 * ow));
+        // 2j from the first row pair, LF + 2(j - ow) from the second (0 in the unused lanes)
+        FloatVector left = zero.blend(EVEN_F.blend(EVEN_F.add((float) (LF - 2 * ow)), second), mo);
+        FloatVector right = left.add(1f);
+        FloatVector a0 = FloatVector.fromMemorySegment(F, x, x0 * 4L, NATIVE);
+        FloatVector b0 = FloatVector.fromMemorySegment(F, x, (x0 + w) * 4L, NATIVE);
+        FloatVector a1 = FloatVector.fromMemorySegment(F, x, (x0 + 2L * w) * 4L, NATIVE);
+        FloatVector b1 = FloatVector.fromMemorySegment(F, x, (x0 + 3L * w) * 4L, NATIVE);
+        FloatVector tl = left.selectFrom(a0, a1), tr = right.selectFrom(a0, a1);
+        FloatVector bl = left.selectFrom(b0, b1), br = right.selectFrom(b0, b1);
+        FloatVector mx = tl.max(tr).max(bl).max(br);
+        if (mx.test(VectorOperators.IS_NAN).and(mo).anyTrue()) {
+            return -1;
+        }
+        FloatVector gy = FloatVector.fromMemorySegment(F, dy, o * 4L, NATIVE);
+        VectorMask<Float> e0 = tl.eq(mx), e1 = tr.eq(mx), e2 = bl.eq(mx), e3 = br.eq(mx);
+        FloatVector ties = zero.blend(one, e0).add(zero.blend(one, e1)).add(zero.blend(one, e2))
+                .add(zero.blend(one, e3));
+        VectorMask<Float> single = ties.eq(one);
+        VectorMask<Float> tied = single.not().and(mo);
+        long hits = tied.trueCount(), live = tied.and(gy.compare(VectorOperators.NE, zero)).trueCount();
+        VectorMask<Float> f1 = e1.andNot(e0), f2 = e2.andNot(e0.or(e1)), f3 = e0.or(e1).or(e2).not();
+        FloatVector fv = zero.add(gy.mul(keep)).blend(zero.add(gy), single);
+        FloatVector g0 = zero.blend(fv, e0), g1 = zero.blend(fv, f1);
+        FloatVector g2 = zero.blend(fv, f2), g3 = zero.blend(fv, f3);
+        if (beta != 0) {
+            FloatVector share = gy.mul(beta).div(ties);
+            g0 = g0.blend(g0.add(share), e0.and(tied));
+            g1 = g1.blend(g1.add(share), e1.and(tied));
+            g2 = g2.blend(g2.add(share), e2.and(tied));
+            g3 = g3.blend(g3.add(share), e3.and(tied));
+        }
+        // the second pair's outputs interleaved: LOW_F shifted by ow (at most LF - 1 as 2·ow <= LF)
+        FloatVector later = LOW_F.add((float) ow);
+        LOW_F.selectFrom(g0, g1).intoMemorySegment(dx, d0 * 4L, NATIVE);
+        LOW_F.selectFrom(g2, g3).intoMemorySegment(dx, (d0 + w) * 4L, NATIVE);
+        later.selectFrom(g0, g1).intoMemorySegment(dx, (d0 + 2L * w) * 4L, NATIVE);
+        later.selectFrom(g2, g3).intoMemorySegment(dx, (d0 + 3L * w) * 4L, NATIVE);
         return counts(hits, live);
     }
 
