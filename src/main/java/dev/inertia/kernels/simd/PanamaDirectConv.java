@@ -36,7 +36,8 @@ import jdk.incubator.vector.VectorSpecies;
  * are dropped.
  *
  * <p>Weight gradient: with output channels in the lanes, no lanes are ever summed. Each image's
- * dy is copied by pixel ({@code [oh·ow, O]}, zeros up to whole vectors), and a tile of {@link #TB}
+ * dy is copied by pixel ({@code [oh·ow, O]}, zeros up to whole vectors; VL × VL blocks transposed
+ * in vectors by rounds of interleaving), and a tile of {@link #TB}
  * window elements × 4, 2 or 1 vectors of output channels adds, pixel after pixel, dy(pixel) times
  * the broadcast input value under window element t: the twin's order of fused multiply-adds, so
  * bitwise its result (the padding's terms add +0; an infinite dy meeting the padding gives NaN
@@ -62,10 +63,23 @@ public final class PanamaDirectConv implements DirectConvKernels {
     private static final int LANES_MIN_TAPS = 64;
     /** Window elements per weight-gradient tile. */
     private static final int TB = 5;
+    /** Interleavings that transpose a VL × VL block (log2 VL; VL is at least 4). */
+    private static final int ROUNDS = Integer.numberOfTrailingZeros(VL);
+    /** Lanes of (u, v): u0, v0, u1, v1, ... from the low halves, and the same from the high halves. */
+    private static final FloatVector LOW = FloatVector.fromArray(F, interleave(0), 0);
+    private static final FloatVector HIGH = FloatVector.fromArray(F, interleave(VL / 2), 0);
     /** Per-thread work arrays; they only grow, so a steady-state step allocates nothing. */
     private static final ThreadLocal<Work> WORK = ThreadLocal.withInitial(Work::new);
 
     public PanamaDirectConv() {}
+
+    private static float[] interleave(int from) {
+        float[] idx = new float[VL];
+        for (int i = 0; i < VL; i++) {
+            idx[i] = (i % 2 == 0 ? 0 : VL) + from + i / 2;
+        }
+        return idx;
+    }
 
     /**
      * A thread's arrays: padded planes, dy by pixel, outputs by position, an image in NCHW order,
@@ -74,6 +88,8 @@ public final class PanamaDirectConv implements DirectConvKernels {
     private static final class Work {
         float[] pads = new float[0], byPixel = new float[0], byPosition = new float[0], nchw = new float[0];
         float[] weights = new float[0], bias = new float[0], sums = new float[0];
+        /** Two VL × VL blocks: the transposition's intermediate stages. */
+        final float[] stage = new float[2 * VL * VL];
         int[] off = new int[0];
 
         float[] pads(int n) {
@@ -351,17 +367,23 @@ public final class PanamaDirectConv implements DirectConvKernels {
         float[] sums = work.sums = work.zeroed(work.sums, t5 * oPad);
         // one image's dy by pixel, its output channels contiguous (zeros past outChannels)
         float[] byPixel = work.byPixel = work.zeroed(work.byPixel, pixels * oPad);
+        float[] nchw = work.nchw(oPad * pixels), stage = work.stage;
+        Arrays.fill(nchw, outChannels * pixels, oPad * pixels, 0f);
+        int whole = pixels - pixels % VL;
         for (int n = 0; n < images; n++) {
             float[] pads = padChannels(work, x, xOff + (long) n * channels * h * g.w(), channels, g);
             long image = dyOff + (long) n * outChannels * pixels;
-            float[] nchw = work.nchw(outChannels * pixels); // one bulk copy, then transposed on the heap
+            // one bulk copy (rows past outChannels stay zero), then VL × VL blocks transposed in
+            // vectors; the pixels past the last whole block one by one
             MemorySegment.copy(dy, FLOAT, image * 4L, nchw, 0, outChannels * pixels);
-            for (int oy = 0; oy < oh; oy++) { // row by row, the row's pixels staying in L1
-                for (int o = 0; o < outChannels; o++) {
-                    int from = o * pixels + oy * ow;
-                    for (int ox = 0, at = oy * ow * oPad + o; ox < ow; ox++, at += oPad) {
-                        byPixel[at] = nchw[from + ox];
-                    }
+            for (int o = 0; o < oPad; o += VL) {
+                for (int q = 0; q < whole; q += VL) {
+                    transposeBlock(nchw, o * pixels + q, pixels, byPixel, q * oPad + o, oPad, stage);
+                }
+            }
+            for (int o = 0; o < outChannels; o++) {
+                for (int q = whole, at = whole * oPad + o; q < pixels; q++, at += oPad) {
+                    byPixel[at] = nchw[o * pixels + q];
                 }
             }
             for (int v = 0; v < vectors; ) {
@@ -387,6 +409,39 @@ public final class PanamaDirectConv implements DirectConvKernels {
                 long at = dwOff + (long) o * taps + t;
                 dw.setAtIndex(FLOAT, at, dw.getAtIndex(FLOAT, at) + sums[t * oPad + o]);
             }
+        }
+    }
+
+    /**
+     * dst[dstAt + j·dstStride + i] = src[srcAt + i·srcStride + j] for i, j < VL: log2(VL) rounds of
+     * interleaving row i with row i + VL/2 (as new rows 2i, 2i + 1) transpose the block; the rounds
+     * between the first and the last go through {@code stage}.
+     */
+    private static void transposeBlock(float[] src, int srcAt, int srcStride, float[] dst, int dstAt, int dstStride,
+            float[] stage) {
+        int half = VL / 2, from = 0, to = VL * VL;
+        for (int i = 0; i < half; i++) {
+            FloatVector lo = FloatVector.fromArray(F, src, srcAt + i * srcStride);
+            FloatVector hi = FloatVector.fromArray(F, src, srcAt + (i + half) * srcStride);
+            LOW.selectFrom(lo, hi).intoArray(stage, from + 2 * i * VL);
+            HIGH.selectFrom(lo, hi).intoArray(stage, from + (2 * i + 1) * VL);
+        }
+        for (int round = 2; round < ROUNDS; round++) {
+            for (int i = 0; i < half; i++) {
+                FloatVector lo = FloatVector.fromArray(F, stage, from + i * VL);
+                FloatVector hi = FloatVector.fromArray(F, stage, from + (i + half) * VL);
+                LOW.selectFrom(lo, hi).intoArray(stage, to + 2 * i * VL);
+                HIGH.selectFrom(lo, hi).intoArray(stage, to + (2 * i + 1) * VL);
+            }
+            int t = from;
+            from = to;
+            to = t;
+        }
+        for (int i = 0; i < half; i++) {
+            FloatVector lo = FloatVector.fromArray(F, stage, from + i * VL);
+            FloatVector hi = FloatVector.fromArray(F, stage, from + (i + half) * VL);
+            LOW.selectFrom(lo, hi).intoArray(dst, dstAt + 2 * i * dstStride);
+            HIGH.selectFrom(lo, hi).intoArray(dst, dstAt + (2 * i + 1) * dstStride);
         }
     }
 
