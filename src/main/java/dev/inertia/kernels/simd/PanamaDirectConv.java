@@ -37,12 +37,12 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Weight gradient: with output channels in the lanes, no lanes are ever summed. Each image's
  * dy is copied by pixel ({@code [oh·ow, O]}, zeros up to whole vectors; VL × VL blocks transposed
- * in vectors by rounds of interleaving), and a tile of {@link #TB}
- * window elements × 4, 2 or 1 vectors of output channels adds, pixel after pixel, dy(pixel) times
- * the broadcast input value under window element t: the twin's order of fused multiply-adds, so
- * bitwise its result (the padding's terms add +0; an infinite dy meeting the padding gives NaN
- * where the twin, which skips those terms, does not). Window elements are padded to whole tiles
- * with shift 0, and results of the padding are dropped.
+ * in vectors by rounds of interleaving), and a tile of {@link #TB} window elements × 4, 2 or 1
+ * vectors of output channels adds, pixel after pixel, dy(pixel) times the broadcast input value
+ * under window element t: the twin's order of fused multiply-adds, so bitwise its result (the
+ * padding's terms add +0; an infinite dy meeting the padding gives NaN where the twin, which
+ * skips those terms, does not). Window elements are padded to whole tiles with shift 0, and
+ * results of the padding are dropped.
  *
  * <p>Each tile is a method of its own, a fixed body around one long loop, so that C2 keeps the
  * tile in registers (inside a larger loop nest it boxed the vectors).
