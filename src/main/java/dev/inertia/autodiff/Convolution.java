@@ -49,7 +49,7 @@ final class Convolution {
      * the weight gradient's bits do not depend on the number of threads.
      */
     static final int WEIGHT_PARTIALS = 4;
-    /** Deepest window ({@code C·kh·kw}) of a first layer convolved directly whatever its width (measured at 25). */
+    /** Deepest window ({@code C·kh·kw}) of a first layer convolved directly at any width (measured at 25). */
     static final int DIRECT_MAX_DEPTH = 64;
     /**
      * Narrowest output rows convolved directly forward: the direct kernel's vectors run along a row,
@@ -101,10 +101,10 @@ final class Convolution {
                 && g.w() >= DIRECT_MIN_WIDTH
                 && (long) o * (g.outH() + 2L * (g.kh() - 1 - g.ph())) * (g.outW() + 2L * (g.kw() - 1 - g.pw()))
                         <= DIRECT_MAX_IMAGE;
-        // Direct backward (weight gradient straight from the images, input gradient direct): no columns at all
+        // Direct backward (the weight gradient straight from the images, dX direct): no columns at
+        // all, and the groups are single images, convolved straight from NCHW.
         boolean direct = shallowFirst || (directForward && (!x.requiresGrad || directInputGrad)
                 && (long) o * p <= DIRECT_MAX_IMAGE);
-        // Direct backward: the groups are single images, convolved straight from NCHW.
         int group = direct ? 1 : groupSize(n, ckk, p, x.dtype().byteSize()), groups = Math.ceilDiv(n, group);
         Tensor col = null, wide = null;
         if (!direct) {

@@ -40,8 +40,8 @@ import java.util.Set;
 final class TrainCommand {
     static final String USAGE = "train --model mlp|cnn [--data-dir DIR] [--epochs E] [--batch B] [--optimizer "
             + String.join("|", Optimizers.NAMES) + "] [--lr X] [--schedule cosine|constant] [--relu0 S] [--seed S]"
-            + " [--threads T] [--max-steps N] [--precision fp64|fp32|bf16|fp16] [--loss-scale static:N|dynamic] [--checkpoint FILE] [--resume FILE]"
-            + " [--json]";
+            + " [--threads T] [--max-steps N] [--precision fp64|fp32|bf16|fp16] [--loss-scale static:N|dynamic]"
+            + " [--checkpoint FILE] [--resume FILE] [--json]";
     /** Epochs by default on the full data and on the bundled sample. */
     static final int FULL_EPOCHS = 10, SAMPLE_EPOCHS = 3;
 
