@@ -12,8 +12,9 @@ public final class Main {
               cost --model mlp|cnn [--batch B] [--json]
                                                  operation counts of forward, reverse and tangent passes
               train [--model mlp|cnn] [--data-dir DIR] [--epochs E] [--batch B] [--optimizer NAME] [--lr X]
-                    [--relu0 S] [--seed S] [--threads T] [--max-steps N] [--precision fp64|fp32|bf16|fp16]
-                    [--loss-scale static:N|dynamic] [--checkpoint FILE] [--resume FILE] [--json]
+                    [--schedule cosine|constant] [--relu0 S] [--seed S] [--threads T] [--max-steps N]
+                    [--precision fp64|fp32|bf16|fp16] [--loss-scale static:N|dynamic] [--checkpoint FILE]
+                    [--resume FILE] [--json]
                                                  train on Fashion-MNIST; one line (JSON) per epoch
               bench step --optimizer NAME --params N [--threads T] [--dtype f32|f64] [--json]
                                                  one fused optimizer step: ms, GB/s, bytes/param
