@@ -59,7 +59,8 @@ final class TrainCommand {
         if (lr < 0) {
             throw new UsageException("--lr must be >= 0, got " + lr);
         }
-        String schedule = args.choice("schedule", "cosine", "cosine", "constant");
+        String schedule = args.choice("schedule", TrainConfig.SCHEDULES.getFirst(),
+                TrainConfig.SCHEDULES.toArray(String[]::new));
         double relu0 = args.number("relu0", 0);
         long seed = args.integer("seed", 1);
         long maxSteps = args.has("max-steps") ? args.positiveInteger("max-steps", 1) : 0;

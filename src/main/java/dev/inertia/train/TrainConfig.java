@@ -38,8 +38,8 @@ import java.util.function.Consumer;
 public record TrainConfig(String model, boolean imageInput, int epochs, int batch, String optimizer, double lr,
         double relu0, long seed, long maxSteps, DType dtype, String precision, Consumer<Tensor> rounding,
         Path checkpoint, Path resume, Precision emulation, LossScaling lossScaling, String schedule) {
-    /** The schedules {@link Trainer} knows. */
-    public static final List<String> SCHEDULES = List.of("constant", "cosine");
+    /** The schedules {@link Trainer} knows, the command line's default first. */
+    public static final List<String> SCHEDULES = List.of("cosine", "constant");
 
     /** With a constant learning rate. */
     public TrainConfig(String model, boolean imageInput, int epochs, int batch, String optimizer, double lr,
