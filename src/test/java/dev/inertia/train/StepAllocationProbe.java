@@ -9,6 +9,7 @@ import dev.inertia.nn.Linear;
 import dev.inertia.nn.MaxPool2d;
 import dev.inertia.nn.ReLU;
 import dev.inertia.nn.Sequential;
+import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 
 /**
@@ -64,5 +65,14 @@ public final class StepAllocationProbe {
                 }
             }
         }
+        // The control for the class-load log (StepAllocationTest): a byte-array segment made now,
+        // after the marker class, must show up there after the marker.
+        AfterSteps.load();
+        System.out.println("control segment of " + MemorySegment.ofArray(new byte[1]).byteSize() + " byte");
+    }
+
+    /** Loaded once every step has run: marks the end of the steps in a class-load log. */
+    static final class AfterSteps {
+        static void load() {}
     }
 }

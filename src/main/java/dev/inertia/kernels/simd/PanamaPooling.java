@@ -241,7 +241,7 @@ public final class PanamaPooling implements PoolingKernels {
             FloatVector tl = EVEN_F.selectFrom(a0, a1), tr = ODD_F.selectFrom(a0, a1);
             FloatVector bl = EVEN_F.selectFrom(b0, b1), br = ODD_F.selectFrom(b0, b1);
             FloatVector mx = tl.max(tr).max(bl).max(br);
-            if (mx.test(VectorOperators.IS_NAN).anyTrue()) {
+            if (mx.compare(VectorOperators.NE, mx).anyTrue()) {
                 return -1;
             }
             FloatVector gy = FloatVector.fromMemorySegment(F, dy, (o + j) * 4L, NATIVE);
@@ -295,7 +295,7 @@ public final class PanamaPooling implements PoolingKernels {
         FloatVector tl = left.selectFrom(a0, a1), tr = right.selectFrom(a0, a1);
         FloatVector bl = left.selectFrom(b0, b1), br = right.selectFrom(b0, b1);
         FloatVector mx = tl.max(tr).max(bl).max(br);
-        if (mx.test(VectorOperators.IS_NAN).and(mo).anyTrue()) {
+        if (mx.compare(VectorOperators.NE, mx).and(mo).anyTrue()) {
             return -1;
         }
         FloatVector gy = FloatVector.fromMemorySegment(F, dy, o * 4L, NATIVE);
@@ -343,7 +343,7 @@ public final class PanamaPooling implements PoolingKernels {
         FloatVector tl = EVEN_F.selectFrom(a0, a1), tr = ODD_F.selectFrom(a0, a1);
         FloatVector bl = EVEN_F.selectFrom(b0, b1), br = ODD_F.selectFrom(b0, b1);
         FloatVector mx = tl.max(tr).max(bl).max(br);
-        if (mx.test(VectorOperators.IS_NAN).and(mo).anyTrue()) {
+        if (mx.compare(VectorOperators.NE, mx).and(mo).anyTrue()) {
             return -1;
         }
         FloatVector gy = FloatVector.fromMemorySegment(F, dy, (o + j) * 4L, NATIVE);
@@ -434,7 +434,7 @@ public final class PanamaPooling implements PoolingKernels {
             FloatVector tl = EVEN_F.selectFrom(a0, a1), tr = ODD_F.selectFrom(a0, a1);
             FloatVector bl = EVEN_F.selectFrom(b0, b1), br = ODD_F.selectFrom(b0, b1);
             FloatVector mx = tl.max(tr).max(bl).max(br);
-            if (mx.test(VectorOperators.IS_NAN).anyTrue()) {
+            if (mx.compare(VectorOperators.NE, mx).anyTrue()) {
                 return -1;
             }
             FloatVector u0 = FloatVector.fromMemorySegment(F, tx, (s0 + c) * 4L, NATIVE);
@@ -488,7 +488,7 @@ public final class PanamaPooling implements PoolingKernels {
         FloatVector tl = EVEN_F.selectFrom(a0, a1), tr = ODD_F.selectFrom(a0, a1);
         FloatVector bl = EVEN_F.selectFrom(b0, b1), br = ODD_F.selectFrom(b0, b1);
         FloatVector mx = tl.max(tr).max(bl).max(br);
-        if (mx.test(VectorOperators.IS_NAN).and(mo).anyTrue()) {
+        if (mx.compare(VectorOperators.NE, mx).and(mo).anyTrue()) {
             return -1;
         }
         FloatVector u0 = FloatVector.fromMemorySegment(F, tx, (s0 + c) * 4L, NATIVE);
@@ -660,7 +660,7 @@ public final class PanamaPooling implements PoolingKernels {
             DoubleVector tl = EVEN_D.selectFrom(a0, a1), tr = ODD_D.selectFrom(a0, a1);
             DoubleVector bl = EVEN_D.selectFrom(b0, b1), br = ODD_D.selectFrom(b0, b1);
             DoubleVector mx = tl.max(tr).max(bl).max(br);
-            if (mx.test(VectorOperators.IS_NAN).anyTrue()) {
+            if (mx.compare(VectorOperators.NE, mx).anyTrue()) {
                 return -1;
             }
             DoubleVector gy = DoubleVector.fromMemorySegment(D, dy, (o + j) * 8L, NATIVE);
@@ -709,7 +709,7 @@ public final class PanamaPooling implements PoolingKernels {
         DoubleVector tl = EVEN_D.selectFrom(a0, a1), tr = ODD_D.selectFrom(a0, a1);
         DoubleVector bl = EVEN_D.selectFrom(b0, b1), br = ODD_D.selectFrom(b0, b1);
         DoubleVector mx = tl.max(tr).max(bl).max(br);
-        if (mx.test(VectorOperators.IS_NAN).and(mo).anyTrue()) {
+        if (mx.compare(VectorOperators.NE, mx).and(mo).anyTrue()) {
             return -1;
         }
         DoubleVector gy = DoubleVector.fromMemorySegment(D, dy, (o + j) * 8L, NATIVE);
@@ -800,7 +800,7 @@ public final class PanamaPooling implements PoolingKernels {
             DoubleVector tl = EVEN_D.selectFrom(a0, a1), tr = ODD_D.selectFrom(a0, a1);
             DoubleVector bl = EVEN_D.selectFrom(b0, b1), br = ODD_D.selectFrom(b0, b1);
             DoubleVector mx = tl.max(tr).max(bl).max(br);
-            if (mx.test(VectorOperators.IS_NAN).anyTrue()) {
+            if (mx.compare(VectorOperators.NE, mx).anyTrue()) {
                 return -1;
             }
             DoubleVector u0 = DoubleVector.fromMemorySegment(D, tx, (s0 + c) * 8L, NATIVE);
@@ -854,7 +854,7 @@ public final class PanamaPooling implements PoolingKernels {
         DoubleVector tl = EVEN_D.selectFrom(a0, a1), tr = ODD_D.selectFrom(a0, a1);
         DoubleVector bl = EVEN_D.selectFrom(b0, b1), br = ODD_D.selectFrom(b0, b1);
         DoubleVector mx = tl.max(tr).max(bl).max(br);
-        if (mx.test(VectorOperators.IS_NAN).and(mo).anyTrue()) {
+        if (mx.compare(VectorOperators.NE, mx).and(mo).anyTrue()) {
             return -1;
         }
         DoubleVector u0 = DoubleVector.fromMemorySegment(D, tx, (s0 + c) * 8L, NATIVE);

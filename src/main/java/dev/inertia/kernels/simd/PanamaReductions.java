@@ -81,7 +81,7 @@ public final class PanamaReductions implements ReductionKernels {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             FloatVector v = FloatVector.fromMemorySegment(F, x, xb + i * 4L, NATIVE);
-            VectorMask<Float> hit = nan ? v.test(VectorOperators.IS_NAN) : v.eq(best);
+            VectorMask<Float> hit = nan ? v.compare(VectorOperators.NE, v) : v.eq(best);
             if (hit.anyTrue()) {
                 return i + hit.firstTrue();
             }
@@ -153,7 +153,7 @@ public final class PanamaReductions implements ReductionKernels {
         int i = 0;
         for (int bound = D.loopBound(n); i < bound; i += D.length()) {
             DoubleVector v = DoubleVector.fromMemorySegment(D, x, xb + i * 8L, NATIVE);
-            VectorMask<Double> hit = nan ? v.test(VectorOperators.IS_NAN) : v.eq(best);
+            VectorMask<Double> hit = nan ? v.compare(VectorOperators.NE, v) : v.eq(best);
             if (hit.anyTrue()) {
                 return i + hit.firstTrue();
             }
