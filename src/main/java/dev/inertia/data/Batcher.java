@@ -12,9 +12,13 @@ import java.util.Objects;
  * after construction, {@link #startEpoch} and {@link #next} allocate nothing (the per-epoch
  * shuffle creates one small random-number generator).
  *
- * <p>Images become F32 values through the {@link Normalization}, laid out {@code [B, rows*cols]}
- * ({@link Layout#FLAT}, for linear layers) or {@code [B, 1, rows, cols]} ({@link Layout#IMAGE},
- * for convolutions). Labels are 32-bit ints in native byte order, {@link #labels()}.
+ * <p>Each example's features are copied as F32 values, passed through the
+ * {@link FeatureTransform} (Fashion-MNIST's {@link Normalization}, a fitted {@link Scaling}, or
+ * none), and laid out {@code [B, features]} ({@link Layout#FLAT}, for linear layers) or
+ * {@code [B, ...example shape]} ({@link Layout#IMAGE}: {@code [B, 1, rows, cols]} for images, for
+ * convolutions). Class labels are 32-bit ints in native byte order, {@link #labels()}; the
+ * targets as F32 {@code [B, target width]}, {@link #targets()} (regression values, or the class
+ * index as a float).
  *
  * <p><b>The last partial batch.</b> When the batch size does not divide the data set,
  * {@link LastBatch#DROP} skips the {@code size % batch} examples left at the end of each epoch
@@ -26,9 +30,9 @@ import java.util.Objects;
 public final class Batcher {
     /** How an image batch is shaped. */
     public enum Layout {
-        /** {@code [B, rows * cols]}. */
+        /** {@code [B, features]}. */
         FLAT,
-        /** {@code [B, 1, rows, cols]}. */
+        /** {@code [B, ...example shape]}: {@code [B, 1, rows, cols]} for grey images. */
         IMAGE
     }
 
@@ -49,15 +53,18 @@ public final class Batcher {
     private final LastBatch lastBatch;
     private final boolean shuffle;
     private final long seed;
-    private final float[] table;
+    private final FeatureTransform transform;
     private final float[] row;
+    private final float[] targetRow;
     private final int[] order;
     private final int batchesPerEpoch;
 
     private final Tensor fullImages;
     private final MemorySegment fullLabels;
+    private final Tensor fullTargets;
     private final Tensor partialImages;
     private final MemorySegment partialLabels;
+    private final Tensor partialTargets;
     /** Rows of the kept partial batch, or -1 when there is none. */
     private final int partialRows;
 
@@ -72,12 +79,12 @@ public final class Batcher {
      *                from {@code seed} and the epoch, or in data-set order
      */
     public Batcher(Dataset data, Scope scope, int batch, Layout layout, LastBatch lastBatch,
-            Normalization normalization, boolean shuffle, long seed) {
+            FeatureTransform transform, boolean shuffle, long seed) {
         this.data = Objects.requireNonNull(data, "data");
         Objects.requireNonNull(scope, "scope");
         this.layout = Objects.requireNonNull(layout, "layout");
         this.lastBatch = Objects.requireNonNull(lastBatch, "lastBatch");
-        this.table = Objects.requireNonNull(normalization, "normalization").lookupTable();
+        this.transform = Objects.requireNonNull(transform, "transform");
         if (batch < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, not " + batch);
         }
@@ -89,30 +96,34 @@ public final class Batcher {
         this.shuffle = shuffle;
         this.seed = seed;
         this.row = new float[data.features()];
+        this.targetRow = new float[data.targetWidth()];
         this.order = new int[data.size()];
         int remainder = data.size() % batch;
         this.batchesPerEpoch = data.size() / batch + (lastBatch == LastBatch.KEEP && remainder > 0 ? 1 : 0);
         int full = Math.min(batch, data.size());
         this.fullImages = shaped(Tensor.zeros(scope, DType.F32, full, data.features()), full);
         this.fullLabels = scope.allocate(4L * full);
+        this.fullTargets = Tensor.zeros(scope, DType.F32, full, data.targetWidth());
         boolean partial = lastBatch == LastBatch.KEEP && remainder > 0 && remainder != full;
         this.partialRows = partial ? remainder : -1;
         this.partialImages = partial
                 ? shaped(Tensor.wrap(fullImages.segment(), DType.F32, remainder, data.features()), remainder)
                 : fullImages;
         this.partialLabels = partial ? fullLabels.asSlice(0, 4L * remainder) : fullLabels;
+        this.partialTargets = partial ? Tensor.wrap(fullTargets.segment(), DType.F32, remainder, data.targetWidth())
+                : fullTargets;
     }
 
     /** Shuffled batches that drop the last partial batch: what a training loop wants. */
-    public static Batcher training(Dataset data, Scope scope, int batch, Layout layout, Normalization normalization,
+    public static Batcher training(Dataset data, Scope scope, int batch, Layout layout, FeatureTransform transform,
             long seed) {
-        return new Batcher(data, scope, batch, layout, LastBatch.DROP, normalization, true, seed);
+        return new Batcher(data, scope, batch, layout, LastBatch.DROP, transform, true, seed);
     }
 
     /** Batches in data-set order that keep the last partial batch: what an evaluation wants. */
     public static Batcher evaluation(Dataset data, Scope scope, int batch, Layout layout,
-            Normalization normalization) {
-        return new Batcher(data, scope, batch, layout, LastBatch.KEEP, normalization, false, 0);
+            FeatureTransform transform) {
+        return new Batcher(data, scope, batch, layout, LastBatch.KEEP, transform, false, 0);
     }
 
     /** Starts epoch {@code epoch} (0-based) at its first batch. */
@@ -159,18 +170,22 @@ public final class Batcher {
     }
 
     private void fill(int start, int count) {
-        byte[] pixels = data.pixelBytes();
-        byte[] labelBytes = data.labelBytes();
-        int features = row.length;
-        MemorySegment images = fullImages.segment();
+        int features = row.length, width = targetRow.length;
+        boolean classification = data.isClassification();
+        MemorySegment images = fullImages.segment(), targets = fullTargets.segment();
         for (int i = 0; i < count; i++) {
             int example = order[start + i];
-            int base = example * features;
-            for (int p = 0; p < features; p++) {
-                row[p] = table[pixels[base + p] & 0xFF];
-            }
+            data.copyFeatures(example, row, 0);
+            transform.apply(row, 0, features);
             MemorySegment.copy(row, 0, images, FLOAT, (long) i * features * Float.BYTES, features);
-            fullLabels.setAtIndex(INT, i, labelBytes[example] & 0xFF);
+            if (classification) {
+                int label = data.label(example);
+                fullLabels.setAtIndex(INT, i, label);
+                targets.setAtIndex(FLOAT, i, label);
+            } else {
+                data.copyTarget(example, targetRow, 0);
+                MemorySegment.copy(targetRow, 0, targets, FLOAT, (long) i * width * Float.BYTES, width);
+            }
         }
     }
 
@@ -182,6 +197,11 @@ public final class Batcher {
     /** The labels of the current batch: {@link #size()} 32-bit ints in native byte order. */
     public MemorySegment labels() {
         return size == partialRows ? partialLabels : fullLabels;
+    }
+
+    /** The targets of the current batch: {@code [size(), target width]} F32 (class indices as floats). */
+    public Tensor targets() {
+        return size == partialRows ? partialTargets : fullTargets;
     }
 
     /** Label {@code i} of the current batch. */
@@ -251,6 +271,13 @@ public final class Batcher {
     }
 
     private Tensor shaped(Tensor flat, int rows) {
-        return layout == Layout.IMAGE ? flat.reshape(rows, 1, data.rows(), data.cols()) : flat;
+        if (layout == Layout.FLAT) {
+            return flat;
+        }
+        int[] example = data.exampleShape();
+        int[] shape = new int[example.length + 1];
+        shape[0] = rows;
+        System.arraycopy(example, 0, shape, 1, example.length);
+        return flat.reshape(shape);
     }
 }

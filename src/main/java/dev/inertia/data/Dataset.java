@@ -1,126 +1,107 @@
 package dev.inertia.data;
 
-import java.util.Objects;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Labelled grey-scale images held as their original bytes (one byte a pixel, so the full
- * Fashion-MNIST training set takes 47 MB of heap rather than 188 MB of floats). Pixels become
- * normalized floats only when a {@link Batcher} copies them into a batch.
+ * Labelled examples a {@link Batcher} copies into off-heap batches: features of any per-example
+ * shape ({@code [d]} for tabular rows, {@code [c, h, w]} for images) and either a class index
+ * (classification, {@link #classes()} {@code > 0}) or a row of float targets (regression,
+ * {@link #classes()} {@code == 0}, {@link #targetWidth()} values per example).
+ *
+ * <p>Implementations: {@link ImageDataset} (IDX files, Fashion-MNIST), {@link ArrayDataset}
+ * (Java arrays or off-heap memory), {@link CsvDataset} (CSV files), and {@link Subset} (a view of
+ * some rows of another data set, as {@link Splits} makes). Features are raw values: scaling
+ * (standardization, min-max, Fashion-MNIST's normalization) is a {@link FeatureTransform} the
+ * batcher applies, fitted on the training split only.
+ *
+ * <p>Reads may come from several threads at once (a predictor and a trainer); implementations
+ * are immutable after construction.
  */
-public final class Dataset {
-    private final String name;
-    private final int size;
-    private final int rows;
-    private final int cols;
-    private final int classes;
-    private final byte[] pixels;
-    private final byte[] labels;
+public interface Dataset {
+    /** A name for messages, like {@code "digits.csv (train split)"}. */
+    String name();
 
-    private Dataset(String name, int size, int rows, int cols, int classes, byte[] pixels, byte[] labels) {
-        this.name = name;
-        this.size = size;
-        this.rows = rows;
-        this.cols = cols;
-        this.classes = classes;
-        this.pixels = pixels;
-        this.labels = labels;
+    /** The number of examples. */
+    int size();
+
+    /** The shape of one example's features, like {@code [64]} or {@code [1, 28, 28]} (a copy). */
+    int[] exampleShape();
+
+    /** Features per example: the product of {@link #exampleShape()}. */
+    default int features() {
+        int n = 1;
+        for (int d : exampleShape()) {
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
     }
 
     /**
-     * Pairs an image file ({@code count x rows x cols}) with a label file ({@code count}) whose
-     * values must lie in {@code [0, classes)}. Mismatches are {@link IdxFormatException}s naming the
-     * files.
+     * The number of classes when the labels are class indices in {@code [0, classes)}, or 0 when
+     * the targets are real values (regression).
      */
-    public static Dataset of(String name, IdxArray images, IdxArray labels, int classes) throws IdxFormatException {
-        Objects.requireNonNull(name, "name");
-        if (classes < 1 || classes > 256) {
-            throw new IllegalArgumentException("classes must be 1..256, not " + classes);
+    int classes();
+
+    /** Whether the targets are class indices. */
+    default boolean isClassification() {
+        return classes() > 0;
+    }
+
+    /** Float targets per example: 1 for classification (the class index), else the regression width. */
+    default int targetWidth() {
+        return 1;
+    }
+
+    /**
+     * The classes' names, index order: what a CSV's target column said, or {@code "0"},
+     * {@code "1"}, ... when the data carries none. Empty for regression.
+     */
+    default List<String> classNames() {
+        List<String> names = new ArrayList<>(classes());
+        for (int c = 0; c < classes(); c++) {
+            names.add(Integer.toString(c));
         }
-        if (images.rank() != 3) {
-            throw new IdxFormatException(images.source(), "images need 3 dimensions (count, rows, columns), not "
-                    + IdxArray.describe(images.dims()));
+        return names;
+    }
+
+    /** The names of the features, in order ({@code x0}, {@code x1}, ... when the data has none). */
+    default List<String> featureNames() {
+        List<String> names = new ArrayList<>(features());
+        for (int j = 0; j < features(); j++) {
+            names.add("x" + j);
         }
-        if (labels.rank() != 1) {
-            throw new IdxFormatException(labels.source(), "labels need 1 dimension, not "
-                    + IdxArray.describe(labels.dims()));
-        }
-        if (images.dim(0) != labels.dim(0)) {
-            throw new IdxFormatException(labels.source(), "has " + labels.dim(0) + " labels but "
-                    + images.source() + " has " + images.dim(0) + " images");
-        }
-        byte[] labelBytes = labels.data();
-        for (int i = 0; i < labelBytes.length; i++) {
-            int label = labelBytes[i] & 0xFF;
-            if (label >= classes) {
-                throw new IdxFormatException(labels.source(), "label " + i + " is " + label + ", outside 0.."
-                        + (classes - 1));
-            }
-        }
-        return new Dataset(name, images.dim(0), images.dim(1), images.dim(2), classes, images.data(), labelBytes);
+        return names;
     }
 
-    /** A name for messages, like {@code "Fashion-MNIST train (bundled sample)"}. */
-    public String name() {
-        return name;
+    /** Copies the raw features of example {@code index}, row-major, into {@code dst[offset ...]}. */
+    void copyFeatures(int index, float[] dst, int offset);
+
+    /** The class index of example {@code index}; only for classification. */
+    int label(int index);
+
+    /**
+     * Copies the {@link #targetWidth()} targets of example {@code index} into {@code dst[offset
+     * ...]}; for classification the class index as a float.
+     */
+    default void copyTarget(int index, float[] dst, int offset) {
+        dst[offset] = label(index);
     }
 
-    /** The number of examples. */
-    public int size() {
-        return size;
-    }
-
-    public int rows() {
-        return rows;
-    }
-
-    public int cols() {
-        return cols;
-    }
-
-    /** Pixels per image ({@code rows * cols}). */
-    public int features() {
-        return rows * cols;
-    }
-
-    /** The number of classes; labels lie in {@code [0, classes)}. */
-    public int classes() {
-        return classes;
-    }
-
-    /** The label of example {@code index}. */
-    public int label(int index) {
-        Objects.checkIndex(index, size);
-        return labels[index] & 0xFF;
-    }
-
-    /** Pixel {@code p} (row-major) of example {@code index}, 0..255. */
-    public int pixel(int index, int p) {
-        Objects.checkIndex(index, size);
-        Objects.checkIndex(p, features());
-        return pixels[index * features() + p] & 0xFF;
-    }
-
-    /** How many examples carry each label. */
-    public int[] classCounts() {
-        int[] counts = new int[classes];
-        for (byte label : labels) {
-            counts[label & 0xFF]++;
+    /** How many examples carry each label (classification). */
+    default int[] classCounts() {
+        int[] counts = new int[classes()];
+        for (int i = 0; i < size(); i++) {
+            counts[label(i)]++;
         }
         return counts;
     }
 
-    /** The raw pixel bytes of all images, row-major; the batcher reads them without copying. */
-    byte[] pixelBytes() {
-        return pixels;
-    }
-
-    /** The raw label bytes. */
-    byte[] labelBytes() {
-        return labels;
-    }
-
-    @Override
-    public String toString() {
-        return name + " (" + size + " images " + rows + "x" + cols + ", " + classes + " classes)";
+    /**
+     * Pairs an IDX image file ({@code count x rows x cols}) with a label file ({@code count}):
+     * see {@link ImageDataset#of}.
+     */
+    static ImageDataset of(String name, IdxArray images, IdxArray labels, int classes) throws IdxFormatException {
+        return ImageDataset.of(name, images, labels, classes);
     }
 }

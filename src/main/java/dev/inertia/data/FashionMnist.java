@@ -41,7 +41,7 @@ public final class FashionMnist {
     }
 
     /** The training and test sets and where they came from. */
-    public record Splits(Dataset train, Dataset test, DataSource source) {
+    public record Splits(ImageDataset train, ImageDataset test, DataSource source) {
     }
 
     /** Looks the data up (see the class comment); {@code dataDir} is the flag's value or null. */
@@ -81,9 +81,9 @@ public final class FashionMnist {
     /** Loads the training and test sets of a located source. */
     public static Splits load(DataSource source) throws IOException {
         String label = source.isSample() ? " (bundled sample)" : "";
-        Dataset train = Dataset.of("Fashion-MNIST train" + label, read(source, TRAIN_IMAGES, 3),
+        ImageDataset train = Dataset.of("Fashion-MNIST train" + label, read(source, TRAIN_IMAGES, 3),
                 read(source, TRAIN_LABELS, 1), CLASS_NAMES.size());
-        Dataset test = Dataset.of("Fashion-MNIST test" + label, read(source, TEST_IMAGES, 3),
+        ImageDataset test = Dataset.of("Fashion-MNIST test" + label, read(source, TEST_IMAGES, 3),
                 read(source, TEST_LABELS, 1), CLASS_NAMES.size());
         return new Splits(train, test, source);
     }

@@ -7,6 +7,7 @@ import dev.inertia.autodiff.Tape;
 import dev.inertia.autodiff.Var;
 import dev.inertia.data.Batcher;
 import dev.inertia.data.Dataset;
+import dev.inertia.data.ImageDataset;
 import dev.inertia.data.Normalization;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
@@ -96,7 +97,7 @@ public final class PoolBifurcation {
     }
 
     /** Runs the experiment on {@code train} (28×28 images, {@value #CLASSES} classes). */
-    public static Result run(Dataset train, Config config) {
+    public static Result run(ImageDataset train, Config config) {
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(config, "config");
         if (train.classes() != CLASSES || train.rows() % 4 != 0 || train.cols() % 4 != 0) {

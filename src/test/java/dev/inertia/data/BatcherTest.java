@@ -22,7 +22,7 @@ class BatcherTest {
 
     @Test
     void copiesNormalizedPixelsAndLabels() throws IdxFormatException {
-        Dataset d = IdxFixtures.dataset(10, 3);
+        ImageDataset d = IdxFixtures.dataset(10, 3);
         try (Scope scope = Scope.open()) {
             Batcher b = Batcher.training(d, scope, 4, Batcher.Layout.FLAT, NORM, 99);
             b.startEpoch(0);
@@ -44,7 +44,7 @@ class BatcherTest {
 
     @Test
     void dropPolicyDeliversOnlyFullBatchesOfDistinctExamples() throws IdxFormatException {
-        Dataset d = IdxFixtures.dataset(10, 3);
+        ImageDataset d = IdxFixtures.dataset(10, 3);
         try (Scope scope = Scope.open()) {
             Batcher b = Batcher.training(d, scope, 4, Batcher.Layout.FLAT, NORM, 5);
             assertEquals(2, b.batchesPerEpoch());
@@ -67,7 +67,7 @@ class BatcherTest {
 
     @Test
     void keepPolicyEndsWithAPartialBatchViewOfTheSameMemory() throws IdxFormatException {
-        Dataset d = IdxFixtures.dataset(10, 3);
+        ImageDataset d = IdxFixtures.dataset(10, 3);
         try (Scope scope = Scope.open()) {
             Batcher b = Batcher.evaluation(d, scope, 4, Batcher.Layout.IMAGE, NORM);
             assertEquals(3, b.batchesPerEpoch());
@@ -95,7 +95,7 @@ class BatcherTest {
 
     @Test
     void reusesTheSameTensorsEveryStepAndEpoch() throws IdxFormatException {
-        Dataset d = IdxFixtures.dataset(20, 4);
+        ImageDataset d = IdxFixtures.dataset(20, 4);
         try (Scope scope = Scope.open()) {
             Batcher b = Batcher.training(d, scope, 5, Batcher.Layout.FLAT, NORM, 1);
             b.startEpoch(0);
@@ -114,7 +114,7 @@ class BatcherTest {
 
     @Test
     void resumingMidEpochGivesTheSameBatches() throws IdxFormatException {
-        Dataset d = IdxFixtures.dataset(50, 5);
+        ImageDataset d = IdxFixtures.dataset(50, 5);
         try (Scope scope = Scope.open()) {
             Batcher straight = Batcher.training(d, scope, 8, Batcher.Layout.FLAT, NORM, 1234);
             Batcher resumed = Batcher.training(d, scope, 8, Batcher.Layout.FLAT, NORM, 1234);
@@ -137,7 +137,7 @@ class BatcherTest {
 
     @Test
     void epochsReshuffleReproducibly() throws IdxFormatException {
-        Dataset d = IdxFixtures.dataset(40, 4);
+        ImageDataset d = IdxFixtures.dataset(40, 4);
         try (Scope scope = Scope.open()) {
             int[][] a = orders(Batcher.training(d, scope, 10, Batcher.Layout.FLAT, NORM, 7), 2);
             int[][] b = orders(Batcher.training(d, scope, 10, Batcher.Layout.FLAT, NORM, 7), 2);
@@ -162,7 +162,7 @@ class BatcherTest {
 
     @Test
     void stepsAllocateNoHeap() throws IdxFormatException {
-        Dataset d = IdxFixtures.dataset(1000, 10);
+        ImageDataset d = IdxFixtures.dataset(1000, 10);
         try (Scope scope = Scope.open()) {
             Batcher b = Batcher.training(d, scope, 16, Batcher.Layout.FLAT, NORM, 3);
             b.startEpoch(0);
@@ -182,7 +182,7 @@ class BatcherTest {
 
     @Test
     void badArguments() throws IdxFormatException {
-        Dataset d = IdxFixtures.dataset(10, 3);
+        ImageDataset d = IdxFixtures.dataset(10, 3);
         try (Scope scope = Scope.open()) {
             assertThrows(IllegalArgumentException.class,
                     () -> Batcher.training(d, scope, 0, Batcher.Layout.FLAT, NORM, 1));

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class DatasetTest {
     @Test
     void pairsImagesAndLabels() throws IdxFormatException {
-        Dataset d = IdxFixtures.dataset(12, 3);
+        ImageDataset d = IdxFixtures.dataset(12, 3);
         assertEquals(12, d.size());
         assertEquals(16, d.features());
         assertEquals(2, d.label(5));

@@ -72,7 +72,7 @@ final class IdxFixtures {
     }
 
     /** A small data set of {@code count} 4x4 images with labels {@code i % classes}. */
-    static Dataset dataset(int count, int classes) throws IdxFormatException {
+    static ImageDataset dataset(int count, int classes) throws IdxFormatException {
         return Dataset.of("test set", new IdxArray("images", new int[] {count, 4, 4}, images(count, 4, 4)),
                 new IdxArray("labels", new int[] {count}, labels(count, classes)), classes);
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.inertia.data.Dataset;
+import dev.inertia.data.ImageDataset;
 import dev.inertia.data.FashionMnist;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
@@ -16,7 +16,7 @@ class PoolBifurcationTest {
 
     @Test
     void countsAreConsistentAndTheThresholdsThePapers() throws IOException {
-        Dataset train = FashionMnist.load(FashionMnist.locate(null, name -> null, null)).train();
+        ImageDataset train = FashionMnist.load(FashionMnist.locate(null, name -> null, null)).train();
         for (Precision p : new Precision[] {Precision.FP16, Precision.FP64}) {
             PoolBifurcation.Result r = PoolBifurcation.run(train, new PoolBifurcation.Config(p, 2, 1, 8, 0.01, SEED, 2));
             String where = r + " (seed " + SEED + ")";
