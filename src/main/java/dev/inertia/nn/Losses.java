@@ -26,4 +26,17 @@ public final class Losses {
         Var d = prediction.sub(target);
         return d.mul(d).mean();
     }
+
+    // placeholder compositions until the fused ops land (replaced at merge)
+    public static Var l1(Var prediction, Var target) {
+        return prediction.sub(target).abs().mean();
+    }
+
+    public static Var huber(Var prediction, Var target, double delta) {
+        return prediction.sub(target).abs().mean();
+    }
+
+    public static Var bceWithLogits(Var logits, Var target) {
+        return logits.relu().sub(logits.mul(target)).add(logits.abs().neg().exp().add(1).log()).mean();
+    }
 }

@@ -129,8 +129,20 @@ public final class Optimizer {
         if (t < 0) {
             throw new IllegalArgumentException("schedule time must be >= 0, got " + t);
         }
-        double factor = schedule == null ? 1 : schedule.factor(t);
-        for (ParamGroup<?> g : groups) {
+        setLrFactor(schedule == null ? 1 : schedule.factor(t));
+    }
+
+    /**
+     * Sets every group's learning rate to its initial learning rate times {@code factor}: what
+     * {@link #scheduleAt} does with its schedule's factor, for a caller that keeps the schedule
+     * (a training loop that plans it over the run).
+     */
+    public void setLrFactor(double factor) {
+        if (!(factor >= 0) || !Double.isFinite(factor)) {
+            throw new IllegalArgumentException("learning-rate factor must be finite and >= 0, got " + factor);
+        }
+        for (int i = 0; i < groups.size(); i++) { // indexed: no iterator per step
+            ParamGroup<?> g = groups.get(i);
             g.setLr(g.initialLr() * factor);
         }
     }

@@ -1,5 +1,9 @@
 package dev.inertia.train;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * One epoch's line.
  *
@@ -9,13 +13,26 @@ package dev.inertia.train;
  * @param globalStep  optimizer steps of the whole run so far
  * @param partial     whether the epoch stopped early (max steps or an interrupt)
  * @param trainLoss   mean training loss over the epoch's steps
- * @param testLoss    mean loss on the test set
- * @param testAcc     fraction of the test set classified right
- * @param samplesPerS training samples per second over the steps this process timed (test evaluation excluded)
+ * @param testLoss    mean loss on the evaluation set (NaN without one)
+ * @param testAcc     fraction of the evaluation set classified right (NaN for regression or without one)
+ * @param samplesPerS training samples per second over the steps this process timed (evaluation excluded)
  * @param stepMsP50   median step time
  * @param stepMsP99   99th percentile step time
  * @param stepMsMax   slowest step
+ * @param firstStepMs the time of this process's first training step (JIT compilation and first
+ *                    allocations included), NaN when this epoch did not time one
+ * @param metrics     every metric on the evaluation set by name ({@code loss}, {@code accuracy},
+ *                    {@code rmse}, ...), in the trainer's order
  */
 public record EpochReport(int epoch, int epochs, long steps, long globalStep, boolean partial, double trainLoss,
-        double testLoss, double testAcc, double samplesPerS, double stepMsP50, double stepMsP99, double stepMsMax) {
+        double testLoss, double testAcc, double samplesPerS, double stepMsP50, double stepMsP99, double stepMsMax,
+        double firstStepMs, Map<String, Double> metrics) {
+    public EpochReport {
+        metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+    }
+
+    /** The value of {@code name} on the evaluation set, or NaN when it was not measured. */
+    public double metric(String name) {
+        return metrics.getOrDefault(name, Double.NaN);
+    }
 }
