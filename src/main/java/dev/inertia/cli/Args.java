@@ -8,7 +8,7 @@ import java.util.Set;
 /**
  * The flags of one subcommand: {@code --name value}, {@code --name=value}, or a bare
  * {@code --switch}. Unknown flags and malformed values are {@link UsageException}s that name
- * the flag.
+ * the flag; {@code --help} or {@code -h} anywhere asks for the command's help instead.
  */
 public final class Args {
     private final String command;
@@ -26,6 +26,9 @@ public final class Args {
         Args parsed = new Args(command);
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
+            if (arg.equals("--help") || arg.equals("-h")) {
+                throw new Help.Requested(command);
+            }
             if (!arg.startsWith("--") || arg.length() == 2) {
                 throw new UsageException("'" + command + "' takes no argument '" + arg + "'");
             }

@@ -11,6 +11,9 @@ final class BenchCommand {
     private BenchCommand() {}
 
     static void run(List<String> argv, PrintStream out, PrintStream err) {
+        if (!argv.isEmpty() && (argv.get(0).equals("--help") || argv.get(0).equals("-h"))) {
+            throw new Help.Requested("bench");
+        }
         if (argv.isEmpty()) {
             throw new UsageException("bench needs a benchmark name; " + USAGE);
         }

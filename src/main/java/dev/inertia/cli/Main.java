@@ -6,31 +6,7 @@ import java.util.List;
 
 /** The {@code inertia} command: dispatches to a subcommand; one line and a non-zero exit on bad input. */
 public final class Main {
-    static final String USAGE = """
-            usage: inertia <command> [flags]
-              info [--json]                      the JVM, the SIMD path and the threads
-              cost --model mlp|cnn [--batch B] [--json]
-                                                 operation counts of forward, reverse and tangent passes
-              train [--model mlp|cnn] [--data-dir DIR] [--epochs E] [--batch B] [--optimizer NAME] [--lr X]
-                    [--schedule cosine|constant] [--relu0 S] [--seed S] [--threads T] [--max-steps N]
-                    [--precision fp64|fp32|bf16|fp16] [--loss-scale static:N|dynamic] [--checkpoint FILE]
-                    [--resume FILE] [--json]
-                                                 train on Fashion-MNIST; one line (JSON) per epoch
-              bench step --optimizer NAME --params N [--threads T] [--dtype f32|f64] [--json]
-                                                 one fused optimizer step: ms, GB/s, bytes/param
-              bench gemm --m M --n N --k K [--trans NN|TN|NT|TT] [--dtype f32|f64] [--threads T] [--json]
-                                                 GEMM speed: median GFLOP/s and ms after warm-up
-              bifurcation [--precision fp16|bf16|fp32|fp64] [--hidden L] [--width W] [--inits N]
-                          [--batch B] [--lr X] [--max-batches M] [--data-dir DIR] [--seed S] [--kink-report] [--json]
-                                                 share of initializations where ReLU'(0) changes the gradient
-              bifurcation --pool [--channels C] [--precision P] [--inits N] [--kink-report] [--json]
-                                                 share of mini-batches where the max-pool Jacobian matters
-              relu0-sweep [--values 0,0.1,0.2,0.3,0.5,1] [--precision P] [--batch-norm on|off|both]
-                          [--optimizer sgd|innaprop|both] [--hidden L] [--width W] [--epochs E] [--batch B]
-                          [--lr X] [--seed S] [--max-steps N] [--loss-scale static:N|dynamic] [--data-dir DIR]
-                          [--threads T] [--svg FILE] [--json]
-                                                 test accuracy of training with ReLU'(0) = s, per s
-            """;
+    static final String USAGE = Help.OVERVIEW;
 
     private Main() {}
 
@@ -41,8 +17,12 @@ public final class Main {
     /** Runs one command and returns its exit status: 0 ok, 2 bad usage, 1 failure. */
     public static int run(String[] argv, PrintStream out, PrintStream err) {
         if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
-            (argv.length == 0 ? err : out).print(USAGE);
+            (argv.length == 0 ? err : out).print(argv.length > 1 ? Help.of(argv[1]) : USAGE);
             return argv.length == 0 ? 2 : 0;
+        }
+        if (argv[0].equals("--version") || argv[0].equals("version")) {
+            out.println("inertia " + Help.version());
+            return 0;
         }
         List<String> rest = Arrays.asList(argv).subList(1, argv.length);
         try {
@@ -50,11 +30,16 @@ public final class Main {
                 case "info" -> InfoCommand.run(rest, out, err);
                 case "cost" -> CostCommand.run(rest, out, err);
                 case "train" -> TrainCommand.run(rest, out, err);
+                case "predict" -> PredictCommand.run(rest, out, err);
+                case "eval" -> EvalCommand.run(rest, out, err);
                 case "bifurcation" -> BifurcationCommand.run(rest, out, err);
                 case "relu0-sweep" -> Relu0SweepCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
                 default -> throw new UsageException("unknown command '" + argv[0] + "'; try 'inertia --help'");
             }
+            return 0;
+        } catch (Help.Requested h) {
+            out.print(Help.of(h.command));
             return 0;
         } catch (UsageException e) {
             err.println("inertia: " + e.getMessage());

@@ -22,7 +22,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * {@code inertia train}: trains the mlp or the cnn of DESIGN.md on Fashion-MNIST (found by the
+ * {@code inertia train}: trains the mlp or the cnn of DESIGN.md on Fashion-MNIST (with {@code --csv},
+ * an MLP on the user's CSV: {@link CsvTrainCommand}) (found by the
  * lookup of {@link FashionMnist}), prints one line per epoch (JSON with {@code --json}) on stdout
  * and progress, messages and a summary on stderr.
  *
@@ -48,6 +49,12 @@ final class TrainCommand {
     private TrainCommand() {}
 
     static void run(List<String> argv, PrintStream out, PrintStream err) {
+        for (String a : argv) {
+            if (a.equals("--csv") || a.startsWith("--csv=")) {
+                CsvTrainCommand.run(argv, out, err);
+                return;
+            }
+        }
         Args args = Args.parse("train", argv,
                 Set.of("model", "data-dir", "epochs", "batch", "optimizer", "lr", "schedule", "relu0", "seed",
                         "threads", "max-steps", "precision", "checkpoint", "resume", "loss-scale"),
@@ -151,6 +158,7 @@ final class TrainCommand {
                         .put("step_ms_p50", r.stepMsP50())
                         .put("step_ms_p99", r.stepMsP99())
                         .put("step_ms_max", r.stepMsMax())
+                        .put("first_step_ms", r.firstStepMs())
                         .put("model", model.toString())
                         .put("optimizer", optimizer)
                         .put("schedule", schedule)

@@ -2,6 +2,8 @@ package dev.inertia.nn;
 
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -68,5 +70,41 @@ public final class Models {
                 new Flatten(),
                 new Linear(scope, dtype, 3136, 1024, r), new ReLU(),
                 new Linear(scope, dtype, 1024, 10, r));
+    }
+
+    /**
+     * A multilayer perceptron for tabular data: Linear {@code inputs → hidden[0]}, activation, ...,
+     * Linear {@code hidden[last] → outputs} (a linear model when {@code hidden} is empty), with
+     * PyTorch's default initialization from {@code seed}.
+     *
+     * @param activation relu, leaky-relu, relu6 or hardtanh
+     */
+    public static Sequential mlp(Scope scope, DType dtype, int inputs, int[] hidden, int outputs, String activation,
+            long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<Module> layers = new ArrayList<>();
+        int width = inputs;
+        for (int h : hidden) {
+            layers.add(new Linear(scope, dtype, width, h, r));
+            layers.add(activation(activation));
+            width = h;
+        }
+        layers.add(new Linear(scope, dtype, width, outputs, r));
+        return new Sequential(layers.toArray(Module[]::new));
+    }
+
+    /** The activations {@link #mlp(Scope, DType, int, int[], int, String, long)} takes, by name. */
+    public static final List<String> ACTIVATIONS = List.of("relu", "leaky-relu", "relu6",
+            "hardtanh");
+
+    private static Module activation(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "relu" -> new ReLU();
+            case "leaky-relu", "leaky_relu", "leakyrelu" -> new LeakyReLU();
+            case "relu6" -> new ReLU6();
+            case "hardtanh" -> new Hardtanh();
+            default -> throw new IllegalArgumentException("unknown activation '" + name + "': expected one of "
+                    + String.join(", ", ACTIVATIONS));
+        };
     }
 }

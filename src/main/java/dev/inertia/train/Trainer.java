@@ -123,6 +123,8 @@ public final class Trainer implements AutoCloseable {
     private Tensor lossSeed;
     /** The schedule of the current run, or null: the optimizer's own. */
     private LrSchedule lrSchedule;
+    /** The batches of the data sets {@link #evaluate(Dataset)} was given, made once each. */
+    private final Map<Dataset, Batcher> evalBatchers = new IdentityHashMap<>();
     /** The best epoch's state, for early stopping's restore (allocated at the first improvement). */
     private Map<String, Tensor> bestState;
 
@@ -652,7 +654,9 @@ public final class Trainer implements AutoCloseable {
     public Map<String, Double> evaluate(Dataset data) {
         checkData(data);
         allocateWide(data);
-        return evaluate(Batcher.evaluation(data, scope, batch, layout, transform));
+        Batcher batches = evalBatchers.computeIfAbsent(data,
+                d -> Batcher.evaluation(d, scope, batch, layout, transform));
+        return evaluate(batches);
     }
 
     private Map<String, Double> evaluate(Batcher batches) {
