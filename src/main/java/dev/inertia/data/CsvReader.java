@@ -10,7 +10,8 @@ import java.util.List;
  * double quotes, inside which {@code ""} is a quote and separators and line breaks are text.
  * Lines end in LF, CRLF or CR; a leading byte-order mark is skipped; blank lines (a trailing one
  * included) are skipped. Text after a closing quote and an unclosed quote are errors naming the
- * line and column. The caller closes the reader.
+ * line and column; a quote inside an unquoted field ({@code 5"}) is kept as text, as most
+ * writers that break the rule mean it. The caller closes the reader.
  */
 final class CsvReader {
     private static final char[] CANDIDATES = {',', ';', '\t'};
