@@ -69,6 +69,21 @@ public abstract class BatchNorm extends Module {
         }
     }
 
+    /** The number of features (channels) normalized: the size of axis 1. */
+    public int features() {
+        return features;
+    }
+
+    /** Added to the variance before the square root. */
+    public double eps() {
+        return eps;
+    }
+
+    /** The weight of each batch's statistics in the running ones. */
+    public double momentum() {
+        return momentum;
+    }
+
     public Parameter weight() {
         return weight;
     }

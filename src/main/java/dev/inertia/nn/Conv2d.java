@@ -42,6 +42,30 @@ public final class Conv2d extends Module {
         }
     }
 
+    /** Input channels. */
+    public int in() {
+        return in;
+    }
+
+    /** Output channels. */
+    public int out() {
+        return out;
+    }
+
+    /** The side of the square kernel. */
+    public int kernel() {
+        return kernel;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    /** Zero padding on each side of both axes. */
+    public int padding() {
+        return padding;
+    }
+
     public Parameter weight() {
         return weight;
     }

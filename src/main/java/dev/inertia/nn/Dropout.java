@@ -28,6 +28,11 @@ public final class Dropout extends Module {
         this.state = seed;
     }
 
+    /** The probability of zeroing an element in training mode. */
+    public double p() {
+        return p;
+    }
+
     @Override
     public Var forward(Var x) {
         if (!isTraining() || p == 0) {

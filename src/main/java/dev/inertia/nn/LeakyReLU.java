@@ -17,6 +17,11 @@ public final class LeakyReLU extends Module {
         this.slope = slope;
     }
 
+    /** The slope for negative inputs. */
+    public double slope() {
+        return slope;
+    }
+
     @Override
     public Var forward(Var x) {
         return x.leakyRelu(slope);

@@ -37,6 +37,16 @@ public final class Linear extends Module {
         }
     }
 
+    /** Input features. */
+    public int in() {
+        return in;
+    }
+
+    /** Output features. */
+    public int out() {
+        return out;
+    }
+
     public Parameter weight() {
         return weight;
     }

@@ -28,6 +28,20 @@ public final class MaxPool2d extends Module {
         this.kinks = kinks;
     }
 
+    /** The side of the square window. */
+    public int kernel() {
+        return kernel;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    /** Implicit padding (never the maximum) on each side of both axes. */
+    public int padding() {
+        return padding;
+    }
+
     @Override
     public Var forward(Var x) {
         return kinks == null ? x.maxPool2d(kernel, stride, padding) : x.maxPool2d(kernel, stride, padding, kinks);
