@@ -608,8 +608,16 @@ public final class Var {
         return !gradFresh;
     }
 
-    /** Claims the gradient buffer for a kernel that honours {@link #gradAccumulates()} read just before. */
+    /**
+     * Claims the gradient buffer for a kernel that honours {@link #gradAccumulates()} read just
+     * before: this value's own buffer for the first contribution, else the gradient as it stands,
+     * which may be an alias taken by {@link #gradAlias} (a skip connection {@code x + f(x)}): the
+     * kernel must add to it, not to the own buffer, or the aliased contribution is lost.
+     */
     Tensor gradClaim() {
+        if (!gradFresh) {
+            return grad;
+        }
         gradFresh = false;
         return gradBuffer();
     }
