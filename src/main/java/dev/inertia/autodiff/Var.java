@@ -368,6 +368,27 @@ public final class Var {
     }
 
     /**
+     * Average pooling of a {@code [N, C, H, W]} value with a k×k window and stride k (PyTorch's
+     * {@code AvgPool2d(k)}).
+     */
+    public Var avgPool2d(int k) {
+        return AvgPooling.avgPool2d(this, k, k, 0);
+    }
+
+    /**
+     * Average pooling with PyTorch's defaults {@code ceil_mode=False, count_include_pad=True}:
+     * every window's sum is divided by k², the zero padding included; padding at most k / 2.
+     */
+    public Var avgPool2d(int k, int stride, int padding) {
+        return AvgPooling.avgPool2d(this, k, stride, padding);
+    }
+
+    /** The mean of each plane of a {@code [N, C, H, W]} value: {@code [N, C]}. */
+    public Var globalAvgPool2d() {
+        return AvgPooling.globalAvgPool2d(this);
+    }
+
+    /**
      * 2-D convolution (cross-correlation, as PyTorch) of {@code this [N, C, H, W]} with
      * {@code weight [O, C, kh, kw]} and an optional {@code bias [O]} (null for none).
      */
@@ -396,6 +417,65 @@ public final class Var {
         if (rule == null || !rule.name().equals("batchNorm")) {
             throw new IllegalStateException(this + " is not the result of batchNorm");
         }
+    }
+
+    /**
+     * Layer normalization over the last axis with an elementwise affine map, as PyTorch's
+     * {@code LayerNorm}: {@code gamma · (x - mean) / sqrt(var + eps) + beta} with each row's mean
+     * and biased variance; {@code gamma} and {@code beta} are {@code [last axis]} of this dtype.
+     */
+    public Var layerNorm(Var gamma, Var beta, double eps) {
+        return LayerNorm.apply(this, gamma, beta, eps);
+    }
+
+    /** softmax over the last axis, each row shifted by its maximum (no overflow for any finite input). */
+    public Var softmax() {
+        return Softmax.apply(this, false);
+    }
+
+    /** log(softmax) over the last axis: {@code x - max - log(sum(exp(x - max)))} per row. */
+    public Var logSoftmax() {
+        return Softmax.apply(this, true);
+    }
+
+    // ---- losses against a target of this shape and dtype (gradients to both operands) ------
+
+    /** {@code mean((this - target)²)}; PyTorch's {@code MSELoss}. */
+    public Var mseLoss(Var target) {
+        return TargetLoss.apply(TargetLoss.Kind.MSE, this, target, 0, null);
+    }
+
+    /**
+     * {@code mean(|this - target|)}; PyTorch's {@code L1Loss}. Where {@code this == target} the
+     * derivative is abs'(0) of the tape's {@link Kinks} ({@link Kinks#absAtZero()}; the negative
+     * for the target), as for {@code sub(target).abs().mean()}, and those elements are counted
+     * as kink hits.
+     */
+    public Var l1Loss(Var target) {
+        return TargetLoss.apply(TargetLoss.Kind.L1, this, target, 0, tape.kinks());
+    }
+
+    /** {@link #l1Loss(Var)} with abs'(0) from {@code kinks}. */
+    public Var l1Loss(Var target, Kinks kinks) {
+        return TargetLoss.apply(TargetLoss.Kind.L1, this, target, 0, java.util.Objects.requireNonNull(kinks, "kinks"));
+    }
+
+    /**
+     * PyTorch's {@code HuberLoss}: the mean of {@code 0.5 r²} where {@code |r| <= delta}, else
+     * {@code delta · (|r| - 0.5 delta)}, with {@code r = this - target}; continuously
+     * differentiable (no kink).
+     */
+    public Var huberLoss(Var target, double delta) {
+        return TargetLoss.apply(TargetLoss.Kind.HUBER, this, target, delta, null);
+    }
+
+    /**
+     * PyTorch's {@code BCEWithLogitsLoss}: binary cross-entropy of {@code sigmoid(this)} (logits)
+     * against probabilities {@code target}, averaged, in the stable form
+     * {@code max(x, 0) - x·t + log1p(exp(-|x|))}; the gradient is {@code (sigmoid(x) - t) / n}.
+     */
+    public Var bceWithLogits(Var target) {
+        return TargetLoss.apply(TargetLoss.Kind.BCE, this, target, 0, null);
     }
 
     /**
@@ -528,8 +608,16 @@ public final class Var {
         return !gradFresh;
     }
 
-    /** Claims the gradient buffer for a kernel that honours {@link #gradAccumulates()} read just before. */
+    /**
+     * Claims the gradient buffer for a kernel that honours {@link #gradAccumulates()} read just
+     * before: this value's own buffer for the first contribution, else the gradient as it stands,
+     * which may be an alias taken by {@link #gradAlias} (a skip connection {@code x + f(x)}): the
+     * kernel must add to it, not to the own buffer, or the aliased contribution is lost.
+     */
     Tensor gradClaim() {
+        if (!gradFresh) {
+            return grad;
+        }
         gradFresh = false;
         return gradBuffer();
     }

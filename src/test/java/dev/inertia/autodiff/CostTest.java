@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
+import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,58 @@ class CostTest {
             assertEquals(3L * n, c.backwardOps(), "dy·x for each operand, plus accumulating x's two contributions");
             assertEquals(4L * n, c.jvpOps(), "tx·x + x·tx, then sum");
             assertEquals(1.5, c.backwardOverForward(), 1e-15);
+        }
+    }
+
+    @Test
+    void exactCountsOfTheFusedLosses() {
+        try (Scope scope = Scope.open(); Tape tape = new Tape()) {
+            int n = 6;
+            Var p = tape.param(Tensor.of(scope, new double[n], 2, 3));
+            Var t = tape.constant(Tensor.of(scope, new double[n], 2, 3));
+            Cost c = tape.cost(p.mseLoss(t));
+            assertEquals(3L * n + 1, c.forwardOps(), "subtract, square, add; one divide");
+            assertEquals(3L * n + 1, c.backwardOps(), "dy/n once, then subtract, double, scale");
+            assertEquals(4L * n + 1, c.jvpOps(), "the reverse products and a running sum");
+            Var tp = tape.param(Tensor.of(scope, new double[n], 2, 3));
+            Cost both = tape.cost(p.mseLoss(tp));
+            assertEquals(6L * n + 1, both.backwardOps(), "the target's gradient too");
+        }
+    }
+
+    /**
+     * A graph of pooling, layer norm, softmax and the fused losses: costs of a sum of losses add
+     * up (plus the scalar additions), and reverse mode stays within the cheap-gradient bound.
+     */
+    @Test
+    void newOpsAddUpAndKeepTheCheapGradient() {
+        try (Scope scope = Scope.open()) {
+            Random r = new Random(9);
+            Tensor img = Tensor.of(scope, GradCheck.random(r, 4 * 3 * 8 * 8, 1, 0), 4, 3, 8, 8);
+            Tensor gamma = Tensor.of(scope, GradCheck.random(r, 3, 1, 0), 3);
+            Tensor beta = Tensor.of(scope, GradCheck.random(r, 3, 1, 0), 3);
+            Tensor target = Tensor.of(scope, GradCheck.random(r, 12, 1, 0), 4, 3);
+            Function<Var, Var> features = x -> x.avgPool2d(3, 2, 1).avgPool2d(2).globalAvgPool2d()
+                    .layerNorm(x.tape().constant(gamma), x.tape().constant(beta), 1e-5);
+            List<Function<Var, Var>> losses = List.of(
+                    x -> features.apply(x).softmax().mseLoss(x.tape().constant(target)),
+                    x -> features.apply(x).logSoftmax().l1Loss(x.tape().constant(target)),
+                    x -> features.apply(x).huberLoss(x.tape().constant(target), 0.5),
+                    x -> features.apply(x).bceWithLogits(x.tape().constant(target).sigmoid()));
+            long forward = 0, backward = 0, jvp = 0;
+            for (Function<Var, Var> f : losses) {
+                Cost c = AD.cost(f, img, Kinks.defaults());
+                assertTrue(c.backwardOverForward() <= 3, "backward/forward = " + c.backwardOverForward());
+                forward += c.forwardOps();
+                backward += c.backwardOps();
+                jvp += c.jvpOps();
+            }
+            Cost total = AD.cost(x -> losses.get(0).apply(x).add(losses.get(1).apply(x)).add(losses.get(2).apply(x))
+                    .add(losses.get(3).apply(x)), img, Kinks.defaults());
+            assertEquals(forward + 3, total.forwardOps(), "three scalar additions");
+            // the image's gradient: three more additions of its four contributions, per element
+            assertEquals(backward + 3 * img.size(), total.backwardOps());
+            assertEquals(jvp + 3, total.jvpOps());
         }
     }
 

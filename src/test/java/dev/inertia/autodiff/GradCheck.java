@@ -46,6 +46,18 @@ final class GradCheck {
         return v;
     }
 
+    /**
+     * {@code sum(op(x) · W)} with W random of op(x)'s shape in {@code scope}, the same W at every
+     * evaluation (its generator restarts with the seed): every output element matters differently.
+     */
+    static Function<Var, Var> weighted(Scope scope, long seed, Function<Var, Var> op) {
+        return x -> {
+            Var y = op.apply(x);
+            Tensor w = Tensor.of(scope, random(new Random(seed), (int) y.size(), 1, 0), y.shape());
+            return y.mul(x.tape().constant(w)).sum();
+        };
+    }
+
     static double scalar(Tensor t) {
         assertEquals(1, t.size(), "a scalar");
         return t.getDouble(0);
@@ -88,6 +100,64 @@ final class GradCheck {
             }
             double jvp = scalar(AD.jvp(f, xt, Tensor.of(scope, v, shape), Kinks.defaults()));
             assertEquals(dot, jvp, 1e-12 * Math.max(1, scale), what + ": jvp = <grad, v> (seed " + seed + ")");
+        }
+    }
+
+    /** f at the given leaves, all constants of a fresh tape. */
+    private static double valueOf(Scope scope, Function<Var[], Var> f, double[][] xs, int[][] shapes) {
+        try (Tape tape = new Tape()) {
+            Var[] in = new Var[xs.length];
+            for (int i = 0; i < xs.length; i++) {
+                in[i] = tape.constant(Tensor.of(scope, xs[i], shapes[i]));
+            }
+            return scalar(f.apply(in).value());
+        }
+    }
+
+    /**
+     * {@link #check} for a scalar f of several leaves, all params: each leaf's reverse gradient
+     * against central differences, and one tangent sweep with random tangents on every leaf at
+     * once against {@code sum_i <grad_i, v_i>}.
+     */
+    static void checkAll(String what, long seed, Function<Var[], Var> f, double[][] xs, int[]... shapes) {
+        try (Scope scope = Scope.open(); Tape tape = new Tape()) {
+            Var[] in = new Var[xs.length];
+            for (int i = 0; i < xs.length; i++) {
+                in[i] = tape.param(Tensor.of(scope, xs[i], shapes[i]));
+            }
+            tape.backward(f.apply(in));
+            double[][] g = new double[xs.length][];
+            for (int i = 0; i < xs.length; i++) {
+                g[i] = in[i].grad().toDoubleArray();
+            }
+            for (int i = 0; i < xs.length; i++) {
+                for (int j = 0; j < xs[i].length; j++) {
+                    double[][] p = xs.clone(), m = xs.clone();
+                    p[i] = xs[i].clone();
+                    m[i] = xs[i].clone();
+                    p[i][j] += H;
+                    m[i][j] -= H;
+                    double num = (valueOf(scope, f, p, shapes) - valueOf(scope, f, m, shapes)) / (2 * H);
+                    assertEquals(num, g[i][j], 1e-6 * Math.max(1, Math.abs(num)),
+                            what + ": d/dx" + i + "[" + j + "] (seed " + seed + ")");
+                }
+            }
+            Random r = new Random(seed ^ 0x5DEECE66DL);
+            tape.reset();
+            double dot = 0, scale = 0;
+            for (int i = 0; i < xs.length; i++) {
+                double[] v = new double[xs[i].length];
+                for (int j = 0; j < v.length; j++) {
+                    v[j] = r.nextDouble() * 2 - 1;
+                    dot += g[i][j] * v[j];
+                    scale += Math.abs(g[i][j] * v[j]);
+                }
+                in[i] = tape.param(Tensor.of(scope, xs[i], shapes[i])).setTangent(Tensor.of(scope, v, shapes[i]));
+            }
+            Var y = f.apply(in);
+            tape.computeTangents();
+            assertEquals(dot, scalar(y.tangent()), 1e-12 * Math.max(1, scale),
+                    what + ": jvp = sum <grad_i, v_i> (seed " + seed + ")");
         }
     }
 }

@@ -258,6 +258,37 @@ class GradientTest {
         check("softmaxCrossEntropy large logits", seed, v -> v.scale(0.01).softmaxCrossEntropy(labels), big, 5, 4);
     }
 
+    /**
+     * A value whose gradient first arrives as an alias (add and reshape pass theirs on without a
+     * copy) and then gets a contribution from a kernel that accumulates in place (GEMM, bias
+     * sums): a skip connection {@code x + f(x)}. The accumulation must go into the alias.
+     */
+    @Test
+    void skipConnectionsAccumulateIntoAliasedGradients() {
+        long seed = 24;
+        Random r = new Random(seed);
+        double[] x = random(r, 3 * 4, 1, 0);
+        double[] w = random(r, 4 * 4, 1, 0), b = random(r, 4, 1, 0);
+        Function<Var, Var> wc = v -> v.tape().constant(tensor(w, 4, 4));
+        Function<Var, Var> bc = v -> v.tape().constant(tensor(b, 4));
+        unary("x + linear(x)", seed, v -> v.add(v.linear(wc.apply(v), bc.apply(v))), x, 3, 4);
+        unary("x + linearRelu(x)", seed, v -> v.add(v.linearRelu(wc.apply(v), bc.apply(v))), x, 3, 4);
+        unary("x + x·W", seed, v -> v.add(v.matmul(wc.apply(v))), x, 3, 4);
+        unary("x + W·x", seed, v -> v.add(wc.apply(v).matmul(v.reshape(4, 3)).reshape(3, 4)), x, 3, 4);
+        unary("b + (X + b)", seed, v -> v.add(v.tape().constant(tensor(x, 3, 4)).add(v)), b, 4);
+        unary("W + W0·W", seed, v -> v.add(v.tape().constant(tensor(w, 4, 4)).matmul(v)), w, 4, 4);
+        unary("W + linear wrt W", seed, v -> v.add(v.tape().constant(tensor(w, 4, 4)).linear(v, bc.apply(v))),
+                w, 4, 4);
+        unary("b + linear wrt b", seed, v -> v.reshape(1, 4).add(v.tape().constant(tensor(x, 3, 4)).linear(wc.apply(v),
+                v)), b, 4);
+        double[] img = random(r, 2 * 3 * 4 * 4, 1, 0), k = random(r, 3 * 3 * 3 * 3, 1, 0);
+        double[] b3 = random(r, 3, 1, 0);
+        unary("x + conv2d(x)", seed, v -> v.add(v.conv2d(v.tape().constant(tensor(k, 3, 3, 3, 3)),
+                v.tape().constant(tensor(b3, 3)), 1, 1)), img, 2, 3, 4, 4);
+        unary("K + conv2d wrt K", seed, v -> v.add(v.tape().constant(tensor(img, 2, 3, 4, 4)).conv2d(v, null, 1, 1)
+                .sum().reshape(1, 1, 1, 1)), k, 3, 3, 3, 3);
+    }
+
     @Test
     void smallNetworks() {
         long seed = 22;

@@ -52,6 +52,43 @@ class TapeTest {
         }
     }
 
+    /** The ops of pooling, layer norm, softmax and the fused losses recycle their buffers and rules too. */
+    @Test
+    void newOpsReuseBuffersFromTheSecondRunOn() {
+        Random r = new Random(6);
+        try (Scope scope = Scope.open(); Tape tape = new Tape()) {
+            Tensor img = Tensor.of(scope, GradCheck.random(r, 2 * 3 * 6 * 6, 1, 0), 2, 3, 6, 6);
+            Tensor gamma = Tensor.of(scope, GradCheck.random(r, 3, 1, 0), 3);
+            Tensor beta = Tensor.of(scope, GradCheck.random(r, 3, 1, 0), 3);
+            Tensor target = Tensor.of(scope, GradCheck.random(r, 6, 1, 0), 2, 3);
+            double[] firstGrad = null;
+            double firstLoss = 0;
+            long bytes = 0;
+            for (int run = 0; run < 4; run++) {
+                tape.reset();
+                Var x = tape.param(img), g = tape.param(gamma), b = tape.param(beta), t = tape.constant(target);
+                Var h = x.avgPool2d(3, 1, 1).avgPool2d(2).globalAvgPool2d().layerNorm(g, b, 1e-5);
+                Var loss = h.softmax().mseLoss(t).add(h.logSoftmax().l1Loss(t)).add(h.huberLoss(t, 0.5))
+                        .add(h.bceWithLogits(t.sigmoid()));
+                tape.backward(loss);
+                x.setTangent(img);
+                tape.computeTangents();
+                if (run == 0) {
+                    firstGrad = x.grad().toDoubleArray();
+                    firstLoss = loss.value().getDouble(0);
+                } else {
+                    assertEquals(firstLoss, loss.value().getDouble(0));
+                    assertArrayEquals(firstGrad, x.grad().toDoubleArray(), "no stale accumulation");
+                }
+                if (run == 1) {
+                    bytes = tape.allocatedBytes();
+                } else if (run > 1) {
+                    assertEquals(bytes, tape.allocatedBytes(), "no new off-heap memory at run " + run);
+                }
+            }
+        }
+    }
+
     @Test
     void unusedParamGetsZeroGradientAndConstantsNone() {
         try (Scope scope = Scope.open(); Tape tape = new Tape()) {

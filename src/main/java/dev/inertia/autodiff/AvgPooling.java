@@ -1,0 +1,203 @@
+package dev.inertia.autodiff;
+
+import dev.inertia.kernels.Window2d;
+import dev.inertia.memory.Tensor;
+import java.util.Arrays;
+
+/**
+ * 2-D average pooling over NCHW (PyTorch's {@code AvgPool2d} with its defaults
+ * {@code ceil_mode=False, count_include_pad=True}: every window is divided by k², padding
+ * counting as zeros) and global average pooling {@code [N, C, H, W] -> [N, C]}. Both are linear,
+ * so the tangent rule is the forward rule applied to the tangent and the reverse rule spreads
+ * each output's gradient evenly over its window.
+ */
+final class AvgPooling {
+    private AvgPooling() {}
+
+    private static void requireNchw(Var x, String name) {
+        if (x.shape.length != 4) {
+            throw new IllegalArgumentException(name + " needs [N, C, H, W], got " + Arrays.toString(x.shape));
+        }
+    }
+
+    static Var avgPool2d(Var x, int k, int stride, int padding) {
+        requireNchw(x, "avgPool2d");
+        if (padding * 2 > k) {
+            throw new IllegalArgumentException("avgPool2d: padding " + padding + " exceeds half the kernel " + k);
+        }
+        PoolRule rule = x.tape.reusableRule(PoolRule.class);
+        Window2d g = rule != null && rule.fits(x, k, stride, padding) ? rule.g
+                : Window2d.square(x.shape[2], x.shape[3], k, stride, padding);
+        int planes = x.shape[0] * x.shape[1];
+        Tensor out = x.tape.buffer(x.dtype(), x.shape[0], x.shape[1], g.outH(), g.outW());
+        (rule == null ? rule = new PoolRule() : rule).set(planes, g);
+        rule.pool(x.value, out);
+        return x.tape.record(out, rule, x);
+    }
+
+    static Var globalAvgPool2d(Var x) {
+        requireNchw(x, "globalAvgPool2d");
+        int planes = x.shape[0] * x.shape[1], area = x.shape[2] * x.shape[3];
+        Tensor out = x.tape.buffer(x.dtype(), x.shape[0], x.shape[1]);
+        GlobalRule rule = x.tape.reusableRule(GlobalRule.class);
+        (rule == null ? rule = new GlobalRule() : rule).set(planes, area);
+        rule.pool(x.value, out);
+        return x.tape.record(out, rule, x);
+    }
+
+    /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
+    private static final class PoolRule extends Rule {
+        private int planes;
+        private Window2d g;
+
+        PoolRule set(int planes, Window2d g) {
+            this.planes = planes;
+            this.g = g;
+            return this;
+        }
+
+        /** Whether this rule's window is the one of a k×k pooling of {@code x}. */
+        boolean fits(Var x, int k, int stride, int padding) {
+            return g != null && g.h() == x.shape[2] && g.w() == x.shape[3] && g.kh() == k && g.kw() == k
+                    && g.sh() == stride && g.sw() == stride && g.ph() == padding && g.pw() == padding;
+        }
+
+        /** out = the window means of x (also the tangent rule: the op is linear). */
+        void pool(Tensor x, Tensor out) {
+            int h = g.h(), w = g.w(), oh = g.outH(), ow = g.outW();
+            double inv = 1.0 / (g.kh() * g.kw());
+            for (int p = 0; p < planes; p++) {
+                long in = (long) p * h * w, o = (long) p * oh * ow;
+                for (int i = 0; i < oh; i++) {
+                    int r0 = Math.max(i * g.sh() - g.ph(), 0), r1 = Math.min(i * g.sh() - g.ph() + g.kh(), h);
+                    for (int j = 0; j < ow; j++) {
+                        int c0 = Math.max(j * g.sw() - g.pw(), 0), c1 = Math.min(j * g.sw() - g.pw() + g.kw(), w);
+                        double s = 0;
+                        for (int r = r0; r < r1; r++) {
+                            for (int c = c0; c < c1; c++) {
+                                s += x.getDouble(in + (long) r * w + c);
+                            }
+                        }
+                        out.setDouble(o + (long) i * ow + j, s * inv);
+                    }
+                }
+            }
+        }
+
+        @Override
+        String name() {
+            return "avgPool2d";
+        }
+
+        @Override
+        void backward(Var out) {
+            Var x = out.input(0);
+            Tensor dx = x.gradSink(0);
+            Kern.fill(0, dx);
+            Tensor dy = out.grad;
+            int h = g.h(), w = g.w(), oh = g.outH(), ow = g.outW();
+            double inv = 1.0 / (g.kh() * g.kw());
+            for (int p = 0; p < planes; p++) {
+                long in = (long) p * h * w, o = (long) p * oh * ow;
+                for (int i = 0; i < oh; i++) {
+                    int r0 = Math.max(i * g.sh() - g.ph(), 0), r1 = Math.min(i * g.sh() - g.ph() + g.kh(), h);
+                    for (int j = 0; j < ow; j++) {
+                        int c0 = Math.max(j * g.sw() - g.pw(), 0), c1 = Math.min(j * g.sw() - g.pw() + g.kw(), w);
+                        double share = dy.getDouble(o + (long) i * ow + j) * inv;
+                        for (int r = r0; r < r1; r++) {
+                            for (int c = c0; c < c1; c++) {
+                                long at = in + (long) r * w + c;
+                                dx.setDouble(at, dx.getDouble(at) + share);
+                            }
+                        }
+                    }
+                }
+            }
+            x.gradCommit(dx);
+        }
+
+        @Override
+        void tangent(Var out) {
+            pool(out.input(0).tangent, out.tangentBuffer());
+        }
+
+        @Override
+        long forwardOps(Var out) {
+            // k² additions and one multiply per window
+            return out.size() * (g.kh() * g.kw() + 1);
+        }
+
+        @Override
+        long backwardOps(Var out) {
+            return forwardOps(out);
+        }
+
+        @Override
+        long tangentOps(Var out) {
+            return forwardOps(out);
+        }
+    }
+
+    /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
+    private static final class GlobalRule extends Rule {
+        private int planes, area;
+
+        GlobalRule set(int planes, int area) {
+            this.planes = planes;
+            this.area = area;
+            return this;
+        }
+
+        /** out[p] = the mean of plane p (also the tangent rule). */
+        void pool(Tensor x, Tensor out) {
+            for (int p = 0; p < planes; p++) {
+                long base = (long) p * area;
+                double s = 0;
+                for (int i = 0; i < area; i++) {
+                    s += x.getDouble(base + i);
+                }
+                out.setDouble(p, s / area);
+            }
+        }
+
+        @Override
+        String name() {
+            return "globalAvgPool2d";
+        }
+
+        @Override
+        void backward(Var out) {
+            Var x = out.input(0);
+            Tensor dx = x.gradSink(0);
+            for (int p = 0; p < planes; p++) {
+                // a plain loop: the SIMD fill called on small planes would run cold (see Tape#backward)
+                double share = out.grad.getDouble(p) / area;
+                long base = (long) p * area;
+                for (int i = 0; i < area; i++) {
+                    dx.setDouble(base + i, share);
+                }
+            }
+            x.gradCommit(dx);
+        }
+
+        @Override
+        void tangent(Var out) {
+            pool(out.input(0).tangent, out.tangentBuffer());
+        }
+
+        @Override
+        long forwardOps(Var out) {
+            return (long) planes * (area + 1);
+        }
+
+        @Override
+        long backwardOps(Var out) {
+            return planes; // one divide per plane, then a fill
+        }
+
+        @Override
+        long tangentOps(Var out) {
+            return forwardOps(out);
+        }
+    }
+}
