@@ -46,17 +46,4 @@ public final class Losses {
     public static Var bceWithLogits(Var logits, Var target) {
         return logits.bceWithLogits(target);
     }
-
-    // placeholder compositions until the fused ops land (replaced at merge)
-    public static Var l1(Var prediction, Var target) {
-        return prediction.sub(target).abs().mean();
-    }
-
-    public static Var huber(Var prediction, Var target, double delta) {
-        return prediction.sub(target).abs().mean();
-    }
-
-    public static Var bceWithLogits(Var logits, Var target) {
-        return logits.relu().sub(logits.mul(target)).add(logits.abs().neg().exp().add(1).log()).mean();
-    }
 }

@@ -281,8 +281,8 @@ public final class Predictor implements AutoCloseable {
         return classes;
     }
 
-    /** The class of a row of outputs: the arg-max, or for a single logit 1 when positive. */
-    static int argMax(float[] outputs) {
+    /** The class of a row of outputs or probabilities: the arg-max (the first on ties), or for a single logit 1 when positive. */
+    public static int argMax(float[] outputs) {
         if (outputs.length == 1) {
             return outputs[0] > 0 ? 1 : 0;
         }
