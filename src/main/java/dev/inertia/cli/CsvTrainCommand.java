@@ -10,6 +10,8 @@ import dev.inertia.kernels.Parallel;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.nn.Models;
+import dev.inertia.nn.Module;
+import dev.inertia.nn.Rescale;
 import dev.inertia.nn.Sequential;
 import dev.inertia.train.EarlyStopping;
 import dev.inertia.train.EpochReport;
@@ -39,7 +41,8 @@ import java.util.Set;
  * {@code inertia train --csv FILE --target COLUMN}: an MLP on the user's CSV, classification or
  * regression. The rows are split (stratified for classification) into train, an optional
  * validation share for early stopping, and test; the features are standardized on the training
- * split (or min-max scaled, or left alone); each epoch prints the test metrics. {@code --save-model}
+ * split (or min-max scaled, or left alone), and so are regression targets (the model ends with a
+ * {@link Rescale} back to the targets' units); each epoch prints the test metrics. {@code --save-model}
  * writes the trained model with its scaling and class names for {@code inertia predict}.
  */
 final class CsvTrainCommand {
@@ -120,6 +123,9 @@ final class CsvTrainCommand {
                     + " thread" + (Parallel.threads() == 1 ? "" : "s"));
             try (Scope scope = Scope.open()) {
                 Sequential model = Models.mlp(scope, DType.F32, data.features(), hidden, outputs, activation, seed);
+                if (regression && !scaling.equals("none")) { // the layers learn standardized targets
+                    model = withTargetScale(model, scope, splits.train());
+                }
                 Trainer.Builder builder = Trainer.builder(model)
                         .loss(regression ? Loss.mse() : Loss.crossEntropy())
                         .optimizer(Optimizers.create(optimizer, lr))
@@ -159,6 +165,29 @@ final class CsvTrainCommand {
         } catch (IOException e) { // a bad CSV or an unwritable model file: one line naming it
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    /** {@code model} followed by a {@link Rescale} from standardized targets to the targets' units. */
+    private static Sequential withTargetScale(Sequential model, Scope scope, Dataset train) {
+        int width = train.targetWidth();
+        double[] mean = new double[width], m2 = new double[width];
+        float[] t = new float[width];
+        for (int i = 0; i < train.size(); i++) { // Welford, as Scaling.standardize
+            train.copyTarget(i, t, 0);
+            for (int j = 0; j < width; j++) {
+                double delta = t[j] - mean[j];
+                mean[j] += delta / (i + 1);
+                m2[j] += delta * (t[j] - mean[j]);
+            }
+        }
+        double[] std = new double[width];
+        for (int j = 0; j < width; j++) {
+            double s = Math.sqrt(m2[j] / train.size());
+            std[j] = s > 0 ? s : 1;
+        }
+        List<Module> layers = new ArrayList<>(model.layers());
+        layers.add(new Rescale(scope, DType.F32, std, mean));
+        return new Sequential(layers.toArray(Module[]::new));
     }
 
     static String summary(Map<String, Double> m, boolean regression) {

@@ -27,6 +27,18 @@ public final class AvgPool2d extends Module {
         this.padding = padding;
     }
 
+    public int kernel() {
+        return kernel;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    public int padding() {
+        return padding;
+    }
+
     @Override
     public Var forward(Var x) {
         return x.avgPool2d(kernel, stride, padding);

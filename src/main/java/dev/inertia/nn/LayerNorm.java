@@ -36,6 +36,15 @@ public final class LayerNorm extends Module {
         }
     }
 
+    /** The size of the last axis it normalizes. */
+    public int normalizedSize() {
+        return normalizedSize;
+    }
+
+    public double eps() {
+        return eps;
+    }
+
     @Override
     public Var forward(Var x) {
         int[] s = x.shape();

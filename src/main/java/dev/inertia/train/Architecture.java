@@ -2,19 +2,26 @@ package dev.inertia.train;
 
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
+import dev.inertia.nn.AvgPool2d;
 import dev.inertia.nn.BatchNorm1d;
 import dev.inertia.nn.BatchNorm2d;
 import dev.inertia.nn.Conv2d;
 import dev.inertia.nn.Dropout;
 import dev.inertia.nn.Flatten;
+import dev.inertia.nn.GlobalAvgPool2d;
 import dev.inertia.nn.Hardtanh;
+import dev.inertia.nn.LayerNorm;
 import dev.inertia.nn.LeakyReLU;
 import dev.inertia.nn.Linear;
+import dev.inertia.nn.LogSoftmax;
 import dev.inertia.nn.MaxPool2d;
 import dev.inertia.nn.Module;
 import dev.inertia.nn.ReLU;
 import dev.inertia.nn.ReLU6;
+import dev.inertia.nn.Rescale;
+import dev.inertia.nn.Residual;
 import dev.inertia.nn.Sequential;
+import dev.inertia.nn.Softmax;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -107,6 +114,22 @@ public final class Architecture {
             kind("LeakyReLU", LeakyReLU.class,
                     (m, out) -> out.real("slope", m.slope()),
                     in -> new LeakyReLU(in.real("slope"))),
+            kind("AvgPool2d", AvgPool2d.class,
+                    (m, out) -> out.integer("kernel", m.kernel()).integer("stride", m.stride())
+                            .integer("padding", m.padding()),
+                    in -> new AvgPool2d(in.integer("kernel"), in.integer("stride"), in.integer("padding"))),
+            kind("LayerNorm", LayerNorm.class,
+                    (m, out) -> out.integer("normalized_size", m.normalizedSize()).real("eps", m.eps()),
+                    in -> new LayerNorm(in.scope(), in.dtype(), in.integer("normalized_size"), in.real("eps"))),
+            kind("Residual", Residual.class,
+                    (m, out) -> out.module("body", m.body()),
+                    in -> new Residual(in.module("body"))),
+            kind("Rescale", Rescale.class,
+                    (m, out) -> out.integer("width", m.width()),
+                    in -> new Rescale(in.scope(), in.dtype(), in.integer("width"))),
+            simple("GlobalAvgPool2d", GlobalAvgPool2d.class, GlobalAvgPool2d::new),
+            simple("Softmax", Softmax.class, Softmax::new),
+            simple("LogSoftmax", LogSoftmax.class, LogSoftmax::new),
             simple("ReLU", ReLU.class, ReLU::new),
             simple("ReLU6", ReLU6.class, ReLU6::new),
             simple("Hardtanh", Hardtanh.class, Hardtanh::new),
