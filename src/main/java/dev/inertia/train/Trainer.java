@@ -552,9 +552,14 @@ public final class Trainer implements AutoCloseable {
      * outside the loop's bookkeeping: for allocation and speed measurements.
      */
     double stepForMeasurement() {
+        return stepForMeasurement(configTrain);
+    }
+
+    /** {@link #stepForMeasurement()} on {@code data} (the one given first, for a builder-made trainer). */
+    double stepForMeasurement(Dataset data) {
         if (train == null) {
-            train = Batcher.training(configTrain, scope, batch, layout, transform, seed);
-            allocateWide(configTrain);
+            train = Batcher.training(data, scope, batch, layout, transform, seed);
+            allocateWide(data);
             long plannedSteps = (long) epochs * train.batchesPerEpoch();
             lrSchedule = schedule == null ? null : schedule.over(plannedSteps);
         }

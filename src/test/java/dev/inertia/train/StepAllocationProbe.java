@@ -28,13 +28,20 @@ public final class StepAllocationProbe {
      */
     private static final long MAX_SECONDS = 90;
 
+    /** The heap bound over {@link #STEPS} steps: rounds run until one is within it (or the time is up). */
+    private static long bound;
+
     private StepAllocationProbe() {}
 
     public static void main(String[] args) throws Exception {
-        long bound = Long.parseLong(args[1]);
+        bound = Long.parseLong(args[1]);
         boolean conv = args[0].equals("conv");
         Dataset train = TinyData.dataset("train", 64, 8, 1), test = TinyData.dataset("test", 16, 8, 2);
         for (String optimizer : args[2].split(",")) {
+            if (args[0].equals("custom")) {
+                custom(optimizer);
+                continue;
+            }
             try (Scope scope = Scope.open()) {
                 SplittableRandom r = new SplittableRandom(1);
                 // Every layer kind of the two models: Linear + ReLU (fused), Linear, Conv2d, MaxPool2d, Flatten.
@@ -47,21 +54,7 @@ public final class StepAllocationProbe {
                 TrainConfig cfg = new TrainConfig(args[0], conv, 1, conv ? 4 : 16, optimizer, Double.NaN, 0, 1, 0,
                         DType.F32, "fp32", null, null, null, null, null, "cosine");
                 try (Trainer t = new Trainer(cfg, model, train, test, "tiny")) {
-                    for (int i = 0; i < WARM_UP; i++) { // buffers sized, code paths taken
-                        t.stepForMeasurement();
-                    }
-                    long offHeap = t.allocatedBytes();
-                    // Until C2 has compiled the kernels the Vector API allocates: rounds of 50 steps
-                    // run until one is within the bound (or the time is up).
-                    long best = Long.MAX_VALUE, deadline = System.nanoTime() + MAX_SECONDS * 1_000_000_000L;
-                    while (best >= bound && System.nanoTime() < deadline) {
-                        long heap = Allocations.currentThread();
-                        for (int i = 0; i < STEPS; i++) {
-                            t.stepForMeasurement();
-                        }
-                        best = Math.min(best, Allocations.currentThread() - heap);
-                    }
-                    System.out.println(optimizer + " offheap=" + (t.allocatedBytes() - offHeap) + " heap=" + best);
+                    measure(optimizer, t, t::stepForMeasurement);
                 }
             }
         }
@@ -69,6 +62,36 @@ public final class StepAllocationProbe {
         // after the marker class, must show up there after the marker.
         AfterSteps.load();
         System.out.println("control segment of " + MemorySegment.ofArray(new byte[1]).byteSize() + " byte");
+    }
+
+    /**
+     * The general trainer's step: a user's own Module subclass (with a skip connection) on a
+     * user's own Dataset, standardized, through {@link Trainer#builder}.
+     */
+    private static void custom(String optimizer) {
+        Points data = Points.classes("points", 256, 1);
+        try (Scope scope = Scope.open();
+                Trainer t = Trainer.builder(new GeneralTrainerTest.SkipNet(scope, DType.F32, 4, 32, 2, 1))
+                        .optimizer(Optimizers.create(optimizer, Double.NaN)).schedule(Schedule.cosine(10, 0.1))
+                        .transform(dev.inertia.data.Scaling.standardize(data)).batchSize(16).epochs(1000).build()) {
+            measure(optimizer, t, () -> t.stepForMeasurement(data));
+        }
+    }
+
+    private static void measure(String optimizer, Trainer t, Runnable step) {
+        for (int i = 0; i < WARM_UP; i++) { // buffers sized, code paths taken
+            step.run();
+        }
+        long offHeap = t.allocatedBytes();
+        long best = Long.MAX_VALUE, deadline = System.nanoTime() + MAX_SECONDS * 1_000_000_000L;
+        while (best >= bound && System.nanoTime() < deadline) {
+            long heap = Allocations.currentThread();
+            for (int i = 0; i < STEPS; i++) {
+                step.run();
+            }
+            best = Math.min(best, Allocations.currentThread() - heap);
+        }
+        System.out.println(optimizer + " offheap=" + (t.allocatedBytes() - offHeap) + " heap=" + best);
     }
 
     /** Loaded once every step has run: marks the end of the steps in a class-load log. */

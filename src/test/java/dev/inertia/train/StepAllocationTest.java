@@ -95,6 +95,12 @@ class StepAllocationTest {
         check("mlp", OPTIMIZERS, dir);
     }
 
+    /** The general trainer: a user's Module subclass on a user's Dataset, with a feature scaling. */
+    @Test
+    void customModuleStep(@TempDir Path dir) throws Exception {
+        check("custom", List.of("adamw", "innaprop"), dir);
+    }
+
     /** Convolution, ReLU, max pooling, flatten, linear. */
     @Test
     void convolutionStep(@TempDir Path dir) throws Exception {
