@@ -315,6 +315,19 @@ public final class Predictor implements AutoCloseable {
         return out;
     }
 
+    /** Off-heap bytes allocated so far by this predictor and its tapes (for allocation tests). */
+    long allocatedBytes() {
+        synchronized (sessions) {
+            long n = scope.allocatedBytes();
+            for (Session session : sessions) {
+                for (Tape t : session.tapes) {
+                    n += t == null ? 0 : t.allocatedBytes();
+                }
+            }
+            return n;
+        }
+    }
+
     /** Frees every thread's buffers; further calls throw {@link IllegalStateException}. */
     @Override
     public void close() {

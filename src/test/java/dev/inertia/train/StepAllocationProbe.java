@@ -38,6 +38,10 @@ public final class StepAllocationProbe {
         boolean conv = args[0].equals("conv");
         Dataset train = TinyData.dataset("train", 64, 8, 1), test = TinyData.dataset("test", 16, 8, 2);
         for (String optimizer : args[2].split(",")) {
+            if (args[0].equals("predict")) {
+                predict();
+                continue;
+            }
             if (args[0].equals("custom")) {
                 custom(optimizer);
                 continue;
@@ -78,11 +82,29 @@ public final class StepAllocationProbe {
         }
     }
 
+    /** A predictor's batch of 16 into a caller's array, on the same kind of model. */
+    private static void predict() {
+        Points data = Points.classes("points", 16, 1);
+        float[] x = new float[16 * 4], out = new float[16 * 2];
+        for (int i = 0; i < 16; i++) {
+            data.copyFeatures(i, x, 4 * i);
+        }
+        try (Scope scope = Scope.open();
+                Predictor p = Predictor.builder(new GeneralTrainerTest.SkipNet(scope, DType.F32, 4, 32, 2, 1))
+                        .exampleShape(4).transform(dev.inertia.data.Scaling.standardize(data)).build()) {
+            measure("predict", p::allocatedBytes, () -> p.predictProba(x, 16, out));
+        }
+    }
+
     private static void measure(String optimizer, Trainer t, Runnable step) {
+        measure(optimizer, t::allocatedBytes, step);
+    }
+
+    private static void measure(String optimizer, java.util.function.LongSupplier allocated, Runnable step) {
         for (int i = 0; i < WARM_UP; i++) { // buffers sized, code paths taken
             step.run();
         }
-        long offHeap = t.allocatedBytes();
+        long offHeap = allocated.getAsLong();
         long best = Long.MAX_VALUE, deadline = System.nanoTime() + MAX_SECONDS * 1_000_000_000L;
         while (best >= bound && System.nanoTime() < deadline) {
             long heap = Allocations.currentThread();
@@ -91,7 +113,7 @@ public final class StepAllocationProbe {
             }
             best = Math.min(best, Allocations.currentThread() - heap);
         }
-        System.out.println(optimizer + " offheap=" + (t.allocatedBytes() - offHeap) + " heap=" + best);
+        System.out.println(optimizer + " offheap=" + (allocated.getAsLong() - offHeap) + " heap=" + best);
     }
 
     /** Loaded once every step has run: marks the end of the steps in a class-load log. */

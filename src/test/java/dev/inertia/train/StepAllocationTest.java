@@ -17,7 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The steady-state training step allocates no off-heap memory and less than 1 KiB of Java heap
- * (issue 6), measured with ThreadMXBean over 50 steps, for every optimizer: the tape recycles its
+ * (issue 6), measured with ThreadMXBean over 50 steps, for every optimizer, for the built-in models
+ * and for a user's own Module subclass through the general trainer (and so does a predictor's
+ * call into a caller's array): the tape recycles its
  * nodes, rules and tensor views between runs, the optimizers reuse one pass object per parameter,
  * and the kernels allocate nothing once compiled (a kernel that boxes vectors costs 30 KB to
  * 400 KB a step, which this catches). The probe's JVM also logs its class loads, to show that no
@@ -99,6 +101,12 @@ class StepAllocationTest {
     @Test
     void customModuleStep(@TempDir Path dir) throws Exception {
         check("custom", List.of("adamw", "innaprop"), dir);
+    }
+
+    /** A predictor's steady-state call, on the same custom Module. */
+    @Test
+    void predictorCall(@TempDir Path dir) throws Exception {
+        check("predict", List.of("predict"), dir);
     }
 
     /** Convolution, ReLU, max pooling, flatten, linear. */
