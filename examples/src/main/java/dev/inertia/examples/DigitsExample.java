@@ -69,12 +69,13 @@ public final class DigitsExample {
                     .transform(scaling)
                     .earlyStopping(EarlyStopping.on("loss", 5)) // restores the best epoch's weights
                     .listener(r -> System.out.printf("epoch %2d  train loss %.4f  val loss %.4f  val acc %.3f%n",
-                            r.epoch(), r.trainLoss(), r.testLoss(), r.metric("accuracy")))
+                            r.epoch(), r.trainLoss(), r.metric("loss"), r.metric("accuracy")))
                     .build()) {
                 History history = trainer.fit(splits.train(), splits.validation());
                 double accuracy = trainer.evaluate(splits.test()).get("accuracy");
-                System.out.printf("best epoch %d of %d; test accuracy %.4f on %d digits%n", history.bestEpoch(),
-                        history.epochs().size(), accuracy, splits.test().size());
+                System.out.printf("%s after %d epochs, best epoch %d restored; test accuracy %.4f on %d digits%n",
+                        history.stoppedEarly() ? "stopped early" : "done", history.epochs().size(),
+                        history.bestEpoch(), accuracy, splits.test().size());
                 check(accuracy >= 0.95, "test accuracy " + accuracy + " is below 0.95");
             }
 
