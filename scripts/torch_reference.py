@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch reference for `inertia train` throughput: the DESIGN.md models on random data.
+"""PyTorch reference for `inertia train` throughput: the models of docs/DESIGN.md on random data.
 
 Prints one JSON object per (model, optimizer, threads): training samples per second over
 timed steps after warm-up, and the median step time. Run with Debian's PyTorch:

@@ -59,7 +59,7 @@ final class CostCommand {
         return Math.round(v * 10000) / 10000.0;
     }
 
-    /** The models of DESIGN.md as Var graphs, in F32, weights initialized like PyTorch's defaults. */
+    /** The models of docs/DESIGN.md as Var graphs, in F32, weights initialized like PyTorch's defaults. */
     private static final class Models {
         private final Scope scope;
         private final Tape tape;

@@ -152,11 +152,7 @@ final class CsvTrainCommand {
                                 history.stoppedEarly() ? "; early stopping kept epoch " + history.bestEpoch() : ""));
                     }
                     if (saveModel != null) {
-                        ModelInfo info = (regression
-                                ? ModelInfo.regression(outputs, data.exampleShape(), transform)
-                                : ModelInfo.classification(data.classNames(), data.exampleShape(), transform))
-                                .withFeatureNames(data.featureNames());
-                        ModelFile.save(saveModel, model, info);
+                        ModelFile.save(saveModel, model, ModelInfo.of(data, transform));
                         err.println("model written to " + saveModel + " (inertia predict --model " + saveModel
                                 + " --csv FILE)");
                     }

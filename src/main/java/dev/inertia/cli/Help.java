@@ -26,7 +26,7 @@ final class Help {
             Trains a model and prints one line per epoch on stdout (JSON with --json), progress on stderr.
 
             Fashion-MNIST (the default):
-              --model mlp|cnn              the DESIGN models (default mlp)
+              --model mlp|cnn              the built-in models of docs/DESIGN.md (default mlp)
               --data-dir DIR               Fashion-MNIST IDX files (else $INERTIA_DATA, Debian's package, the bundled sample)
               --precision fp64|fp32|bf16|fp16   computes in fp64/fp32 or emulates bf16/fp16 op by op (default fp32)
               --loss-scale static:N|dynamic     loss scaling, for fp16
@@ -82,7 +82,7 @@ final class Help {
 
     private static final String COST = """
             usage: inertia cost --model mlp|cnn [--batch B] [--json]
-            Operation counts of the forward, reverse and forward-mode (JVP) passes of a DESIGN model.
+            Operation counts of the forward, reverse and forward-mode (JVP) passes of a built-in model (docs/DESIGN.md).
             """;
 
     private static final String BENCH = """

@@ -1,7 +1,6 @@
 package dev.inertia.cli;
 
 import dev.inertia.train.LoadedModel;
-import dev.inertia.train.ModelInfo;
 import dev.inertia.train.Predictor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +23,6 @@ final class ModelCommands {
 
     /** A predictor of {@code model} with its preprocessing and input layout. */
     static Predictor predictor(LoadedModel model) {
-        ModelInfo info = model.info();
-        return Predictor.builder(model.module()).exampleShape(info.exampleShape()).flattenInputs(info.flattenInput())
-                .transform(info.transform()).build();
+        return Predictor.builder(model.module()).info(model.info()).build();
     }
 }

@@ -22,7 +22,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * {@code inertia train}: trains the mlp or the cnn of DESIGN.md on Fashion-MNIST (with {@code --csv},
+ * {@code inertia train}: trains the mlp or the cnn of docs/DESIGN.md on Fashion-MNIST (with {@code --csv},
  * an MLP on the user's CSV: {@link CsvTrainCommand}) (found by the
  * lookup of {@link FashionMnist}), prints one line per epoch (JSON with {@code --json}) on stdout
  * and progress, messages and a summary on stderr.

@@ -77,6 +77,13 @@ public interface Dataset {
     /** Copies the raw features of example {@code index}, row-major, into {@code dst[offset ...]}. */
     void copyFeatures(int index, float[] dst, int offset);
 
+    /** The raw features of example {@code index}, row-major, in a new array. */
+    default float[] features(int index) {
+        float[] row = new float[features()];
+        copyFeatures(index, row, 0);
+        return row;
+    }
+
     /** The class index of example {@code index}; only for classification. */
     int label(int index);
 

@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * Finds and loads Fashion-MNIST. The lookup order (DESIGN.md): the {@code --data-dir} flag, the
+ * Finds and loads Fashion-MNIST. The lookup order (docs/DESIGN.md): the {@code --data-dir} flag, the
  * {@code INERTIA_DATA} environment variable, {@code /usr/share/datasets/fashion-mnist} (Debian's
  * {@code dataset-fashion-mnist} package), then the small sample bundled in the jar, so training
  * works anywhere and says which data it used.

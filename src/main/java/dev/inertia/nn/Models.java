@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
-/** The two models of DESIGN.md (the ones the PyTorch comparison uses), seeded PyTorch-default initialization. */
+/** The two models of docs/DESIGN.md (the ones the PyTorch comparison uses), seeded PyTorch-default initialization. */
 public final class Models {
     /** A named architecture and the input layout it takes. */
     public enum Kind {

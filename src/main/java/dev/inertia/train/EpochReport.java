@@ -13,8 +13,12 @@ import java.util.Map;
  * @param globalStep  optimizer steps of the whole run so far
  * @param partial     whether the epoch stopped early (max steps or an interrupt)
  * @param trainLoss   mean training loss over the epoch's steps
- * @param testLoss    mean loss on the evaluation set (NaN without one)
- * @param testAcc     fraction of the evaluation set classified right (NaN for regression or without one)
+ * @param testLoss    mean loss on the evaluation set: the validation set given to
+ *                    {@link Trainer#fit(dev.inertia.data.Dataset, dev.inertia.data.Dataset)}, the
+ *                    test set of the command line's Fashion-MNIST run (NaN without one); also
+ *                    {@code metric("loss")}
+ * @param testAcc     fraction of that set classified right (NaN for regression or without one); also
+ *                    {@code metric("accuracy")}
  * @param samplesPerS training samples per second over the steps this process timed (evaluation excluded)
  * @param stepMsP50   median step time
  * @param stepMsP99   99th percentile step time

@@ -1,5 +1,6 @@
 package dev.inertia.train;
 
+import dev.inertia.data.Dataset;
 import dev.inertia.data.FeatureTransform;
 import dev.inertia.data.Scaling;
 import java.util.ArrayList;
@@ -111,6 +112,16 @@ public record ModelInfo(Task task, List<String> classNames, List<String> feature
     public static ModelInfo regression(int outputs, int[] exampleShape, FeatureTransform transform) {
         return new ModelInfo(Task.REGRESSION, List.of(), defaultFeatureNames(exampleShape), exampleShape, false,
                 outputs, transform);
+    }
+
+    /**
+     * What a model trained on {@code data} with {@code transform} needs to predict: a classifier
+     * over its class names or a regression of its targets, its example shape and feature names.
+     */
+    public static ModelInfo of(Dataset data, FeatureTransform transform) {
+        ModelInfo info = data.isClassification() ? classification(data.classNames(), data.exampleShape(), transform)
+                : regression(data.targetWidth(), data.exampleShape(), transform);
+        return info.withFeatureNames(data.featureNames());
     }
 
     /** This info with the features named {@code names} (one per feature, row-major). */

@@ -22,6 +22,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * try (Predictor p = Predictor.builder(model).exampleShape(64).transform(scaling).build()) {
+ *     // or, for a model file: Predictor.builder(loaded.module()).info(loaded.info()).build()
  *     float[][] probabilities = p.predictProba(rows);
  *     int[] classes = p.predictClass(rows);
  * }
@@ -375,6 +376,16 @@ public final class Predictor implements AutoCloseable {
         public Builder transform(FeatureTransform transform) {
             this.transform = Objects.requireNonNull(transform, "transform");
             return this;
+        }
+
+        /**
+         * The input layout and preprocessing a model file recorded ({@link LoadedModel#info()} or
+         * {@link ModelFile#loadWeights}): its example shape, flattening and transform.
+         */
+        public Builder info(ModelInfo info) {
+            exampleShape(info.exampleShape());
+            flattenInputs(info.flattenInput());
+            return transform(info.transform());
         }
 
         /** The largest batch of one forward pass; default 256. */

@@ -60,7 +60,7 @@ class KinksTest {
         for (double s : new double[] {0, 0.5, 1, -0.25, 3}) {
             expect(new double[] {1, 2 * s, 1, 2 * s, 2 * s}, f, RELU_INPUT, Kinks.defaults().relu(s), "relu - relu(-x)");
         }
-        // exactly the call of DESIGN.md
+        // exactly the call of the public contract (docs/DESIGN.md)
         try (Scope s = Scope.open()) {
             Tensor theta = Tensor.of(s, new double[] {0, 0, 0}, 3);
             Tensor g = AD.grad(x -> x.relu().sub(x.neg().relu()).sum(), theta, Kinks.defaults().relu(0.5));

@@ -353,7 +353,7 @@ class OptimizerTest {
         }
     }
 
-    /** The example of DESIGN.md, as written. */
+    /** The example of docs/DESIGN.md's public contract, as written. */
     @Test
     void designExample() {
         try (Scope scope = Scope.open()) {

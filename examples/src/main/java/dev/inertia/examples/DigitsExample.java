@@ -80,14 +80,13 @@ public final class DigitsExample {
             }
 
             // A custom Module has no architecture spec: the file holds its weights and what prediction needs.
-            ModelFile.save(file, model, ModelInfo.classification(data.classNames(), data.exampleShape(), scaling)
-                    .withFeatureNames(data.featureNames()));
+            ModelFile.save(file, model, ModelInfo.of(data, scaling));
             DigitsNet fresh = new DigitsNet(scope, 99); // other initial weights, overwritten by the file's
             ModelInfo info = ModelFile.loadWeights(file, fresh);
 
-            float[][] rows = rows(splits.test(), 5);
+            float[][] rows = {splits.test().features(0), splits.test().features(1), splits.test().features(2)};
             try (Predictor trained = Predictor.builder(model).exampleShape(64).transform(scaling).build();
-                 Predictor loaded = Predictor.builder(fresh).exampleShape(64).transform(info.transform()).build()) {
+                 Predictor loaded = Predictor.builder(fresh).info(info).build()) {
                 float[][] probabilities = loaded.predictProba(rows);
                 check(Arrays.deepEquals(probabilities, trained.predictProba(rows)), "loaded weights predict otherwise");
                 for (int i = 0; i < rows.length; i++) {
@@ -120,27 +119,17 @@ public final class DigitsExample {
                 System.out.printf("circle mlp: %d epochs, validation accuracy %.3f%n", history.epochs().size(),
                         history.last().metric("accuracy"));
             }
-            ModelFile.save(file, mlp, ModelInfo.classification(data.classNames(), data.exampleShape(),
-                    FeatureTransform.IDENTITY));
+            ModelFile.save(file, mlp, ModelInfo.of(data, FeatureTransform.IDENTITY));
             float[][] probe = {{0, 0}, {0.9f, 0.9f}, {1.4f, -0.2f}};
             try (LoadedModel loaded = ModelFile.load(file); // rebuilt from the saved architecture
                  Predictor original = Predictor.builder(mlp).exampleShape(2).build();
-                 Predictor reloaded = Predictor.builder(loaded.module()).exampleShape(2).build()) {
+                 Predictor reloaded = Predictor.builder(loaded.module()).info(loaded.info()).build()) {
                 int[] classes = reloaded.predictClass(probe);
                 check(Arrays.deepEquals(reloaded.predict(probe), original.predict(probe)), "loaded MLP differs");
                 System.out.printf("%s loaded and rebuilt: %s -> %s%n", file.getFileName(), Arrays.deepToString(probe),
                         Arrays.stream(classes).mapToObj(loaded.info().classNames()::get).toList());
             }
         }
-    }
-
-    /** The raw features of the first {@code n} examples of {@code data}. */
-    static float[][] rows(Dataset data, int n) {
-        float[][] rows = new float[n][data.features()];
-        for (int i = 0; i < n; i++) {
-            data.copyFeatures(i, rows[i], 0);
-        }
-        return rows;
     }
 
     static void check(boolean ok, String failure) {
