@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Times numpy's OpenBLAS GEMM on the shapes of docs/perf-gemm.md; prints one JSON object a line.
+"""Times numpy's OpenBLAS GEMM on the shapes of docs/history/perf-gemm.md; prints one JSON object a line.
 
 Usage: OPENBLAS_NUM_THREADS=1 [OPENBLAS_CORETYPE=Haswell] scripts/bench_numpy_gemm.py [--dtype f32|f64]
        [--seconds S] [M N K TRANS ...]

@@ -28,7 +28,7 @@ import java.util.Locale;
  *
  * <p>Usage (from the worktree, after {@code ./mvnw -q test-compile}): {@code java --add-modules
  * jdk.incubator.vector -cp target/classes:target/test-classes:$(cat cp.txt) dev.inertia.train.StepProfile
- * mlp|cnn sgd|adamw|... threads steps}; docs/perf-train.md shows the exact command.
+ * mlp|cnn sgd|adamw|... threads steps}; docs/history/perf-train.md shows the exact command.
  */
 public final class StepProfile {
     private StepProfile() {}
