@@ -50,7 +50,7 @@ public interface ActivationKernels {
 
     void clampF64(MemorySegment x, long xOff, MemorySegment out, long outOff, int n, double lo, double hi);
 
-    /** dx = dy * (lo < x < hi ? 1 : x == lo ? atLow : x == hi ? atHigh : 0) */
+    /** {@code dx = dy * (lo < x < hi ? 1 : x == lo ? atLow : x == hi ? atHigh : 0)} */
     void clampBackwardF32(MemorySegment x, long xOff, MemorySegment dy, long dyOff, MemorySegment dx, long dxOff,
             int n, float lo, float hi, float atLow, float atHigh, long[] kinks);
 
@@ -62,7 +62,7 @@ public interface ActivationKernels {
 
     void absF64(MemorySegment x, long xOff, MemorySegment out, long outOff, int n);
 
-    /** dx = dy * (x > 0 ? 1 : x < 0 ? -1 : atZero) */
+    /** {@code dx = dy * (x > 0 ? 1 : x < 0 ? -1 : atZero)} */
     void absBackwardF32(MemorySegment x, long xOff, MemorySegment dy, long dyOff, MemorySegment dx, long dxOff,
             int n, float atZero, long[] kinks);
 
