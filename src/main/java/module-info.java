@@ -3,6 +3,10 @@
  *
  * <p>The incubating vector module is optional ({@code requires static}): without
  * {@code --add-modules jdk.incubator.vector} the library runs its scalar twins.
+ *
+ * <p>Exported: the packages users call (docs/DESIGN.md, <i>Public API</i>). Not exported: the
+ * command line ({@code dev.inertia.cli}, run through its main class) and the SIMD kernels
+ * ({@code dev.inertia.kernels.simd}, loaded by name by {@code kernels.Simd}).
  */
 module dev.inertia {
     requires static jdk.incubator.vector;
@@ -15,7 +19,6 @@ module dev.inertia {
     exports dev.inertia.autodiff;
     exports dev.inertia.nn;
     exports dev.inertia.optim;
-    exports dev.inertia.cli;
     exports dev.inertia.data;
     exports dev.inertia.train;
 }

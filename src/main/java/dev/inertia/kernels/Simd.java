@@ -1,12 +1,19 @@
 package dev.inertia.kernels;
 
 import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * Decides once, at start-up, whether kernels run on the Vector API or on their scalar twins,
  * and at which vector width.
+ *
+ * <p>SIMD needs three things, checked once in this order: {@code jdk.incubator.vector} readable by
+ * the library, HotSpot's C2 compiler on, and vectors of at least 128 bits. Without any of them
+ * every kernel family runs its scalar twin and ONE warning says why and what it costs.
  *
  * <p>The SIMD implementations live in {@code dev.inertia.kernels.simd} and are loaded by name
  * only when {@code jdk.incubator.vector} is readable, so a JVM started without
@@ -21,8 +28,13 @@ public final class Simd {
     static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final String SIMD_PACKAGE = "dev.inertia.kernels.simd.";
 
-    private static final boolean MODULE_READABLE =
-            ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+    /**
+     * What the scalar path costs, measured (docs/PERFORMANCE.md, *Without the vector module*), for
+     * the one warning a user who forgot the flag gets.
+     */
+    static final String SCALAR_SLOWDOWN = "training ~80x and matrix products ~290x slower";
+
+    private static final boolean MODULE_READABLE = vectorModuleInOurLayer();
     private static final int BITS = decideBits();
 
     private Simd() {}
@@ -75,18 +87,64 @@ public final class Simd {
             return 0;
         }
         if (!MODULE_READABLE) {
-            System.getLogger("dev.inertia").log(Level.WARNING,
-                    "Inertia runs its scalar kernels, several times slower: the Vector API is not enabled. "
-                            + "Start the JVM with --add-modules " + VECTOR_MODULE + " to use SIMD.");
+            warnScalar("the Vector API is not enabled; start the JVM with --add-modules " + VECTOR_MODULE);
+            return 0;
+        }
+        if (!c2Available()) {
+            warnScalar("the JVM runs without its C2 compiler (-Xint, -XX:TieredStopAtLevel below 4 or"
+                    + " -XX:-UseCompiler), which the Vector API needs to be fast");
             return 0;
         }
         int preferred = PreferredWidthProbe.bits();
+        if (preferred < 128) {
+            warnScalar("this CPU offers no vectors of 128 bits or more to the Vector API");
+            return 0;
+        }
         return switch (requested) {
-            case "auto", "", "true", "on" -> preferred >= 128 ? preferred : 0;
+            case "auto", "", "true", "on" -> preferred;
             case "128", "256", "512" -> Integer.parseInt(requested);
             default -> throw new IllegalArgumentException("-D" + PROPERTY + "=" + requested
                     + " is not one of scalar, 128, 256, 512, auto");
         };
+    }
+
+    /** The one warning of the scalar path: why, and what it costs. */
+    private static void warnScalar(String why) {
+        System.getLogger("dev.inertia").log(Level.WARNING, "Inertia runs its scalar kernels (" + SCALAR_SLOWDOWN
+                + " than its SIMD kernels): " + why + ". -D" + PROPERTY + "=scalar silences this.");
+    }
+
+    /**
+     * Whether {@code jdk.incubator.vector} is in the boot layer and readable by this library: a
+     * named {@code dev.inertia} module declares it {@code requires static}, so it is read only
+     * when present, and {@code addReads} makes sure (as Apache Lucene does); on the class path
+     * the unnamed module reads every module.
+     */
+    private static boolean vectorModuleInOurLayer() {
+        Optional<Module> vector = ModuleLayer.boot().findModule(VECTOR_MODULE);
+        if (vector.isEmpty()) {
+            return false;
+        }
+        Module self = Simd.class.getModule();
+        if (self.isNamed() && !self.canRead(vector.get())) {
+            self.addReads(vector.get());
+        }
+        return self.canRead(vector.get());
+    }
+
+    /** Whether HotSpot's C2 compiler is on: the Vector API is intrinsified by C2 only. */
+    private static boolean c2Available() {
+        if (ManagementFactory.getCompilationMXBean() == null
+                || System.getProperty("java.vm.info", "").contains("interpreted mode")) {
+            return false;
+        }
+        List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        for (String a : args) {
+            if (a.equals("-Xint") || a.equals("-XX:-UseCompiler") || a.matches("-XX:TieredStopAtLevel=[0-3]")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Isolates the one call into the incubator module needed to decide; loaded only when readable. */
