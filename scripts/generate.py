@@ -27,8 +27,10 @@ TEMPLATED = [
     (f'{SIMD}/PanamaReductions.java', 'PanamaReductions.java.template'),
     (f'{SIMD}/PanamaPooling.java', 'PanamaPooling.java.template'),
     (f'{SIMD}/PanamaBroadcast.java', 'PanamaBroadcast.java.template'),
+    (f'{SIMD}/PanamaConv.java', 'PanamaConv.java.template'),
     (f'{KERNELS}/ScalarPooling.java', 'ScalarPooling.java.template'),
     (f'{KERNELS}/ScalarBroadcast.java', 'ScalarBroadcast.java.template'),
+    (f'{KERNELS}/ScalarConv.java', 'ScalarConv.java.template'),
 ]
 # (output, precision): one class per precision from the GEMM template
 GEMM = [(f'{SIMD}/GemmF32.java', 32), (f'{SIMD}/GemmF64.java', 64)]
