@@ -28,9 +28,11 @@ TEMPLATED = [
     (f'{SIMD}/PanamaPooling.java', 'PanamaPooling.java.template'),
     (f'{SIMD}/PanamaBroadcast.java', 'PanamaBroadcast.java.template'),
     (f'{SIMD}/PanamaConv.java', 'PanamaConv.java.template'),
+    (f'{SIMD}/PanamaOptimizerKernels.java', 'PanamaOptimizerKernels.java.template'),
     (f'{KERNELS}/ScalarPooling.java', 'ScalarPooling.java.template'),
     (f'{KERNELS}/ScalarBroadcast.java', 'ScalarBroadcast.java.template'),
     (f'{KERNELS}/ScalarConv.java', 'ScalarConv.java.template'),
+    (f'{KERNELS}/ScalarOptimizerKernels.java', 'ScalarOptimizerKernels.java.template'),
 ]
 # (output, precision): one class per precision from the GEMM template
 GEMM = [(f'{SIMD}/GemmF32.java', 32), (f'{SIMD}/GemmF64.java', 64)]
