@@ -1,18 +1,13 @@
-#!/usr/bin/env python3
-"""Generates GemmF32.java and GemmF64.java (dev.inertia.kernels.simd) from scripts/gemm_template.java.
+"""GemmF32.java and GemmF64.java (dev.inertia.kernels.simd) from scripts/templates/Gemm.java.template.
 
 The register tile is MR rows by NV vectors; its accumulators are named locals (c<row>_<vec>)
 because an array of vectors would be boxed. Kernels for NV, NV-1, .., 1 vectors are generated
-(the narrower ones serve the last columns). Usage: scripts/gen_gemm.py [MR NV]
-(the template's dispatch expects NV = 3).
+(the narrower ones serve the last columns). The template has its own placeholders ($V, $KERNELS,
+..): code is unrolled here, not by scripts/javatemplate.py. Called by scripts/generate.py.
 """
-import os
-import sys
 
-MR = int(sys.argv[1]) if len(sys.argv) > 1 else 8
-NVMAX = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.path.join(ROOT, 'src/main/java/dev/inertia/kernels/simd')
+MR = 8     # rows of the register tile
+NVMAX = 3  # vectors of the register tile (the template's dispatch expects 3)
 
 
 def ind(lines, n):
@@ -129,17 +124,15 @@ def pack_b_copy():
     return ind(out, 20)
 
 
-TEMPLATE = open(os.path.join(ROOT, 'scripts/gemm_template.java')).read()
-
-
-def inst(prec):
+def render(template, prec):
+    """The class for prec (32 or 64) from the template's text."""
     if prec == 32:
         r = dict(V='FloatVector', S='F', T='float', B='4', E='Float', SUF='F32', LAY='JAVA_FLOAT', CLS='GemmF32',
                  WIDTH='Widths.F', ZERO='0f', KC='KC_F32')
     else:
         r = dict(V='DoubleVector', S='D', T='double', B='8', E='Double', SUF='F64', LAY='JAVA_DOUBLE',
                  CLS='GemmF64', WIDTH='Widths.D', ZERO='0d', KC='KC_F64')
-    t = TEMPLATE.replace('$KERNELS', kernels()).replace('$PACK_B_COPY', pack_b_copy())
+    t = template.replace('$KERNELS', kernels()).replace('$PACK_B_COPY', pack_b_copy())
     t = t.replace('$PLAIN_ROW', ind([f'$V.fromMemorySegment(S, tile, t + {v}L * VB, NATIVE).intoMemorySegment(c, o + {v}L * VB, NATIVE);'
                                      for v in range(NVMAX)], 12))
     bias = ['$V ' + ', '.join(f'bc{v} = $V.broadcast(S, -$ZERO)' for v in range(NVMAX)) + ';',
@@ -156,8 +149,3 @@ def inst(prec):
         t = t.replace('$' + k, v)
     return t
 
-
-for prec in (32, 64):
-    name = 'GemmF32.java' if prec == 32 else 'GemmF64.java'
-    with open(os.path.join(OUT, name), 'w') as f:
-        f.write(inst(prec))
