@@ -337,7 +337,7 @@ class OptimizerTest {
         assertThrows(IllegalArgumentException.class, () -> INNAprop.builder().sigma(1).build());
         assertThrows(IllegalArgumentException.class, () -> SGD.builder().nesterov(true).build());
         assertThrows(IllegalArgumentException.class, () -> AdamW.builder().beta1(1.5).build());
-        assertThrows(IllegalArgumentException.class, () -> TensorOptimizer.byName("adam"));
+        assertThrows(IllegalArgumentException.class, () -> OptimizerRegistry.create("adam"));
         assertThrows(IllegalArgumentException.class,
                 () -> INNAprop.builder().build().withHyperparameters(Map.of("momentum", 0.9)));
         try (Scope scope = Scope.open()) {
