@@ -6,6 +6,7 @@ import dev.inertia.data.Dataset;
 import dev.inertia.data.FeatureTransform;
 import dev.inertia.data.Scaling;
 import dev.inertia.data.Splits;
+import dev.inertia.io.Json;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;

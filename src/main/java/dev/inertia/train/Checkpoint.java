@@ -1,5 +1,8 @@
 package dev.inertia.train;
 
+import dev.inertia.io.SafeDtype;
+import dev.inertia.io.SafeTensors;
+import dev.inertia.io.SafeTensorsException;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
 import dev.inertia.nn.BatchNorm;
