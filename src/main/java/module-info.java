@@ -14,6 +14,7 @@ module dev.inertia {
     requires java.management;
 
     exports dev.inertia.memory;
+    exports dev.inertia.io;
     exports dev.inertia.kernels;
     exports dev.inertia.numerics;
     exports dev.inertia.autodiff;

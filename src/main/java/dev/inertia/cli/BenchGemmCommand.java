@@ -1,5 +1,6 @@
 package dev.inertia.cli;
 
+import dev.inertia.io.Json;
 import dev.inertia.kernels.GemmKernels;
 import dev.inertia.kernels.Kernels;
 import dev.inertia.kernels.Parallel;

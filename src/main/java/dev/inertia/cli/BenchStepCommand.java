@@ -1,10 +1,12 @@
 package dev.inertia.cli;
 
+import dev.inertia.io.Json;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.kernels.Simd;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
+import dev.inertia.optim.OptimizerRegistry;
 import dev.inertia.optim.OptimizerState;
 import dev.inertia.optim.TensorOptimizer;
 import java.io.PrintStream;
@@ -22,7 +24,8 @@ import java.util.SplittableRandom;
  * pass reads and writes, and the resulting memory bandwidth.
  */
 public final class BenchStepCommand {
-    static final String USAGE = "bench step --optimizer innaprop|inna|adamw|sgd|rmsprop --params N [--threads T] "
+    static final String USAGE = "bench step --optimizer " + String.join("|", OptimizerRegistry.NAMES)
+            + " --params N [--threads T] "
             + "[--dtype f32|f64] [--tensors K] [--steps S] [--warmup W] [--momentum M] [--zero-grad] [--json]";
 
     private BenchStepCommand() {}
@@ -35,7 +38,7 @@ public final class BenchStepCommand {
         if (!args.has("optimizer") || !args.has("params")) {
             throw new UsageException("usage: inertia " + USAGE);
         }
-        String name = args.choice("optimizer", "innaprop", "innaprop", "inna", "adamw", "sgd", "rmsprop");
+        String name = args.choice("optimizer", "innaprop", OptimizerRegistry.NAMES.toArray(String[]::new));
         long params = parseCount(args.string("params", "0"));
         DType dtype = args.choice("dtype", "f32", "f32", "f64").equals("f32") ? DType.F32 : DType.F64;
         int tensors = args.positiveInteger("tensors", 1);
@@ -48,11 +51,10 @@ public final class BenchStepCommand {
         if (tensors > params) {
             throw new UsageException("--tensors " + tensors + " is more than --params " + params);
         }
-        TensorOptimizer<?> opt = TensorOptimizer.byName(name);
+        // The registry's defaults: sgd is SGD-momentum 0.9, the usual comparison.
+        TensorOptimizer<?> opt = OptimizerRegistry.create(name);
         if (args.has("momentum")) {
             opt = opt.withHyperparameters(Map.of("momentum", args.number("momentum", 0)));
-        } else if (name.equals("sgd")) {
-            opt = opt.withHyperparameters(Map.of("momentum", 0.9)); // the usual comparison: SGD-momentum
         }
         double[] ms;
         try (Scope scope = Scope.open()) {

@@ -1,6 +1,7 @@
 package dev.inertia.cli;
 
 import dev.inertia.data.FashionMnist;
+import dev.inertia.io.Json;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.numerics.Bifurcation;
 import dev.inertia.numerics.KinkMonitor;

@@ -3,6 +3,7 @@ package dev.inertia.cli;
 import dev.inertia.autodiff.Cost;
 import dev.inertia.autodiff.Tape;
 import dev.inertia.autodiff.Var;
+import dev.inertia.io.Json;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;

@@ -6,6 +6,7 @@ import dev.inertia.data.Dataset;
 import dev.inertia.data.FeatureTransform;
 import dev.inertia.data.Scaling;
 import dev.inertia.data.Splits;
+import dev.inertia.io.Json;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
@@ -13,6 +14,7 @@ import dev.inertia.nn.Models;
 import dev.inertia.nn.Module;
 import dev.inertia.nn.Rescale;
 import dev.inertia.nn.Sequential;
+import dev.inertia.optim.OptimizerRegistry;
 import dev.inertia.train.EarlyStopping;
 import dev.inertia.train.EpochReport;
 import dev.inertia.train.History;
@@ -20,7 +22,6 @@ import dev.inertia.train.Loss;
 import dev.inertia.train.Metric;
 import dev.inertia.train.ModelFile;
 import dev.inertia.train.ModelInfo;
-import dev.inertia.train.Optimizers;
 import dev.inertia.train.Progress;
 import dev.inertia.train.Schedule;
 import dev.inertia.train.TrainConfig;
@@ -67,7 +68,7 @@ final class CsvTrainCommand {
         }
         boolean regression = args.choice("task", "classification", "classification", "regression")
                 .equals("regression");
-        String optimizer = args.choice("optimizer", "innaprop", Optimizers.NAMES.toArray(String[]::new));
+        String optimizer = args.choice("optimizer", "innaprop", OptimizerRegistry.NAMES.toArray(String[]::new));
         double lr = args.has("lr") ? args.number("lr", 0) : Double.NaN;
         if (lr < 0) {
             throw new UsageException("--lr must be >= 0, got " + lr);
@@ -128,7 +129,7 @@ final class CsvTrainCommand {
                 }
                 Trainer.Builder builder = Trainer.builder(model)
                         .loss(regression ? Loss.mse() : Loss.crossEntropy())
-                        .optimizer(Optimizers.create(optimizer, lr))
+                        .optimizer(OptimizerRegistry.create(optimizer, lr))
                         .schedule(schedule.equals("cosine") ? Schedule.cosine() : Schedule.constant())
                         .metrics(regression ? new Metric[] {Metric.rmse(), Metric.mae(), Metric.r2()}
                                 : new Metric[] {Metric.accuracy()})

@@ -2,6 +2,7 @@ package dev.inertia.cli;
 
 import dev.inertia.data.CsvDataset;
 import dev.inertia.data.CsvOptions;
+import dev.inertia.io.Json;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;

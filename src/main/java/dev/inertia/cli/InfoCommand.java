@@ -1,5 +1,6 @@
 package dev.inertia.cli;
 
+import dev.inertia.io.Json;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.kernels.Simd;
 import java.io.PrintStream;

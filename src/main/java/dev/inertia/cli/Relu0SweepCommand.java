@@ -2,6 +2,7 @@ package dev.inertia.cli;
 
 import dev.inertia.autodiff.Precision;
 import dev.inertia.data.FashionMnist;
+import dev.inertia.io.Json;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.numerics.LinePlot;
 import dev.inertia.numerics.Relu0Sweep;

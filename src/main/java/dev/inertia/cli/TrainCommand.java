@@ -1,14 +1,15 @@
 package dev.inertia.cli;
 
 import dev.inertia.data.FashionMnist;
+import dev.inertia.io.Json;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.memory.Scope;
 import dev.inertia.nn.Models;
 import dev.inertia.nn.Sequential;
 import dev.inertia.autodiff.Precision;
 import dev.inertia.numerics.LossScaler;
+import dev.inertia.optim.OptimizerRegistry;
 import dev.inertia.train.EpochReport;
-import dev.inertia.train.Optimizers;
 import dev.inertia.train.Progress;
 import dev.inertia.train.TrainConfig;
 import dev.inertia.train.TrainListener;
@@ -40,7 +41,8 @@ import java.util.Set;
  */
 final class TrainCommand {
     static final String USAGE = "train --model mlp|cnn [--data-dir DIR] [--epochs E] [--batch B] [--optimizer "
-            + String.join("|", Optimizers.NAMES) + "] [--lr X] [--schedule cosine|constant] [--relu0 S] [--seed S]"
+            + String.join("|", OptimizerRegistry.NAMES) + "] [--lr X] [--schedule cosine|constant] [--relu0 S]"
+            + " [--seed S]"
             + " [--threads T] [--max-steps N] [--precision fp64|fp32|bf16|fp16] [--loss-scale static:N|dynamic]"
             + " [--checkpoint FILE] [--resume FILE] [--json]";
     /** Epochs by default on the full data and on the bundled sample. */
@@ -60,7 +62,7 @@ final class TrainCommand {
                         "threads", "max-steps", "precision", "checkpoint", "resume", "loss-scale"),
                 Set.of("json"));
         Models.Kind kind = Models.Kind.parse(args.choice("model", "mlp", "mlp", "cnn"));
-        String optimizer = args.choice("optimizer", "innaprop", Optimizers.NAMES.toArray(String[]::new));
+        String optimizer = args.choice("optimizer", "innaprop", OptimizerRegistry.NAMES.toArray(String[]::new));
         int batch = args.positiveInteger("batch", 128);
         double lr = args.has("lr") ? args.number("lr", 0) : Double.NaN;
         if (lr < 0) {

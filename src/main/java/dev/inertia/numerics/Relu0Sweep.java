@@ -11,7 +11,7 @@ import dev.inertia.nn.ReLU;
 import dev.inertia.nn.Sequential;
 import dev.inertia.train.EpochReport;
 import dev.inertia.train.LossScaling;
-import dev.inertia.train.Optimizers;
+import dev.inertia.optim.OptimizerRegistry;
 import dev.inertia.train.Progress;
 import dev.inertia.train.TrainConfig;
 import dev.inertia.train.Trainer;
@@ -53,12 +53,12 @@ public final class Relu0Sweep {
      * @param values     the values of ReLU'(0), each finite and distinct
      * @param precision  the emulated precision
      * @param batchNorm  with batch norm, without, or both (in that list's order)
-     * @param optimizers names from {@link #OPTIMIZERS} (any of {@link Optimizers#NAMES} works)
+     * @param optimizers names from {@link #OPTIMIZERS} (any of {@link OptimizerRegistry#NAMES} works)
      * @param hidden     hidden layers
      * @param width      units per hidden layer
      * @param epochs     epochs per run
      * @param batch      mini-batch size
-     * @param lr         the learning rate, or NaN for each optimizer's default ({@link Optimizers})
+     * @param lr         the learning rate, or NaN for each optimizer's default ({@link OptimizerRegistry})
      * @param seed       seeds the initialization and the shuffles (the same for every s)
      * @param maxSteps   optimizer steps per run at most (0: whole epochs)
      * @param lossScale  {@code static:N} or {@code dynamic} ({@link LossScaler#parse}), or null
@@ -83,9 +83,9 @@ public final class Relu0Sweep {
                 }
             }
             for (String o : optimizers) {
-                if (!Optimizers.NAMES.contains(o.toLowerCase(Locale.ROOT))) {
+                if (!OptimizerRegistry.NAMES.contains(o.toLowerCase(Locale.ROOT))) {
                     throw new IllegalArgumentException("unknown optimizer '" + o + "': expected one of "
-                            + String.join(", ", Optimizers.NAMES));
+                            + String.join(", ", OptimizerRegistry.NAMES));
                 }
             }
             if (hidden < 1 || width < 1 || epochs < 1 || batch < 1 || maxSteps < 0) {

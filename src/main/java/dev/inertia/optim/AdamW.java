@@ -2,14 +2,11 @@ package dev.inertia.optim;
 
 import dev.inertia.kernels.Kernels;
 import dev.inertia.kernels.OptimizerKernels;
-import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 
 /**
  * AdamW as torch.optim.AdamW computes it (amsgrad off), step k = 1, 2, ...:
@@ -22,21 +19,16 @@ import java.util.Set;
  * Defaults as PyTorch: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight decay 0.01. One pass over
  * theta, m, v and g: 28 bytes per F32 parameter.
  */
-public final class AdamW implements TensorOptimizer<AdamW.State> {
-    private static final Set<String> NAMES = Set.of("lr", "beta1", "beta2", "eps", "weight_decay");
-
-    private volatile double lr;
+public final class AdamW extends BaseOptimizer<AdamW.State> {
     private final double beta1;
     private final double beta2;
     private final double eps;
-    private final double weightDecay;
 
     private AdamW(Builder b) {
-        this.lr = Steps.nonNegative(b.lr, "lr");
+        super(b);
         this.beta1 = Steps.inUnitInterval(b.beta1, "beta1");
         this.beta2 = Steps.inUnitInterval(b.beta2, "beta2");
         this.eps = Steps.nonNegative(b.eps, "eps");
-        this.weightDecay = Steps.nonNegative(b.weightDecay, "weightDecay");
     }
 
     public static Builder builder() {
@@ -69,16 +61,6 @@ public final class AdamW implements TensorOptimizer<AdamW.State> {
         return "AdamW";
     }
 
-    @Override
-    public double lr() {
-        return lr;
-    }
-
-    @Override
-    public void setLr(double lr) {
-        this.lr = Steps.nonNegative(lr, "lr");
-    }
-
     public double beta1() {
         return beta1;
     }
@@ -91,34 +73,23 @@ public final class AdamW implements TensorOptimizer<AdamW.State> {
         return eps;
     }
 
-    public double weightDecay() {
-        return weightDecay;
-    }
-
+    /** m0 = v0 = 0. */
     @Override
-    public State init(Tensor theta) {
-        return new State(theta, null);
-    }
-
-    @Override
-    public State init(Tensor theta, Scope scope) {
-        return new State(theta, Objects.requireNonNull(scope, "scope"));
+    State newState(Tensor theta, Scope scope) {
+        return new State(theta, scope);
     }
 
     @Override
     public void step(Tensor theta, Tensor grad, State st, boolean zeroGrad) {
         Steps.check(theta, grad, st);
-        double lr = this.lr;
+        double lr = lr();
         long k = st.advance();
-        double decay = 1 - lr * weightDecay;
+        double decay = 1 - lr * weightDecay();
         double stepSize = lr / (1 - Math.pow(beta1, k));
         double sqrtBias2 = Math.sqrt(1 - Math.pow(beta2, k));
         Pass pass = st.pass;
-        pass.f32 = theta.dtype() == DType.F32;
-        pass.t = theta.segment();
         pass.m = st.m.segment();
         pass.v = st.v.segment();
-        pass.g = grad.segment();
         pass.decay = decay;
         pass.beta1 = beta1;
         pass.oneMinusBeta1 = 1 - beta1;
@@ -127,14 +98,12 @@ public final class AdamW implements TensorOptimizer<AdamW.State> {
         pass.sqrtBias2 = sqrtBias2;
         pass.eps = eps;
         pass.stepSize = stepSize;
-        pass.zeroGrad = zeroGrad;
-        pass.over(theta.size());
+        pass.over(theta, grad, zeroGrad);
     }
 
     /** The fused pass of one parameter's step, kept by its state (see {@link Steps.Pass}). */
     private static final class Pass extends Steps.Pass {
-        boolean f32, zeroGrad;
-        MemorySegment t, m, v, g;
+        MemorySegment m, v;
         double decay, beta1, oneMinusBeta1, beta2, oneMinusBeta2, sqrtBias2, eps, stepSize;
 
         @Override
@@ -154,44 +123,35 @@ public final class AdamW implements TensorOptimizer<AdamW.State> {
     @Override
     public Map<String, Double> hyperparameters() {
         Map<String, Double> h = new LinkedHashMap<>();
-        h.put("lr", lr);
+        h.put("lr", lr());
         h.put("beta1", beta1);
         h.put("beta2", beta2);
         h.put("eps", eps);
-        h.put("weight_decay", weightDecay);
+        h.put("weight_decay", weightDecay());
         return h;
     }
 
     @Override
     public AdamW withHyperparameters(Map<String, Double> values) {
-        Hyper h = new Hyper(name(), values, NAMES);
-        return builder().lr(h.get("lr", lr)).beta1(h.get("beta1", beta1)).beta2(h.get("beta2", beta2))
-                .eps(h.get("eps", eps)).weightDecay(h.get("weight_decay", weightDecay)).build();
+        Hyper h = hyper(values);
+        return builder().lr(h.get("lr", lr())).beta1(h.get("beta1", beta1)).beta2(h.get("beta2", beta2))
+                .eps(h.get("eps", eps)).weightDecay(h.get("weight_decay", weightDecay())).build();
     }
 
+    /** Reads theta, m, v, g; writes theta, m, v. */
     @Override
-    public int bytesPerParameter(DType dtype, boolean zeroGrad) {
-        return dtype.byteSize() * (zeroGrad ? 8 : 7);
-    }
-
-    @Override
-    public String toString() {
-        return name() + hyperparameters();
+    int elementsPerStep() {
+        return 7;
     }
 
     /** Hyperparameters of {@link AdamW}; defaults as torch.optim.AdamW. */
-    public static final class Builder {
-        private double lr = 1e-3;
+    public static final class Builder extends BaseBuilder<Builder> {
         private double beta1 = 0.9;
         private double beta2 = 0.999;
         private double eps = 1e-8;
-        private double weightDecay = 0.01;
 
-        private Builder() {}
-
-        public Builder lr(double lr) {
-            this.lr = lr;
-            return this;
+        private Builder() {
+            super(1e-3, 0.01);
         }
 
         public Builder beta1(double beta1) {
@@ -206,12 +166,6 @@ public final class AdamW implements TensorOptimizer<AdamW.State> {
 
         public Builder eps(double eps) {
             this.eps = eps;
-            return this;
-        }
-
-        /** Decoupled weight decay, default 0.01. */
-        public Builder weightDecay(double weightDecay) {
-            this.weightDecay = weightDecay;
             return this;
         }
 

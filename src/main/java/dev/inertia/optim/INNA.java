@@ -2,14 +2,11 @@ package dev.inertia.optim;
 
 import dev.inertia.kernels.Kernels;
 import dev.inertia.kernels.OptimizerKernels;
-import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 
 /**
  * INNA, the inertial Newton algorithm (Castera, Bolte, Févotte, Pauwels 2021), as the INNAprop
@@ -25,19 +22,14 @@ import java.util.Set;
  * decrease as lr/sqrt(epoch + 1): {@link LrSchedule#inverseSqrt()}. One step reads theta, psi and
  * g and writes theta and psi: 20 bytes per F32 parameter.
  */
-public final class INNA implements TensorOptimizer<INNA.State> {
-    private static final Set<String> NAMES = Set.of("lr", "alpha", "beta", "weight_decay");
-
-    private volatile double lr;
+public final class INNA extends BaseOptimizer<INNA.State> {
     private final double alpha;
     private final double beta;
-    private final double weightDecay;
 
     private INNA(Builder b) {
-        this.lr = Steps.nonNegative(b.lr, "lr");
+        super(b);
         this.alpha = Steps.finite(b.alpha, "alpha");
         this.beta = Steps.positive(b.beta, "beta");
-        this.weightDecay = Steps.nonNegative(b.weightDecay, "weightDecay");
     }
 
     public static Builder builder() {
@@ -65,16 +57,6 @@ public final class INNA implements TensorOptimizer<INNA.State> {
         return "INNA";
     }
 
-    @Override
-    public double lr() {
-        return lr;
-    }
-
-    @Override
-    public void setLr(double lr) {
-        this.lr = Steps.nonNegative(lr, "lr");
-    }
-
     public double alpha() {
         return alpha;
     }
@@ -83,47 +65,33 @@ public final class INNA implements TensorOptimizer<INNA.State> {
         return beta;
     }
 
-    public double weightDecay() {
-        return weightDecay;
-    }
-
-    /** {@inheritDoc} psi0 = (1 - alpha*beta) * theta0. */
+    /** psi0 = (1 - alpha*beta) * theta0. */
     @Override
-    public State init(Tensor theta) {
-        return new State(theta, null, alpha, beta);
-    }
-
-    @Override
-    public State init(Tensor theta, Scope scope) {
-        return new State(theta, Objects.requireNonNull(scope, "scope"), alpha, beta);
+    State newState(Tensor theta, Scope scope) {
+        return new State(theta, scope, alpha, beta);
     }
 
     @Override
     public void step(Tensor theta, Tensor grad, State st, boolean zeroGrad) {
         Steps.check(theta, grad, st);
-        double lr = this.lr;
+        double lr = lr();
         st.advance();
-        double decay = 1 - lr * weightDecay;
+        double decay = 1 - lr * weightDecay();
         double invBeta = 1 / beta;
         double phaseTheta = alpha - invBeta;
         Pass pass = st.pass;
-        pass.f32 = theta.dtype() == DType.F32;
-        pass.t = theta.segment();
         pass.p = st.psi.segment();
-        pass.g = grad.segment();
         pass.decay = decay;
         pass.phaseTheta = phaseTheta;
         pass.invBeta = invBeta;
         pass.lr = lr;
         pass.beta = beta;
-        pass.zeroGrad = zeroGrad;
-        pass.over(theta.size());
+        pass.over(theta, grad, zeroGrad);
     }
 
     /** The fused pass of one parameter's step, kept by its state (see {@link Steps.Pass}). */
     private static final class Pass extends Steps.Pass {
-        boolean f32, zeroGrad;
-        MemorySegment t, p, g;
+        MemorySegment p;
         double decay, phaseTheta, invBeta, lr, beta;
 
         @Override
@@ -141,42 +109,33 @@ public final class INNA implements TensorOptimizer<INNA.State> {
     @Override
     public Map<String, Double> hyperparameters() {
         Map<String, Double> h = new LinkedHashMap<>();
-        h.put("lr", lr);
+        h.put("lr", lr());
         h.put("alpha", alpha);
         h.put("beta", beta);
-        h.put("weight_decay", weightDecay);
+        h.put("weight_decay", weightDecay());
         return h;
     }
 
     @Override
     public INNA withHyperparameters(Map<String, Double> values) {
-        Hyper h = new Hyper(name(), values, NAMES);
-        return builder().lr(h.get("lr", lr)).alpha(h.get("alpha", alpha)).beta(h.get("beta", beta))
-                .weightDecay(h.get("weight_decay", weightDecay)).build();
+        Hyper h = hyper(values);
+        return builder().lr(h.get("lr", lr())).alpha(h.get("alpha", alpha)).beta(h.get("beta", beta))
+                .weightDecay(h.get("weight_decay", weightDecay())).build();
     }
 
+    /** Reads theta, psi, g; writes theta, psi. */
     @Override
-    public int bytesPerParameter(DType dtype, boolean zeroGrad) {
-        return dtype.byteSize() * (zeroGrad ? 6 : 5);
-    }
-
-    @Override
-    public String toString() {
-        return name() + hyperparameters();
+    int elementsPerStep() {
+        return 5;
     }
 
     /** Hyperparameters of {@link INNA}; defaults as in the INNAprop repository's inna.py. */
-    public static final class Builder {
-        private double lr = 0.01;
+    public static final class Builder extends BaseBuilder<Builder> {
         private double alpha = 0.1;
         private double beta = 0.1;
-        private double weightDecay = 0;
 
-        private Builder() {}
-
-        public Builder lr(double lr) {
-            this.lr = lr;
-            return this;
+        private Builder() {
+            super(0.01, 0);
         }
 
         public Builder alpha(double alpha) {
@@ -187,12 +146,6 @@ public final class INNA implements TensorOptimizer<INNA.State> {
         /** Must be > 0. */
         public Builder beta(double beta) {
             this.beta = beta;
-            return this;
-        }
-
-        /** Decoupled weight decay, default 0. */
-        public Builder weightDecay(double weightDecay) {
-            this.weightDecay = weightDecay;
             return this;
         }
 

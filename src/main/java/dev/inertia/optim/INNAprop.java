@@ -2,14 +2,11 @@ package dev.inertia.optim;
 
 import dev.inertia.kernels.Kernels;
 import dev.inertia.kernels.OptimizerKernels;
-import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 
 /**
  * INNAprop (Bolte, Boustany, Pauwels, Purica 2024): INNA's inertial Newton dynamics with RMSprop
@@ -29,23 +26,18 @@ import java.util.Set;
  *
  * <p>One step is one pass over theta, psi, v and g: 28 bytes per F32 parameter.
  */
-public final class INNAprop implements TensorOptimizer<INNAprop.State> {
-    private static final Set<String> NAMES = Set.of("lr", "alpha", "beta", "sigma", "eps", "weight_decay");
-
-    private volatile double lr;
+public final class INNAprop extends BaseOptimizer<INNAprop.State> {
     private final double alpha;
     private final double beta;
     private final double sigma;
     private final double eps;
-    private final double weightDecay;
 
     private INNAprop(Builder b) {
-        this.lr = Steps.nonNegative(b.lr, "lr");
+        super(b);
         this.alpha = Steps.finite(b.alpha, "alpha");
         this.beta = Steps.positive(b.beta, "beta");
         this.sigma = Steps.inUnitInterval(b.sigma, "sigma");
         this.eps = Steps.nonNegative(b.eps, "eps");
-        this.weightDecay = Steps.nonNegative(b.weightDecay, "weightDecay");
     }
 
     public static Builder builder() {
@@ -79,16 +71,6 @@ public final class INNAprop implements TensorOptimizer<INNAprop.State> {
         return "INNAprop";
     }
 
-    @Override
-    public double lr() {
-        return lr;
-    }
-
-    @Override
-    public void setLr(double lr) {
-        this.lr = Steps.nonNegative(lr, "lr");
-    }
-
     public double alpha() {
         return alpha;
     }
@@ -105,31 +87,22 @@ public final class INNAprop implements TensorOptimizer<INNAprop.State> {
         return eps;
     }
 
-    public double weightDecay() {
-        return weightDecay;
-    }
-
-    /** {@inheritDoc} psi0 = (1 - alpha*beta) * theta0, v0 = 0. */
+    /** psi0 = (1 - alpha*beta) * theta0, v0 = 0. */
     @Override
-    public State init(Tensor theta) {
-        return new State(theta, null, alpha, beta);
-    }
-
-    @Override
-    public State init(Tensor theta, Scope scope) {
-        return new State(theta, Objects.requireNonNull(scope, "scope"), alpha, beta);
+    State newState(Tensor theta, Scope scope) {
+        return new State(theta, scope, alpha, beta);
     }
 
     @Override
     public void step(Tensor theta, Tensor grad, State st, boolean zeroGrad) {
         Steps.check(theta, grad, st);
-        double lr = this.lr;
+        double lr = lr();
         if (lr == beta) {
             throw new IllegalStateException("INNAprop needs lr != beta (it divides by beta - lr); both are " + lr);
         }
         long k = st.advance();
         // The per-step scalars, as innaprop.py computes them.
-        double decay = 1 - lr * weightDecay;
+        double decay = 1 - lr * weightDecay();
         double sqrtBias = Math.sqrt(1 - Math.pow(sigma, k));
         double psiKeep = 1 - lr / beta;
         double psiTheta = lr * (1.0 / beta - alpha);
@@ -137,11 +110,8 @@ public final class INNAprop implements TensorOptimizer<INNAprop.State> {
         double thetaPsi = lr / (beta - lr);
         double gradStep = lr * beta;
         Pass pass = st.pass;
-        pass.f32 = theta.dtype() == DType.F32;
-        pass.t = theta.segment();
         pass.p = st.psi.segment();
         pass.v = st.v.segment();
-        pass.g = grad.segment();
         pass.decay = decay;
         pass.sigma = sigma;
         pass.oneMinusSigma = 1 - sigma;
@@ -152,14 +122,12 @@ public final class INNAprop implements TensorOptimizer<INNAprop.State> {
         pass.thetaKeep = thetaKeep;
         pass.thetaPsi = thetaPsi;
         pass.gradStep = gradStep;
-        pass.zeroGrad = zeroGrad;
-        pass.over(theta.size());
+        pass.over(theta, grad, zeroGrad);
     }
 
     /** The fused pass of one parameter's step, kept by its state (see {@link Steps.Pass}). */
     private static final class Pass extends Steps.Pass {
-        boolean f32, zeroGrad;
-        MemorySegment t, p, v, g;
+        MemorySegment p, v;
         double decay, sigma, oneMinusSigma, sqrtBias, eps, psiKeep, psiTheta, thetaKeep, thetaPsi, gradStep;
 
         @Override
@@ -179,47 +147,38 @@ public final class INNAprop implements TensorOptimizer<INNAprop.State> {
     @Override
     public Map<String, Double> hyperparameters() {
         Map<String, Double> h = new LinkedHashMap<>();
-        h.put("lr", lr);
+        h.put("lr", lr());
         h.put("alpha", alpha);
         h.put("beta", beta);
         h.put("sigma", sigma);
         h.put("eps", eps);
-        h.put("weight_decay", weightDecay);
+        h.put("weight_decay", weightDecay());
         return h;
     }
 
     @Override
     public INNAprop withHyperparameters(Map<String, Double> values) {
-        Hyper h = new Hyper(name(), values, NAMES);
-        return builder().lr(h.get("lr", lr)).alpha(h.get("alpha", alpha)).beta(h.get("beta", beta))
+        Hyper h = hyper(values);
+        return builder().lr(h.get("lr", lr())).alpha(h.get("alpha", alpha)).beta(h.get("beta", beta))
                 .sigma(h.get("sigma", sigma)).eps(h.get("eps", eps))
-                .weightDecay(h.get("weight_decay", weightDecay)).build();
+                .weightDecay(h.get("weight_decay", weightDecay())).build();
     }
 
+    /** Reads theta, psi, v, g; writes theta, psi, v. */
     @Override
-    public int bytesPerParameter(DType dtype, boolean zeroGrad) {
-        return dtype.byteSize() * (zeroGrad ? 8 : 7);
-    }
-
-    @Override
-    public String toString() {
-        return name() + hyperparameters();
+    int elementsPerStep() {
+        return 7;
     }
 
     /** Hyperparameters of {@link INNAprop}; defaults as in innaprop.py. */
-    public static final class Builder {
-        private double lr = 1e-3;
+    public static final class Builder extends BaseBuilder<Builder> {
         private double alpha = 0.1;
         private double beta = 0.9;
         private double sigma = 0.999;
         private double eps = 1e-8;
-        private double weightDecay = 0.01;
 
-        private Builder() {}
-
-        public Builder lr(double lr) {
-            this.lr = lr;
-            return this;
+        private Builder() {
+            super(1e-3, 0.01);
         }
 
         /** Viscous damping (INNA's alpha), default 0.1. */
@@ -242,12 +201,6 @@ public final class INNAprop implements TensorOptimizer<INNAprop.State> {
 
         public Builder eps(double eps) {
             this.eps = eps;
-            return this;
-        }
-
-        /** Decoupled weight decay, default 0.01. */
-        public Builder weightDecay(double weightDecay) {
-            this.weightDecay = weightDecay;
             return this;
         }
 

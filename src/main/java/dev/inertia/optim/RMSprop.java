@@ -2,14 +2,11 @@ package dev.inertia.optim;
 
 import dev.inertia.kernels.Kernels;
 import dev.inertia.kernels.OptimizerKernels;
-import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 
 /**
  * RMSprop as torch.optim.RMSprop computes it with {@code centered=False} (the centered variant
@@ -24,21 +21,16 @@ import java.util.Set;
  * Defaults as PyTorch: lr 0.01, alpha 0.99, eps 1e-8, momentum 0, weight decay 0. One pass: 20
  * bytes per F32 parameter, 28 with momentum.
  */
-public final class RMSprop implements TensorOptimizer<RMSprop.State> {
-    private static final Set<String> NAMES = Set.of("lr", "alpha", "eps", "momentum", "weight_decay", "centered");
-
-    private volatile double lr;
+public final class RMSprop extends BaseOptimizer<RMSprop.State> {
     private final double alpha;
     private final double eps;
     private final double momentum;
-    private final double weightDecay;
 
     private RMSprop(Builder b) {
-        this.lr = Steps.nonNegative(b.lr, "lr");
+        super(b);
         this.alpha = Steps.inUnitInterval(b.alpha, "alpha");
         this.eps = Steps.nonNegative(b.eps, "eps");
         this.momentum = Steps.nonNegative(b.momentum, "momentum");
-        this.weightDecay = Steps.nonNegative(b.weightDecay, "weightDecay");
     }
 
     public static Builder builder() {
@@ -72,16 +64,6 @@ public final class RMSprop implements TensorOptimizer<RMSprop.State> {
         return "RMSprop";
     }
 
-    @Override
-    public double lr() {
-        return lr;
-    }
-
-    @Override
-    public void setLr(double lr) {
-        this.lr = Steps.nonNegative(lr, "lr");
-    }
-
     public double alpha() {
         return alpha;
     }
@@ -94,49 +76,33 @@ public final class RMSprop implements TensorOptimizer<RMSprop.State> {
         return momentum;
     }
 
-    public double weightDecay() {
-        return weightDecay;
-    }
-
+    /** v0 = 0 and, with momentum, a zeroed momentum buffer. */
     @Override
-    public State init(Tensor theta) {
-        return new State(theta, null, momentum != 0);
-    }
-
-    @Override
-    public State init(Tensor theta, Scope scope) {
-        return new State(theta, Objects.requireNonNull(scope, "scope"), momentum != 0);
+    State newState(Tensor theta, Scope scope) {
+        return new State(theta, scope, momentum != 0);
     }
 
     @Override
     public void step(Tensor theta, Tensor grad, State st, boolean zeroGrad) {
         Steps.check(theta, grad, st);
-        if ((momentum != 0) != (st.buf != null)) {
-            throw new IllegalArgumentException("RMSprop state was made for momentum "
-                    + (st.buf != null ? "on" : "off") + " but this RMSprop has momentum " + momentum);
-        }
-        double lr = this.lr;
+        Steps.checkMomentumBuffer(name(), momentum, st.buf);
+        double lr = lr();
         st.advance();
         Pass pass = st.pass;
-        pass.f32 = theta.dtype() == DType.F32;
-        pass.t = theta.segment();
         pass.v = st.v.segment();
         pass.b = st.buf == null ? null : st.buf.segment();
-        pass.g = grad.segment();
         pass.lr = lr;
-        pass.wd = weightDecay;
+        pass.wd = weightDecay();
         pass.alpha = alpha;
         pass.oneMinusAlpha = 1 - alpha;
         pass.eps = eps;
         pass.momentum = momentum;
-        pass.zeroGrad = zeroGrad;
-        pass.over(theta.size());
+        pass.over(theta, grad, zeroGrad);
     }
 
     /** The fused pass of one parameter's step, kept by its state (see {@link Steps.Pass}). */
     private static final class Pass extends Steps.Pass {
-        boolean f32, zeroGrad;
-        MemorySegment t, v, b, g;
+        MemorySegment v, b;
         double lr, wd, alpha, oneMinusAlpha, eps, momentum;
 
         @Override
@@ -155,48 +121,39 @@ public final class RMSprop implements TensorOptimizer<RMSprop.State> {
     @Override
     public Map<String, Double> hyperparameters() {
         Map<String, Double> h = new LinkedHashMap<>();
-        h.put("lr", lr);
+        h.put("lr", lr());
         h.put("alpha", alpha);
         h.put("eps", eps);
         h.put("momentum", momentum);
-        h.put("weight_decay", weightDecay);
+        h.put("weight_decay", weightDecay());
         h.put("centered", 0.0);
         return h;
     }
 
     @Override
     public RMSprop withHyperparameters(Map<String, Double> values) {
-        Hyper h = new Hyper(name(), values, NAMES);
+        Hyper h = hyper(values);
         if (h.flag("centered", false)) {
             throw new IllegalArgumentException("centered RMSprop is not offered");
         }
-        return builder().lr(h.get("lr", lr)).alpha(h.get("alpha", alpha)).eps(h.get("eps", eps))
-                .momentum(h.get("momentum", momentum)).weightDecay(h.get("weight_decay", weightDecay)).build();
+        return builder().lr(h.get("lr", lr())).alpha(h.get("alpha", alpha)).eps(h.get("eps", eps))
+                .momentum(h.get("momentum", momentum)).weightDecay(h.get("weight_decay", weightDecay())).build();
     }
 
+    /** Reads theta, v, g (and the buffer); writes theta, v (and the buffer). */
     @Override
-    public int bytesPerParameter(DType dtype, boolean zeroGrad) {
-        return dtype.byteSize() * ((momentum != 0 ? 7 : 5) + (zeroGrad ? 1 : 0));
-    }
-
-    @Override
-    public String toString() {
-        return name() + hyperparameters();
+    int elementsPerStep() {
+        return momentum != 0 ? 7 : 5;
     }
 
     /** Hyperparameters of {@link RMSprop}; defaults as torch.optim.RMSprop. */
-    public static final class Builder {
-        private double lr = 0.01;
+    public static final class Builder extends BaseBuilder<Builder> {
         private double alpha = 0.99;
         private double eps = 1e-8;
         private double momentum = 0;
-        private double weightDecay = 0;
 
-        private Builder() {}
-
-        public Builder lr(double lr) {
-            this.lr = lr;
-            return this;
+        private Builder() {
+            super(0.01, 0);
         }
 
         /** Decay of the running mean of squared gradients, default 0.99. */
@@ -212,12 +169,6 @@ public final class RMSprop implements TensorOptimizer<RMSprop.State> {
 
         public Builder momentum(double momentum) {
             this.momentum = momentum;
-            return this;
-        }
-
-        /** L2 penalty added to the gradient (PyTorch's RMSprop weight decay), default 0. */
-        public Builder weightDecay(double weightDecay) {
-            this.weightDecay = weightDecay;
             return this;
         }
 

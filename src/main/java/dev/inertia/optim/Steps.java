@@ -4,6 +4,7 @@ import dev.inertia.kernels.Kernels;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Tensor;
+import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 /** Helpers shared by the optimizers: argument checks and splitting a tensor's range over the pool. */
@@ -45,13 +46,28 @@ final class Steps {
      * subclass's fields, then calls {@link #over}.
      */
     abstract static class Pass implements Parallel.ChunkTask {
+        /** The step's parameter and gradient, whether they are F32 (else F64), and whether to zero the gradient. */
+        MemorySegment t, g;
+        boolean f32, zeroGrad;
         private long size, len;
 
         /** The fused update of the elements {@code [offset, offset + n)}. */
         abstract void range(long offset, int n);
 
+        /**
+         * Runs the step over {@code theta} with gradient {@code grad}; the subclass's own fields
+         * (state buffers, scalars) must be set before.
+         */
+        final void over(Tensor theta, Tensor grad, boolean zeroGrad) {
+            this.f32 = theta.dtype() == DType.F32;
+            this.t = theta.segment();
+            this.g = grad.segment();
+            this.zeroGrad = zeroGrad;
+            over(theta.size());
+        }
+
         /** Runs {@link #range} over {@code [0, size)}, split over the pool as {@link Steps#run} does. */
-        final void over(long size) {
+        private void over(long size) {
             int threads = Parallel.threads();
             if (threads == 1 || size < 2L * MIN_CHUNK) {
                 for (long off = 0; off < size; off += Integer.MAX_VALUE - 63) {
@@ -94,6 +110,17 @@ final class Steps {
         Objects.requireNonNull(state, "state");
         theta.requireSameLayout(grad, "gradient");
         state.requireFits(theta);
+    }
+
+    /**
+     * Checks that a state's momentum buffer is there exactly when the optimizer has momentum (SGD
+     * and RMSprop allocate it only then).
+     */
+    static void checkMomentumBuffer(String optimizer, double momentum, Tensor buffer) {
+        if ((momentum != 0) != (buffer != null)) {
+            throw new IllegalArgumentException(optimizer + " state was made for momentum "
+                    + (buffer != null ? "on" : "off") + " but this " + optimizer + " has momentum " + momentum);
+        }
     }
 
     static long size(int[] shape) {

@@ -3,7 +3,6 @@ package dev.inertia.optim;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -58,18 +57,14 @@ public interface TensorOptimizer<S extends OptimizerState> {
     int bytesPerParameter(DType dtype, boolean zeroGrad);
 
     /**
-     * The optimizer called {@code name} (ignoring case: innaprop, inna, adamw, sgd, rmsprop) with
-     * its default hyperparameters.
+     * The optimizer called {@code name} (ignoring case) in its registry default.
+     *
+     * @deprecated the registry is {@link OptimizerRegistry}; this delegates to
+     *             {@link OptimizerRegistry#create(String)}, whose {@code sgd} has momentum 0.9
+     *             (this method used to return plain SGD)
      */
+    @Deprecated
     static TensorOptimizer<?> byName(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "innaprop" -> INNAprop.builder().build();
-            case "inna" -> INNA.builder().build();
-            case "adamw" -> AdamW.builder().build();
-            case "sgd" -> SGD.builder().build();
-            case "rmsprop" -> RMSprop.builder().build();
-            default -> throw new IllegalArgumentException(
-                    "unknown optimizer '" + name + "'; expected one of innaprop, inna, adamw, sgd, rmsprop");
-        };
+        return OptimizerRegistry.create(name);
     }
 }

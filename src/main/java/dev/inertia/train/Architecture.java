@@ -1,5 +1,7 @@
 package dev.inertia.train;
 
+import dev.inertia.io.Json;
+import dev.inertia.io.JsonParser;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.nn.AvgPool2d;
@@ -199,7 +201,7 @@ public final class Architecture {
     public static String describe(Module model) {
         Objects.requireNonNull(model, "model");
         StringBuilder json = new StringBuilder("{\"format\":");
-        quote(json, FORMAT);
+        Json.quote(json, FORMAT);
         write(model, "", new Out(json, model, "", 1));
         return json.append('}').toString();
     }
@@ -212,7 +214,7 @@ public final class Architecture {
                     + m.getClass().getName() + ", which model files have no spec for (they know " + knownTypes()
                     + "); save it weights-only and load the weights into an instance you construct");
         }
-        quote(out.key("type"), kind.type());
+        Json.quote(out.key("type"), kind.type());
         kind.write(m, out);
     }
 
@@ -258,7 +260,7 @@ public final class Architecture {
 
         /** A string field. */
         public Out string(String field, String value) {
-            quote(key(field), value);
+            Json.quote(key(field), value);
             return this;
         }
 
@@ -299,23 +301,8 @@ public final class Architecture {
 
         private StringBuilder key(String field) {
             json.append(fields++ == 0 ? "" : ",");
-            return quote(json, field).append(':');
+            return Json.quote(json, field).append(':');
         }
-    }
-
-    private static StringBuilder quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.append('"');
     }
 
     // ---- reading ----------------------------------------------------------------------------
@@ -517,7 +504,7 @@ public final class Architecture {
             return "null";
         }
         if (v instanceof String s) {
-            return quote(new StringBuilder(), s).toString();
+            return Json.quote(s);
         }
         if (v instanceof Map<?, ?>) {
             return "an object";

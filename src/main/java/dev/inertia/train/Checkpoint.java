@@ -1,20 +1,20 @@
 package dev.inertia.train;
 
-import dev.inertia.memory.DType;
+import dev.inertia.io.SafeDtype;
+import dev.inertia.io.SafeTensors;
+import dev.inertia.io.SafeTensorsException;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
 import dev.inertia.nn.BatchNorm;
 import dev.inertia.nn.Dropout;
 import dev.inertia.nn.Module;
 import dev.inertia.optim.Optimizer;
-import dev.inertia.optim.OptimizerState;
 import dev.inertia.optim.StateDict;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,28 +83,34 @@ public final class Checkpoint {
                 meta.put("rng." + name, Long.toString(d.rngState()));
             }
         });
-        meta.put("optimizer", optimizer.name());
-        int groups = optimizer.groups().size();
-        meta.put("optimizer.groups", Integer.toString(groups));
-        int index = 0;
-        for (int g = 0; g < groups; g++) {
-            var group = optimizer.groups().get(g);
-            for (Map.Entry<String, Double> h : group.optimizer().hyperparameters().entrySet()) {
-                meta.put(OPT + "group." + g + "." + h.getKey(), Double.toString(h.getValue()));
-            }
-            meta.put(OPT + "group." + g + ".initial_lr", Double.toString(group.initialLr()));
-            StringBuilder ids = new StringBuilder();
-            for (int i = 0; i < group.params().size(); i++, index++) {
-                ids.append(i == 0 ? "" : ",").append(index);
-                OptimizerState s = group.states().get(i);
-                meta.put(STATE + index + ".step", Long.toString(s.step()));
-                for (Map.Entry<String, Tensor> b : s.buffers().entrySet()) {
-                    tensors.put(STATE + index + "." + b.getKey(), SafeTensors.Entry.of(b.getValue()));
-                }
-            }
-            meta.put(OPT + "group." + g + ".params", ids.toString());
-        }
+        putOptimizer(optimizer.stateDict(), tensors, meta);
         SafeTensors.write(file, tensors, meta);
+    }
+
+    /**
+     * The optimizer's state dict as the checkpoint stores it: the buffers as tensors (the snapshot's
+     * memory, written without another copy), the rest in the metadata; the keys
+     * {@link #stateDict} reads back.
+     */
+    private static void putOptimizer(StateDict sd, Map<String, SafeTensors.Entry> tensors,
+            Map<String, String> meta) {
+        meta.put("optimizer", sd.optimizer());
+        meta.put("optimizer.groups", Integer.toString(sd.paramGroups().size()));
+        for (int g = 0; g < sd.paramGroups().size(); g++) {
+            StateDict.Group group = sd.paramGroups().get(g);
+            String prefix = OPT + "group." + g + ".";
+            // The optimizer's hyperparameters, then initial_lr, as the state dict orders them.
+            group.hyperparameters().forEach((k, v) -> meta.put(prefix + k, Double.toString(v)));
+            StringBuilder ids = new StringBuilder();
+            for (int p : group.params()) {
+                ids.append(ids.isEmpty() ? "" : ",").append(p);
+                StateDict.ParamState ps = sd.state().get(p);
+                meta.put(STATE + p + ".step", Long.toString(ps.step()));
+                ps.buffers().forEach((name, b) -> tensors.put(STATE + p + "." + name, new SafeTensors.Entry(
+                        SafeDtype.of(b.dtype()), Arrays.stream(b.shape()).asLongStream().toArray(), b.data())));
+            }
+            meta.put(prefix + "params", ids.toString());
+        }
     }
 
     /**
@@ -180,7 +186,7 @@ public final class Checkpoint {
         }
         if (e.dtype() != SafeDtype.I64 || e.elementCount() != 1) {
             throw new SafeTensorsException(file, "tensor " + tensor + " is " + e.dtype()
-                    + java.util.Arrays.toString(e.shape()) + ", expected an I64 scalar");
+                    + Arrays.toString(e.shape()) + ", expected an I64 scalar");
         }
         long n = e.toLongArray()[0];
         if (n < 0) {
@@ -234,17 +240,11 @@ public final class Checkpoint {
         return e.toTensor();
     }
 
-    /** A state-dict buffer (little-endian bytes) from a tensor of the file. */
+    /** A state-dict buffer over a tensor of the file (no copy: loading copies it once, into the state). */
     private static StateDict.Buffer buffer(SafeTensors.Entry e, String tensor, String file)
             throws SafeTensorsException {
         Tensor t = tensor(e, tensor, file);
-        ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(e.data().byteSize())).order(ByteOrder.LITTLE_ENDIAN);
-        if (t.dtype() == DType.F32) {
-            bytes.asFloatBuffer().put(e.toFloatArray());
-        } else {
-            bytes.asDoubleBuffer().put(e.toDoubleArray());
-        }
-        return new StateDict.Buffer(t.dtype(), t.shape(), bytes.array());
+        return new StateDict.Buffer(t.dtype(), t.shape(), e.data());
     }
 
     private static String quote(String s) {

@@ -3,6 +3,10 @@ package dev.inertia.train;
 import dev.inertia.data.FeatureTransform;
 import dev.inertia.data.Normalization;
 import dev.inertia.data.Scaling;
+import dev.inertia.io.Json;
+import dev.inertia.io.JsonParser;
+import dev.inertia.io.SafeDtype;
+import dev.inertia.io.SafeTensors;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
@@ -141,7 +145,8 @@ public final class ModelFile {
             return "{\"type\":\"normalization\",\"mean\":" + n.mean() + ",\"std\":" + n.std() + "}";
         }
         if (transform instanceof Scaling s) {
-            return "{\"type\":\"scaling\",\"kind\":" + quote(s.kind()) + ",\"center\":" + numbers(s.center())
+            return "{\"type\":\"scaling\",\"kind\":" + Json.quote(s.kind()) + ",\"center\":"
+                    + numbers(s.center())
                     + ",\"spread\":" + numbers(s.spread()) + "}";
         }
         throw new IllegalArgumentException("model files cannot store the feature transform "
@@ -159,24 +164,9 @@ public final class ModelFile {
     private static String stringArray(List<String> values) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < values.size(); i++) {
-            sb.append(i == 0 ? "" : ",").append(quote(values.get(i)));
+            sb.append(i == 0 ? "" : ",").append(Json.quote(values.get(i)));
         }
         return sb.append(']').toString();
-    }
-
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.append('"').toString();
     }
 
     // ---- loading ----------------------------------------------------------------------------

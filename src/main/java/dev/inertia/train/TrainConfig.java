@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * @param imageInput   whether the model takes {@code [N, 1, rows, cols]} images, else flat rows
  * @param epochs       epochs to train (counting those a resumed checkpoint already did)
  * @param batch        training batch size (evaluation uses the same)
- * @param optimizer    innaprop, inna, adamw, sgd or rmsprop ({@link Optimizers})
+ * @param optimizer    innaprop, inna, adamw, sgd or rmsprop ({@link dev.inertia.optim.OptimizerRegistry})
  * @param lr           the learning rate, or NaN for the optimizer's default
  * @param relu0        ReLU'(0) used by the backward pass
  * @param seed         seeds the shuffling (the model's initialization is its builder's)

@@ -17,6 +17,7 @@ import dev.inertia.nn.Parameter;
 import dev.inertia.nn.Sequential;
 import dev.inertia.optim.LrSchedule;
 import dev.inertia.optim.Optimizer;
+import dev.inertia.optim.OptimizerRegistry;
 import dev.inertia.optim.Param;
 import dev.inertia.optim.TensorOptimizer;
 import java.io.IOException;
@@ -229,7 +230,7 @@ public final class Trainer implements AutoCloseable {
         info.put("optimizer_name", config.optimizer());
         return builder(model)
                 .loss(Loss.crossEntropy())
-                .optimizer(Optimizers.create(config.optimizer(), config.lr()))
+                .optimizer(OptimizerRegistry.create(config.optimizer(), config.lr()))
                 .schedule(config.schedule().equals("cosine") ? Schedule.cosine() : null)
                 .epochs(config.epochs())
                 .batchSize(config.batch())

@@ -9,6 +9,7 @@ import dev.inertia.nn.Linear;
 import dev.inertia.nn.MaxPool2d;
 import dev.inertia.nn.ReLU;
 import dev.inertia.nn.Sequential;
+import dev.inertia.optim.OptimizerRegistry;
 import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 
@@ -76,7 +77,7 @@ public final class StepAllocationProbe {
         Points data = Points.classes("points", 256, 1);
         try (Scope scope = Scope.open();
                 Trainer t = Trainer.builder(new GeneralTrainerTest.SkipNet(scope, DType.F32, 4, 32, 2, 1))
-                        .optimizer(Optimizers.create(optimizer, Double.NaN)).schedule(Schedule.cosine(10, 0.1))
+                        .optimizer(OptimizerRegistry.create(optimizer, Double.NaN)).schedule(Schedule.cosine(10, 0.1))
                         .transform(dev.inertia.data.Scaling.standardize(data)).batchSize(16).epochs(1000).build()) {
             measure(optimizer, t, () -> t.stepForMeasurement(data));
         }

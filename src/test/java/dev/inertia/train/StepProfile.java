@@ -13,6 +13,7 @@ import dev.inertia.nn.Models;
 import dev.inertia.nn.Parameter;
 import dev.inertia.nn.Sequential;
 import dev.inertia.optim.Optimizer;
+import dev.inertia.optim.OptimizerRegistry;
 import dev.inertia.optim.Param;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,7 +56,7 @@ public final class StepProfile {
             for (Parameter p : model.parameters()) {
                 params.add(p.param());
             }
-            Optimizer optimizer = Optimizer.builder().group(Optimizers.create(opt, Double.NaN), params).scope(scope)
+            Optimizer optimizer = Optimizer.builder().group(OptimizerRegistry.create(opt, Double.NaN), params).scope(scope)
                     .build();
             int warmUp = Integer.getInteger("warmup", kind == Models.Kind.MLP ? 300 : 60);
             long[][] t = new long[5][steps];

@@ -3,6 +3,7 @@ package dev.inertia.train;
 import dev.inertia.data.Dataset;
 import dev.inertia.data.IdxArray;
 import dev.inertia.data.IdxFormatException;
+import dev.inertia.io.JsonParser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.inertia.train;
+package dev.inertia.io;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -7,13 +7,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small strict JSON parser (RFC 8259) for safetensors headers: objects become
+ * The library's one JSON reader, small and strict (RFC 8259), for safetensors headers, model-file
+ * specs and tests' reading of JSON lines: objects become
  * {@code LinkedHashMap<String, Object>} (duplicate names are an error), arrays {@code List<Object>},
  * integers {@code Long} (or {@code BigInteger} beyond 64 bits), other numbers {@code Double},
  * plus {@code String}, {@code Boolean} and {@code null}. Errors are
  * {@link IllegalArgumentException}s that give the character position.
  */
-final class JsonParser {
+public final class JsonParser {
     private static final int MAX_DEPTH = 64;
     private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
     private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
@@ -27,7 +28,7 @@ final class JsonParser {
     }
 
     /** Parses one JSON value filling {@code text} (whitespace around it is allowed). */
-    static Object parse(String text) {
+    public static Object parse(String text) {
         JsonParser p = new JsonParser(text);
         p.skipWhitespace();
         Object value = p.value();

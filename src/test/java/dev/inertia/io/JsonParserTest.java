@@ -1,4 +1,4 @@
-package dev.inertia.train;
+package dev.inertia.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

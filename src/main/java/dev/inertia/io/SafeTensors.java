@@ -1,4 +1,4 @@
-package dev.inertia.train;
+package dev.inertia.io;
 
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
@@ -285,15 +285,15 @@ public final class SafeTensors {
         Objects.requireNonNull(metadata, "metadata");
         StringBuilder json = new StringBuilder("{");
         if (!metadata.isEmpty()) {
-            quote(json, METADATA_KEY).append(":{");
+            Json.quote(json, METADATA_KEY).append(":{");
             boolean first = true;
             for (Map.Entry<String, String> m : new TreeMap<>(metadata).entrySet()) {
                 if (!first) {
                     json.append(',');
                 }
                 first = false;
-                quote(json, m.getKey()).append(':');
-                quote(json, Objects.requireNonNull(m.getValue(), () -> "metadata value of " + m.getKey()));
+                Json.quote(json, m.getKey()).append(':');
+                Json.quote(json, Objects.requireNonNull(m.getValue(), () -> "metadata value of " + m.getKey()));
             }
             json.append('}');
         }
@@ -303,7 +303,7 @@ public final class SafeTensors {
                 json.append(',');
             }
             Entry t = e.getValue();
-            quote(json, e.getKey()).append(":{\"dtype\":\"").append(t.dtype().name()).append("\",\"shape\":[");
+            Json.quote(json, e.getKey()).append(":{\"dtype\":\"").append(t.dtype().name()).append("\",\"shape\":[");
             long[] shape = t.shape;
             for (int i = 0; i < shape.length; i++) {
                 json.append(i == 0 ? "" : ",").append(shape[i]);
@@ -361,30 +361,6 @@ public final class SafeTensors {
         } catch (IOException | UnsupportedOperationException e) {
             // the file's own data is already forced; only the rename's durability is left to the OS
         }
-    }
-
-    private static StringBuilder quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case '\b' -> sb.append("\\b");
-                case '\f' -> sb.append("\\f");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"');
     }
 
     // ---- reading -------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-package dev.inertia.train;
+package dev.inertia.io;
 
 import java.io.IOException;
 

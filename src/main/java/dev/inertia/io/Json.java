@@ -1,17 +1,28 @@
-package dev.inertia.cli;
+package dev.inertia.io;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** One flat JSON object, written on one line in insertion order. */
+/**
+ * The library's one JSON writer: {@link #quote} escapes a string as every JSON the library writes
+ * needs it (safetensors headers, model-file specs, the command line's JSON lines), and an instance
+ * is one flat JSON object written on one line in insertion order (the {@code --json} output).
+ * Reading is {@link JsonParser}'s.
+ */
 public final class Json {
     private final Map<String, Object> fields = new LinkedHashMap<>();
 
+    /**
+     * Adds a field: null is {@code null}, booleans and integers as they are, other numbers with
+     * {@link Double#toString} ({@code null} when not finite: JSON has no NaN), anything else as
+     * the string of its {@code toString}.
+     */
     public Json put(String name, Object value) {
         fields.put(name, value);
         return this;
     }
 
+    /** The object on one line, fields separated by {@code ", "}. */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("{");
@@ -36,7 +47,18 @@ public final class Json {
         return sb.append('}').toString();
     }
 
-    private static void quote(StringBuilder sb, String s) {
+    /** {@code s} as a JSON string literal, quotes included (see {@link #quote(StringBuilder, String)}). */
+    public static String quote(String s) {
+        return quote(new StringBuilder(), s).toString();
+    }
+
+    /**
+     * Appends {@code s} as a JSON string literal: {@code "} and {@code \} escaped, the control
+     * characters with RFC 8259's short escapes where it has one ({@code \n \r \t \b \f}) and
+     * {@code \}{@code u00XX} otherwise, everything else as it is (UTF-8 is the writer's business).
+     * Safetensors files rely on this exact form: their headers must stay byte-identical.
+     */
+    public static StringBuilder quote(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -46,6 +68,8 @@ public final class Json {
                 case '\n' -> sb.append("\\n");
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
                 default -> {
                     if (c < 0x20) {
                         sb.append(String.format("\\u%04x", (int) c));
@@ -55,6 +79,6 @@ public final class Json {
                 }
             }
         }
-        sb.append('"');
+        return sb.append('"');
     }
 }
