@@ -38,6 +38,12 @@ final class ChunkScheduler {
     private final AtomicInteger done = new AtomicInteger();
     private Parallel.ChunkTask task;
     private int total;
+    /**
+     * The pool of the running job, bound to the workers while they run its chunks so that a
+     * nested job stays on this pool (and, finding it busy, inline); null between jobs, so that
+     * idle workers do not keep an unclosed pool reachable.
+     */
+    private volatile KernelPool jobPool;
     private volatile Thread waiter;
     private volatile Throwable failure;
     private Thread[] workers = new Thread[0];
@@ -64,7 +70,7 @@ final class ChunkScheduler {
      * A job that finds another running (from another thread, or nested inside a chunk) runs on
      * the calling thread alone.
      */
-    void forEach(int chunks, int maxThreads, Parallel.ChunkTask job) {
+    void forEach(int chunks, int maxThreads, Parallel.ChunkTask job, KernelPool pool) {
         int helpers = Math.min(Math.min(maxThreads, threads), chunks) - 1;
         if (helpers <= 0 || !busy.compareAndSet(false, true)) {
             for (int c = 0; c < chunks; c++) {
@@ -73,7 +79,7 @@ final class ChunkScheduler {
             return;
         }
         try {
-            runShared(chunks, helpers, job);
+            runShared(chunks, helpers, job, pool);
         } finally {
             busy.set(false);
         }
@@ -91,13 +97,14 @@ final class ChunkScheduler {
         }
     }
 
-    private void runShared(int chunks, int helpers, Parallel.ChunkTask job) {
+    private void runShared(int chunks, int helpers, Parallel.ChunkTask job, KernelPool pool) {
         ensureWorkers(helpers);
         long generation = (state.get() >>> CLAIM_BITS) + 1;
         // The job's fields are written while the state says CLOSED, so a late worker that read the
         // previous generation cannot claim a chunk of this one with stale fields.
         task = job;
         total = chunks;
+        jobPool = pool;
         failure = null;
         done.set(0);
         waiter = Thread.currentThread();
@@ -117,6 +124,7 @@ final class ChunkScheduler {
         }
         state.set((generation << CLAIM_BITS) | CLOSED);
         task = null;
+        jobPool = null;
         Throwable t = failure;
         if (t != null) {
             failure = null;
@@ -189,7 +197,10 @@ final class ChunkScheduler {
             long generation = s >>> CLAIM_BITS;
             if (generation != lastGeneration && (s & CLAIM_MASK) != CLOSED) {
                 lastGeneration = generation;
+                // null when the job already ended: then no chunk of it is left to claim
+                KernelPool.BOUND.set(jobPool);
                 workOn(s);
+                KernelPool.BOUND.set(null);
                 idleSince = 0;
             } else if (shutDown) {
                 return;

@@ -24,9 +24,10 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p><b>Sharing.</b> A pool runs one job at a time. A job submitted while another runs on the
- * same pool (by another thread sharing the pool, or nested inside a chunk) runs on its calling
- * thread alone: two callers of one 2-thread pool get the pool's worker in turn and otherwise
- * compute on their own threads. Give concurrent callers a pool each to keep them from sharing.
+ * same pool (by another thread sharing the pool, or nested inside a chunk: chunks run with their
+ * job's pool bound, on the caller and on the workers alike) runs on its calling thread alone:
+ * two callers of one 2-thread pool get the pool's worker in turn and otherwise compute on their
+ * own threads. Give concurrent callers a pool each to keep them from sharing.
  *
  * <p><b>Threads.</b> A pool starts its workers (daemon threads) when a job first needs them,
  * {@code threads() - 1} at most: the caller is the other thread. Idle workers watch for the next
@@ -39,8 +40,11 @@ import java.util.function.Supplier;
 public final class KernelPool implements AutoCloseable {
     private static final AtomicInteger POOLS = new AtomicInteger();
     private static final KernelPool SHARED = new KernelPool(defaultThreads(), "inertia-worker-", true);
-    /** The pool a {@link #bind()} made current on this thread, or null: the shared one. */
-    private static final ThreadLocal<KernelPool> BOUND = new ThreadLocal<>();
+    /**
+     * The pool a {@link #bind()} made current on this thread, or null: the shared one. Workers
+     * have their pool bound while they run its chunks ({@link ChunkScheduler}).
+     */
+    static final ThreadLocal<KernelPool> BOUND = new ThreadLocal<>();
 
     private final ChunkScheduler scheduler;
     private final boolean shared;
@@ -132,7 +136,15 @@ public final class KernelPool implements AutoCloseable {
     /** As {@link #forEach(int, Parallel.ChunkTask)} on at most {@code maxThreads} threads. */
     public void forEach(int chunks, int maxThreads, Parallel.ChunkTask task) {
         requireOpen();
-        scheduler.forEach(chunks, maxThreads, task);
+        // bound for the job, without a Binding object (jobs allocate nothing): a kernel that a
+        // chunk calls on this thread then forks on this pool too, which, busy, runs it inline
+        KernelPool previous = BOUND.get();
+        BOUND.set(this);
+        try {
+            scheduler.forEach(chunks, maxThreads, task, this);
+        } finally {
+            BOUND.set(previous);
+        }
     }
 
     /** Resizes the shared pool: only {@link Parallel#setThreads(int)} calls this. */

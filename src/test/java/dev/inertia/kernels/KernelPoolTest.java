@@ -73,6 +73,28 @@ class KernelPoolTest {
         }
     }
 
+    /** A kernel called inside a chunk, on the caller or on a worker, stays on the chunk's pool. */
+    @Test
+    void chunksRunWithTheirPoolBound() {
+        try (KernelPool pool = KernelPool.ofThreads(2)) {
+            Set<KernelPool> seen = ConcurrentHashMap.newKeySet();
+            Set<Thread> threads = ConcurrentHashMap.newKeySet();
+            CyclicBarrier meet = new CyclicBarrier(2);
+            pool.forEach(2, c -> { // not bound by the caller: forEach binds the pool for its chunks
+                seen.add(KernelPool.current());
+                threads.add(Thread.currentThread());
+                try {
+                    meet.await(MEET_SECONDS, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertEquals(2, threads.size());
+            assertEquals(Set.of(pool), seen);
+            assertSame(KernelPool.shared(), KernelPool.current(), "the caller's binding is restored");
+        }
+    }
+
     @Test
     void eachChunkRunsOnceOnAPool() {
         try (KernelPool pool = KernelPool.ofThreads(3)) {
