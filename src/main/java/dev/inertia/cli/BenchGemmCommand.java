@@ -3,6 +3,7 @@ package dev.inertia.cli;
 import dev.inertia.io.Json;
 import dev.inertia.kernels.GemmKernels;
 import dev.inertia.kernels.Kernels;
+import dev.inertia.kernels.KernelPool;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.kernels.Simd;
 import java.io.PrintStream;
@@ -34,63 +35,62 @@ final class BenchGemmCommand {
         int m = args.positiveInteger("m", 1), n = args.positiveInteger("n", 1), k = args.positiveInteger("k", 1);
         String trans = args.choice("trans", "NN", "NN", "TN", "NT", "TT");
         boolean f64 = args.choice("dtype", "f32", "f32", "f64").equals("f64");
-        if (args.has("threads")) {
-            Parallel.setThreads(args.positiveInteger("threads", 1));
-        }
-        int warmupMs = args.positiveInteger("warmup-ms", 8000);
-        int measureMs = args.positiveInteger("measure-ms", 3000);
-        boolean ta = trans.charAt(0) == 'T', tb = trans.charAt(1) == 'T';
-        int bytes = f64 ? 8 : 4;
-        GemmKernels gemm = Kernels.gemm();
+        try (KernelPool kernels = CommandPool.of(args); KernelPool.Binding bound = kernels.bind()) {
+            int warmupMs = args.positiveInteger("warmup-ms", 8000);
+            int measureMs = args.positiveInteger("measure-ms", 3000);
+            boolean ta = trans.charAt(0) == 'T', tb = trans.charAt(1) == 'T';
+            int bytes = f64 ? 8 : 4;
+            GemmKernels gemm = Kernels.gemm();
 
-        try (Arena arena = Arena.ofShared()) {
-            MemorySegment a = random(arena, (long) m * k, bytes, 1);
-            MemorySegment b = random(arena, (long) k * n, bytes, 2);
-            MemorySegment c = arena.allocate((long) m * n * bytes, 64);
-            int lda = ta ? m : k, ldb = tb ? k : n;
-            Runnable call = f64
-                    ? () -> gemm.dgemm(ta, tb, m, n, k, 1.0, a, 0, lda, b, 0, ldb, 0.0, c, 0, n)
-                    : () -> gemm.sgemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n);
-            long warmupEnd = System.nanoTime() + warmupMs * 1_000_000L;
-            int warmupCalls = 0;
-            while (System.nanoTime() < warmupEnd || warmupCalls < 3) {
-                call.run();
-                warmupCalls++;
-            }
-            long[] times = new long[1024];
-            int calls = 0;
-            long measureEnd = System.nanoTime() + measureMs * 1_000_000L;
-            while ((System.nanoTime() < measureEnd || calls < 5) && calls < times.length) {
-                long t0 = System.nanoTime();
-                call.run();
-                times[calls++] = System.nanoTime() - t0;
-            }
-            long[] sorted = Arrays.copyOf(times, calls);
-            Arrays.sort(sorted);
-            double medianNs = calls % 2 == 1 ? sorted[calls / 2] : (sorted[calls / 2 - 1] + sorted[calls / 2]) / 2.0;
-            double flops = 2.0 * m * n * k;
-            double gflops = flops / medianNs;
-            double ms = medianNs / 1e6;
-            Json json = new Json()
-                    .put("bench", "gemm")
-                    .put("m", m).put("n", n).put("k", k)
-                    .put("trans", trans)
-                    .put("dtype", f64 ? "f64" : "f32")
-                    .put("threads", Parallel.threads())
-                    .put("simd", Simd.enabled())
-                    .put("species", Simd.species())
-                    .put("calls", calls)
-                    .put("gflops", round(gflops, 2))
-                    .put("ms", round(ms, 4))
-                    .put("ms_min", round(sorted[0] / 1e6, 4))
-                    .put("ms_max", round(sorted[calls - 1] / 1e6, 4));
-            if (args.has("json")) {
-                out.println(json);
-            } else {
-                out.printf(Locale.ROOT, "gemm %s %s %dx%dx%d, %d thread(s), %s: %.2f GFLOP/s, %.3f ms median of %d calls"
-                        + " (min %.3f, max %.3f)%n", trans, f64 ? "f64" : "f32", m, n, k, Parallel.threads(),
-                        Simd.enabled() ? Simd.species() : "scalar", gflops, ms, calls, sorted[0] / 1e6,
-                        sorted[calls - 1] / 1e6);
+            try (Arena arena = Arena.ofShared()) {
+                MemorySegment a = random(arena, (long) m * k, bytes, 1);
+                MemorySegment b = random(arena, (long) k * n, bytes, 2);
+                MemorySegment c = arena.allocate((long) m * n * bytes, 64);
+                int lda = ta ? m : k, ldb = tb ? k : n;
+                Runnable call = f64
+                        ? () -> gemm.dgemm(ta, tb, m, n, k, 1.0, a, 0, lda, b, 0, ldb, 0.0, c, 0, n)
+                        : () -> gemm.sgemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n);
+                long warmupEnd = System.nanoTime() + warmupMs * 1_000_000L;
+                int warmupCalls = 0;
+                while (System.nanoTime() < warmupEnd || warmupCalls < 3) {
+                    call.run();
+                    warmupCalls++;
+                }
+                long[] times = new long[1024];
+                int calls = 0;
+                long measureEnd = System.nanoTime() + measureMs * 1_000_000L;
+                while ((System.nanoTime() < measureEnd || calls < 5) && calls < times.length) {
+                    long t0 = System.nanoTime();
+                    call.run();
+                    times[calls++] = System.nanoTime() - t0;
+                }
+                long[] sorted = Arrays.copyOf(times, calls);
+                Arrays.sort(sorted);
+                double medianNs = calls % 2 == 1 ? sorted[calls / 2] : (sorted[calls / 2 - 1] + sorted[calls / 2]) / 2.0;
+                double flops = 2.0 * m * n * k;
+                double gflops = flops / medianNs;
+                double ms = medianNs / 1e6;
+                Json json = new Json()
+                        .put("bench", "gemm")
+                        .put("m", m).put("n", n).put("k", k)
+                        .put("trans", trans)
+                        .put("dtype", f64 ? "f64" : "f32")
+                        .put("threads", Parallel.threads())
+                        .put("simd", Simd.enabled())
+                        .put("species", Simd.species())
+                        .put("calls", calls)
+                        .put("gflops", round(gflops, 2))
+                        .put("ms", round(ms, 4))
+                        .put("ms_min", round(sorted[0] / 1e6, 4))
+                        .put("ms_max", round(sorted[calls - 1] / 1e6, 4));
+                if (args.has("json")) {
+                    out.println(json);
+                } else {
+                    out.printf(Locale.ROOT, "gemm %s %s %dx%dx%d, %d thread(s), %s: %.2f GFLOP/s, %.3f ms median of %d calls"
+                            + " (min %.3f, max %.3f)%n", trans, f64 ? "f64" : "f32", m, n, k, Parallel.threads(),
+                            Simd.enabled() ? Simd.species() : "scalar", gflops, ms, calls, sorted[0] / 1e6,
+                            sorted[calls - 1] / 1e6);
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.inertia.cli;
 
 import dev.inertia.io.Json;
+import dev.inertia.kernels.KernelPool;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.kernels.Simd;
 import dev.inertia.memory.DType;
@@ -25,8 +26,8 @@ import java.util.SplittableRandom;
  */
 public final class BenchStepCommand {
     static final String USAGE = "bench step --optimizer " + String.join("|", OptimizerRegistry.NAMES)
-            + " --params N [--threads T] "
-            + "[--dtype f32|f64] [--tensors K] [--steps S] [--warmup W] [--momentum M] [--zero-grad] [--json]";
+            + " --params N [--threads T] [--dtype f32|f64] [--tensors K] [--steps S] [--warmup W] [--momentum M]"
+            + " [--zero-grad] [--json]";
 
     private BenchStepCommand() {}
 
@@ -45,45 +46,44 @@ public final class BenchStepCommand {
         int steps = args.positiveInteger("steps", 30);
         int warmup = args.integer("warmup", 10);
         boolean zeroGrad = args.has("zero-grad");
-        if (args.has("threads")) {
-            Parallel.setThreads(args.positiveInteger("threads", 1));
-        }
-        if (tensors > params) {
-            throw new UsageException("--tensors " + tensors + " is more than --params " + params);
-        }
-        // The registry's defaults: sgd is SGD-momentum 0.9, the usual comparison.
-        TensorOptimizer<?> opt = OptimizerRegistry.create(name);
-        if (args.has("momentum")) {
-            opt = opt.withHyperparameters(Map.of("momentum", args.number("momentum", 0)));
-        }
-        double[] ms;
-        try (Scope scope = Scope.open()) {
-            ms = time(opt, scope, dtype, params, tensors, steps, Math.max(warmup, 0), zeroGrad);
-        }
-        double[] sorted = ms.clone();
-        Arrays.sort(sorted);
-        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-        int bytesPerParam = opt.bytesPerParameter(dtype, zeroGrad);
-        double gbps = bytesPerParam * (double) params / (median * 1e-3) / 1e9;
-        Json json = new Json()
-                .put("optimizer", opt.name())
-                .put("dtype", dtype.name().toLowerCase(Locale.ROOT))
-                .put("params", params)
-                .put("tensors", tensors)
-                .put("threads", Parallel.threads())
-                .put("simd", Simd.enabled())
-                .put("steps", steps)
-                .put("ms", round(median))
-                .put("ms_min", round(sorted[0]))
-                .put("gbps", round(gbps))
-                .put("bytes_per_param", bytesPerParam);
-        if (args.has("json")) {
-            out.println(json);
-        } else {
-            out.printf(Locale.ROOT, "%s %s step, %d parameters in %d tensors, %d threads: median %.3f ms, "
-                    + "%d bytes/param, %.2f GB/s%n", opt.name(), dtype, params, tensors, Parallel.threads(), median,
-                    bytesPerParam, gbps);
+        try (KernelPool kernels = CommandPool.of(args); KernelPool.Binding bound = kernels.bind()) {
+            if (tensors > params) {
+                throw new UsageException("--tensors " + tensors + " is more than --params " + params);
+            }
+            // The registry's defaults: sgd is SGD-momentum 0.9, the usual comparison.
+            TensorOptimizer<?> opt = OptimizerRegistry.create(name);
+            if (args.has("momentum")) {
+                opt = opt.withHyperparameters(Map.of("momentum", args.number("momentum", 0)));
+            }
+            double[] ms;
+            try (Scope scope = Scope.open()) {
+                ms = time(opt, scope, dtype, params, tensors, steps, Math.max(warmup, 0), zeroGrad);
+            }
+            double[] sorted = ms.clone();
+            Arrays.sort(sorted);
+            double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                    : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+            int bytesPerParam = opt.bytesPerParameter(dtype, zeroGrad);
+            double gbps = bytesPerParam * (double) params / (median * 1e-3) / 1e9;
+            Json json = new Json()
+                    .put("optimizer", opt.name())
+                    .put("dtype", dtype.name().toLowerCase(Locale.ROOT))
+                    .put("params", params)
+                    .put("tensors", tensors)
+                    .put("threads", Parallel.threads())
+                    .put("simd", Simd.enabled())
+                    .put("steps", steps)
+                    .put("ms", round(median))
+                    .put("ms_min", round(sorted[0]))
+                    .put("gbps", round(gbps))
+                    .put("bytes_per_param", bytesPerParam);
+            if (args.has("json")) {
+                out.println(json);
+            } else {
+                out.printf(Locale.ROOT, "%s %s step, %d parameters in %d tensors, %d threads: median %.3f ms, "
+                        + "%d bytes/param, %.2f GB/s%n", opt.name(), dtype, params, tensors, Parallel.threads(), median,
+                        bytesPerParam, gbps);
+            }
         }
     }
 

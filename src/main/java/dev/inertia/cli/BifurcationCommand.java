@@ -1,7 +1,8 @@
 package dev.inertia.cli;
 
-import dev.inertia.data.FashionMnist;
 import dev.inertia.io.Json;
+import dev.inertia.data.FashionMnist;
+import dev.inertia.kernels.KernelPool;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.numerics.Bifurcation;
 import dev.inertia.numerics.KinkMonitor;
@@ -64,56 +65,55 @@ final class BifurcationCommand {
             throw new UsageException("--max-batches must be >= 0 (0 = the whole epoch), got " + maxBatches);
         }
         long seed = args.integer("seed", 1);
-        if (args.has("threads")) {
-            Parallel.setThreads(args.positiveInteger("threads", 1));
-        }
-        Path dataDir = args.has("data-dir") ? Path.of(args.string("data-dir", null)) : null;
-        FashionMnist.Splits data;
-        try {
-            data = FashionMnist.load(dataDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot load Fashion-MNIST: " + e.getMessage(), e);
-        }
-        if (!args.has("json")) {
-            err.println("data: " + data.source());
-        }
-        if (pool) {
-            int channels = args.positiveInteger("channels", 8);
-            PoolBifurcation.Result r = PoolBifurcation.run(data.train(),
-                    new PoolBifurcation.Config(precision, channels, inits, batch, lr, seed, maxBatches));
-            printPool(r, args, data, out);
-            return;
-        }
-        Bifurcation.Result r = Bifurcation.run(data.train(),
-                new Bifurcation.Config(precision, hidden, width, inits, batch, lr, seed, maxBatches));
-        if (args.has("json")) {
-            if (args.has("kink-report")) {
-                printKinks(r.kinks(), out);
+        try (KernelPool kernels = CommandPool.of(args); KernelPool.Binding bound = kernels.bind()) {
+            Path dataDir = args.has("data-dir") ? Path.of(args.string("data-dir", null)) : null;
+            FashionMnist.Splits data;
+            try {
+                data = FashionMnist.load(dataDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot load Fashion-MNIST: " + e.getMessage(), e);
             }
-            out.println(new Json()
-                    .put("precision", precision.toString())
-                    .put("hidden", hidden)
-                    .put("width", width)
-                    .put("inits", inits)
-                    .put("hits", r.hits())
-                    .put("hit_share", r.hitShare())
-                    .put("zero_rate", r.zeroRate())
-                    .put("batches_checked", r.batchesChecked())
-                    .put("live_batches", r.liveBatches())
-                    .put("smooth_share", r.kinks().smoothShare())
-                    .put("batch", batch)
-                    .put("lr", lr)
-                    .put("seed", seed)
-                    .put("data", data.source().isSample() ? "sample" : "full")
-                    .put("seconds", Math.round(r.seconds() * 1000) / 1000.0));
-        } else {
-            out.printf("%s, %d hidden layer(s) of %d: %d of %d initializations hit the bifurcation zone (%.1f%%)%n",
-                    precision, hidden, width, r.hits(), inits, 100 * r.hitShare());
-            out.printf("  %,d mini-batches checked, %,d with a live kink; exactly-zero pre-activations %.3g%n",
-                    r.batchesChecked(), r.liveBatches(), r.zeroRate());
-            out.printf("  %.1f s%n", r.seconds());
-            if (args.has("kink-report")) {
-                out.print(r.kinks().summary());
+            if (!args.has("json")) {
+                err.println("data: " + data.source());
+            }
+            if (pool) {
+                int channels = args.positiveInteger("channels", 8);
+                PoolBifurcation.Result r = PoolBifurcation.run(data.train(),
+                        new PoolBifurcation.Config(precision, channels, inits, batch, lr, seed, maxBatches));
+                printPool(r, args, data, out);
+                return;
+            }
+            Bifurcation.Result r = Bifurcation.run(data.train(),
+                    new Bifurcation.Config(precision, hidden, width, inits, batch, lr, seed, maxBatches));
+            if (args.has("json")) {
+                if (args.has("kink-report")) {
+                    printKinks(r.kinks(), out);
+                }
+                out.println(new Json()
+                        .put("precision", precision.toString())
+                        .put("hidden", hidden)
+                        .put("width", width)
+                        .put("inits", inits)
+                        .put("hits", r.hits())
+                        .put("hit_share", r.hitShare())
+                        .put("zero_rate", r.zeroRate())
+                        .put("batches_checked", r.batchesChecked())
+                        .put("live_batches", r.liveBatches())
+                        .put("smooth_share", r.kinks().smoothShare())
+                        .put("batch", batch)
+                        .put("lr", lr)
+                        .put("seed", seed)
+                        .put("data", data.source().isSample() ? "sample" : "full")
+                        .put("seconds", Math.round(r.seconds() * 1000) / 1000.0));
+            } else {
+                out.printf("%s, %d hidden layer(s) of %d: %d of %d initializations hit the bifurcation zone (%.1f%%)%n",
+                        precision, hidden, width, r.hits(), inits, 100 * r.hitShare());
+                out.printf("  %,d mini-batches checked, %,d with a live kink; exactly-zero pre-activations %.3g%n",
+                        r.batchesChecked(), r.liveBatches(), r.zeroRate());
+                out.printf("  %.1f s%n", r.seconds());
+                if (args.has("kink-report")) {
+                    out.print(r.kinks().summary());
+                }
             }
         }
     }

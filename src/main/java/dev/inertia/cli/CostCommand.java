@@ -1,9 +1,10 @@
 package dev.inertia.cli;
 
+import dev.inertia.io.Json;
 import dev.inertia.autodiff.Cost;
 import dev.inertia.autodiff.Tape;
 import dev.inertia.autodiff.Var;
-import dev.inertia.io.Json;
+import dev.inertia.kernels.KernelPool;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
@@ -27,31 +28,30 @@ final class CostCommand {
         String model = args.choice("model", "mlp", "mlp", "cnn");
         int batch = args.positiveInteger("batch", 128);
         long seed = args.integer("seed", 1);
-        if (args.has("threads")) {
-            Parallel.setThreads(args.positiveInteger("threads", 1));
-        }
-        try (Scope scope = Scope.open(); Tape tape = new Tape()) {
-            Models m = new Models(scope, tape, new Random(seed));
-            Var loss = model.equals("mlp") ? m.mlp(batch) : m.cnn(batch);
-            Cost c = tape.cost(loss);
-            Json json = new Json()
-                    .put("model", model)
-                    .put("batch", batch)
-                    .put("params", m.params)
-                    .put("forward_ops", c.forwardOps())
-                    .put("backward_ops", c.backwardOps())
-                    .put("jvp_ops", c.jvpOps())
-                    .put("backward_over_forward", round(c.backwardOverForward()))
-                    .put("gradient_over_forward", round((double) c.gradientOps() / c.forwardOps()))
-                    .put("jvp_over_forward", round((double) c.jvpOps() / c.forwardOps()));
-            if (args.has("json")) {
-                out.println(json);
-            } else {
-                out.printf("%s, batch %d, %,d parameters%n", model, batch, m.params);
-                out.printf("  forward   %,18d ops%n", c.forwardOps());
-                out.printf("  backward  %,18d ops  (%.3f x forward)%n", c.backwardOps(), c.backwardOverForward());
-                out.printf("  jvp       %,18d ops  (%.3f x forward)%n", c.jvpOps(),
-                        (double) c.jvpOps() / c.forwardOps());
+        try (KernelPool kernels = CommandPool.of(args); KernelPool.Binding bound = kernels.bind()) {
+            try (Scope scope = Scope.open(); Tape tape = new Tape()) {
+                Models m = new Models(scope, tape, new Random(seed));
+                Var loss = model.equals("mlp") ? m.mlp(batch) : m.cnn(batch);
+                Cost c = tape.cost(loss);
+                Json json = new Json()
+                        .put("model", model)
+                        .put("batch", batch)
+                        .put("params", m.params)
+                        .put("forward_ops", c.forwardOps())
+                        .put("backward_ops", c.backwardOps())
+                        .put("jvp_ops", c.jvpOps())
+                        .put("backward_over_forward", round(c.backwardOverForward()))
+                        .put("gradient_over_forward", round((double) c.gradientOps() / c.forwardOps()))
+                        .put("jvp_over_forward", round((double) c.jvpOps() / c.forwardOps()));
+                if (args.has("json")) {
+                    out.println(json);
+                } else {
+                    out.printf("%s, batch %d, %,d parameters%n", model, batch, m.params);
+                    out.printf("  forward   %,18d ops%n", c.forwardOps());
+                    out.printf("  backward  %,18d ops  (%.3f x forward)%n", c.backwardOps(), c.backwardOverForward());
+                    out.printf("  jvp       %,18d ops  (%.3f x forward)%n", c.jvpOps(),
+                            (double) c.jvpOps() / c.forwardOps());
+                }
             }
         }
     }

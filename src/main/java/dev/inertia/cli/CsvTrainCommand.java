@@ -1,12 +1,14 @@
 package dev.inertia.cli;
 
+import dev.inertia.optim.OptimizerRegistry;
+import dev.inertia.io.Json;
 import dev.inertia.data.CsvDataset;
 import dev.inertia.data.CsvOptions;
 import dev.inertia.data.Dataset;
 import dev.inertia.data.FeatureTransform;
 import dev.inertia.data.Scaling;
 import dev.inertia.data.Splits;
-import dev.inertia.io.Json;
+import dev.inertia.kernels.KernelPool;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
@@ -14,7 +16,6 @@ import dev.inertia.nn.Models;
 import dev.inertia.nn.Module;
 import dev.inertia.nn.Rescale;
 import dev.inertia.nn.Sequential;
-import dev.inertia.optim.OptimizerRegistry;
 import dev.inertia.train.EarlyStopping;
 import dev.inertia.train.EpochReport;
 import dev.inertia.train.History;
@@ -94,73 +95,72 @@ final class CsvTrainCommand {
             throw new UsageException("--save-model " + saveModel + ": directory "
                     + saveModel.toAbsolutePath().getParent() + " does not exist");
         }
-        if (args.has("threads")) {
-            Parallel.setThreads(args.positiveInteger("threads", 1));
-        }
-        CsvOptions options = CsvOptions.target(args.string("target", ""));
-        options = regression ? options.regression() : options.classification();
-        if (args.has("columns")) {
-            options = options.include(names(args.string("columns", "")));
-        }
-        if (args.has("exclude")) {
-            options = options.exclude(names(args.string("exclude", "")));
-        }
-        options = options.classOrder(args.choice("class-order", "sorted", "sorted", "first").equals("sorted")
-                ? CsvOptions.ClassOrder.SORTED : CsvOptions.ClassOrder.FIRST_APPEARANCE);
-        boolean json = args.has("json");
-        try {
-            CsvDataset data = CsvDataset.read(file, options);
-            Splits.Result splits = Splits.split(data, validationFraction, testFraction, seed);
-            Dataset validation = splits.hasValidation() ? splits.validation() : null;
-            Dataset test = splits.hasTest() ? splits.test() : null;
-            FeatureTransform transform = scaling.equals("none") ? FeatureTransform.IDENTITY
-                    : Scaling.fit(scaling, splits.train());
-            int outputs = regression ? data.targetWidth() : data.classes();
-            err.println("inertia train: " + data + "; " + splits.train().size() + " training rows, "
-                    + (validation == null ? 0 : validation.size()) + " validation, " + (test == null ? 0 : test.size())
-                    + " test (seed " + seed + "); scaling " + scaling + "; mlp " + data.features()
-                    + (hidden.length == 0 ? "" : " -> " + joined(hidden)) + " -> " + outputs + " (" + activation
-                    + "), " + optimizer + " (" + schedule + " schedule), batch " + batch + ", " + Parallel.threads()
-                    + " thread" + (Parallel.threads() == 1 ? "" : "s"));
-            try (Scope scope = Scope.open()) {
-                Sequential model = Models.mlp(scope, DType.F32, data.features(), hidden, outputs, activation, seed);
-                if (regression && !scaling.equals("none")) { // the layers learn standardized targets
-                    model = withTargetScale(model, scope, splits.train());
-                }
-                Trainer.Builder builder = Trainer.builder(model)
-                        .loss(regression ? Loss.mse() : Loss.crossEntropy())
-                        .optimizer(OptimizerRegistry.create(optimizer, lr))
-                        .schedule(schedule.equals("cosine") ? Schedule.cosine() : Schedule.constant())
-                        .metrics(regression ? new Metric[] {Metric.rmse(), Metric.mae(), Metric.r2()}
-                                : new Metric[] {Metric.accuracy()})
-                        .epochs(epochs).batchSize(batch).maxSteps(maxSteps).seed(seed)
-                        .transform(transform);
-                if (patience > 0) {
-                    builder.earlyStopping(EarlyStopping.on("loss", patience));
-                }
-                if (err == System.err) {
-                    builder.progress(Progress.onStderr());
-                }
-                try (Trainer trainer = builder.build()) {
-                    Printer printer = new Printer(trainer, test, validation != null, regression, file, optimizer,
-                            schedule, batch, json, out, err);
-                    trainer.listener(printer);
-                    History history = trainer.fit(splits.train(), validation != null ? validation : test);
-                    if (test != null) {
-                        Map<String, Double> last = trainer.evaluate(test);
-                        err.println(String.format(Locale.ROOT, "done: %d steps; test %s (%d rows)%s",
-                                trainer.globalStep(), summary(last, regression), test.size(),
-                                history.stoppedEarly() ? "; early stopping kept epoch " + history.bestEpoch() : ""));
-                    }
-                    if (saveModel != null) {
-                        ModelFile.save(saveModel, model, ModelInfo.of(data, transform));
-                        err.println("model written to " + saveModel + " (inertia predict --model " + saveModel
-                                + " --csv FILE)");
-                    }
-                }
+        try (KernelPool kernels = CommandPool.of(args); KernelPool.Binding bound = kernels.bind()) {
+            CsvOptions options = CsvOptions.target(args.string("target", ""));
+            options = regression ? options.regression() : options.classification();
+            if (args.has("columns")) {
+                options = options.include(names(args.string("columns", "")));
             }
-        } catch (IOException e) { // a bad CSV or an unwritable model file: one line naming it
-            throw new IllegalArgumentException(e.getMessage(), e);
+            if (args.has("exclude")) {
+                options = options.exclude(names(args.string("exclude", "")));
+            }
+            options = options.classOrder(args.choice("class-order", "sorted", "sorted", "first").equals("sorted")
+                    ? CsvOptions.ClassOrder.SORTED : CsvOptions.ClassOrder.FIRST_APPEARANCE);
+            boolean json = args.has("json");
+            try {
+                CsvDataset data = CsvDataset.read(file, options);
+                Splits.Result splits = Splits.split(data, validationFraction, testFraction, seed);
+                Dataset validation = splits.hasValidation() ? splits.validation() : null;
+                Dataset test = splits.hasTest() ? splits.test() : null;
+                FeatureTransform transform = scaling.equals("none") ? FeatureTransform.IDENTITY
+                        : Scaling.fit(scaling, splits.train());
+                int outputs = regression ? data.targetWidth() : data.classes();
+                err.println("inertia train: " + data + "; " + splits.train().size() + " training rows, "
+                        + (validation == null ? 0 : validation.size()) + " validation, " + (test == null ? 0 : test.size())
+                        + " test (seed " + seed + "); scaling " + scaling + "; mlp " + data.features()
+                        + (hidden.length == 0 ? "" : " -> " + joined(hidden)) + " -> " + outputs + " (" + activation
+                        + "), " + optimizer + " (" + schedule + " schedule), batch " + batch + ", " + Parallel.threads()
+                        + " thread" + (Parallel.threads() == 1 ? "" : "s"));
+                try (Scope scope = Scope.open()) {
+                    Sequential model = Models.mlp(scope, DType.F32, data.features(), hidden, outputs, activation, seed);
+                    if (regression && !scaling.equals("none")) { // the layers learn standardized targets
+                        model = withTargetScale(model, scope, splits.train());
+                    }
+                    Trainer.Builder builder = Trainer.builder(model)
+                            .loss(regression ? Loss.mse() : Loss.crossEntropy())
+                            .optimizer(OptimizerRegistry.create(optimizer, lr))
+                            .schedule(schedule.equals("cosine") ? Schedule.cosine() : Schedule.constant())
+                            .metrics(regression ? new Metric[] {Metric.rmse(), Metric.mae(), Metric.r2()}
+                                    : new Metric[] {Metric.accuracy()})
+                            .epochs(epochs).batchSize(batch).maxSteps(maxSteps).seed(seed)
+                            .transform(transform);
+                    if (patience > 0) {
+                        builder.earlyStopping(EarlyStopping.on("loss", patience));
+                    }
+                    if (err == System.err) {
+                        builder.progress(Progress.onStderr());
+                    }
+                    try (Trainer trainer = builder.build()) {
+                        Printer printer = new Printer(trainer, test, validation != null, regression, file, optimizer,
+                                schedule, batch, json, out, err);
+                        trainer.listener(printer);
+                        History history = trainer.fit(splits.train(), validation != null ? validation : test);
+                        if (test != null) {
+                            Map<String, Double> last = trainer.evaluate(test);
+                            err.println(String.format(Locale.ROOT, "done: %d steps; test %s (%d rows)%s",
+                                    trainer.globalStep(), summary(last, regression), test.size(),
+                                    history.stoppedEarly() ? "; early stopping kept epoch " + history.bestEpoch() : ""));
+                        }
+                        if (saveModel != null) {
+                            ModelFile.save(saveModel, model, ModelInfo.of(data, transform));
+                            err.println("model written to " + saveModel + " (inertia predict --model " + saveModel
+                                    + " --csv FILE)");
+                        }
+                    }
+                }
+            } catch (IOException e) { // a bad CSV or an unwritable model file: one line naming it
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
         }
     }
 

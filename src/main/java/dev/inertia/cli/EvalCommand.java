@@ -1,8 +1,9 @@
 package dev.inertia.cli;
 
+import dev.inertia.io.Json;
 import dev.inertia.data.CsvDataset;
 import dev.inertia.data.CsvOptions;
-import dev.inertia.io.Json;
+import dev.inertia.kernels.KernelPool;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
@@ -37,34 +38,33 @@ final class EvalCommand {
         if (!args.has("target")) {
             throw new UsageException("eval needs --target COLUMN, the column holding the true values");
         }
-        if (args.has("threads")) {
-            Parallel.setThreads(args.positiveInteger("threads", 1));
-        }
-        try (LoadedModel model = ModelFile.load(modelFile)) {
-            ModelInfo info = model.info();
-            boolean classifier = info.task() == ModelInfo.Task.CLASSIFICATION;
-            CsvOptions options = CsvOptions.target(args.string("target", ""));
-            options = classifier ? options.classification().classNames(info.classNames()) : options.regression();
-            CsvDataset data = CsvDataset.read(csv, options, info.featureNames());
-            Map<String, Double> m;
-            try (Predictor predictor = ModelCommands.predictor(model)) {
-                m = evaluate(data, predictor, classifier);
+        try (KernelPool kernels = CommandPool.of(args); KernelPool.Binding bound = kernels.bind()) {
+            try (LoadedModel model = ModelFile.load(modelFile)) {
+                ModelInfo info = model.info();
+                boolean classifier = info.task() == ModelInfo.Task.CLASSIFICATION;
+                CsvOptions options = CsvOptions.target(args.string("target", ""));
+                options = classifier ? options.classification().classNames(info.classNames()) : options.regression();
+                CsvDataset data = CsvDataset.read(csv, options, info.featureNames());
+                Map<String, Double> m;
+                try (Predictor predictor = ModelCommands.predictor(model)) {
+                    m = evaluate(data, predictor, classifier);
+                }
+                Json line = new Json().put("rows", data.size()).put("test_loss", m.get("loss"));
+                if (classifier) {
+                    line.put("test_acc", m.get("accuracy"));
+                } else {
+                    line.put("test_rmse", m.get("rmse")).put("test_mae", m.get("mae")).put("test_r2", m.get("r2"));
+                }
+                line.put("model", modelFile.toString()).put("data", csv.getFileName().toString());
+                if (args.has("json")) {
+                    out.println(line);
+                } else {
+                    out.println(String.format(Locale.ROOT, "%s on %s (%d rows): %s", modelFile, csv.getFileName(),
+                            data.size(), CsvTrainCommand.summary(m, !classifier)));
+                }
+            } catch (IOException e) { // a bad model file or CSV: one line naming it
+                throw new IllegalArgumentException(e.getMessage(), e);
             }
-            Json line = new Json().put("rows", data.size()).put("test_loss", m.get("loss"));
-            if (classifier) {
-                line.put("test_acc", m.get("accuracy"));
-            } else {
-                line.put("test_rmse", m.get("rmse")).put("test_mae", m.get("mae")).put("test_r2", m.get("r2"));
-            }
-            line.put("model", modelFile.toString()).put("data", csv.getFileName().toString());
-            if (args.has("json")) {
-                out.println(line);
-            } else {
-                out.println(String.format(Locale.ROOT, "%s on %s (%d rows): %s", modelFile, csv.getFileName(),
-                        data.size(), CsvTrainCommand.summary(m, !classifier)));
-            }
-        } catch (IOException e) { // a bad model file or CSV: one line naming it
-            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.inertia.cli;
 
 import dev.inertia.data.CsvDataset;
 import dev.inertia.data.CsvOptions;
+import dev.inertia.kernels.KernelPool;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.train.LoadedModel;
 import dev.inertia.train.ModelFile;
@@ -44,33 +45,32 @@ final class PredictCommand {
             throw new UsageException("--out " + target + ": directory " + target.toAbsolutePath().getParent()
                     + " does not exist");
         }
-        if (args.has("threads")) {
-            Parallel.setThreads(args.positiveInteger("threads", 1));
-        }
-        try (LoadedModel model = ModelFile.load(modelFile)) {
-            ModelInfo info = model.info();
-            CsvDataset rows = CsvDataset.features(csv, CsvOptions.noTarget(), info.featureNames());
-            boolean classifier = info.task() == ModelInfo.Task.CLASSIFICATION;
-            try (Predictor predictor = ModelCommands.predictor(model)) {
-                if (target == null) {
-                    Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-                    write(w, rows, predictor, info, classifier);
-                    w.flush();
-                } else {
-                    Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".inertia-predict-", ".csv");
-                    try {
-                        try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                            write(w, rows, predictor, info, classifier);
+        try (KernelPool kernels = CommandPool.of(args); KernelPool.Binding bound = kernels.bind()) {
+            try (LoadedModel model = ModelFile.load(modelFile)) {
+                ModelInfo info = model.info();
+                CsvDataset rows = CsvDataset.features(csv, CsvOptions.noTarget(), info.featureNames());
+                boolean classifier = info.task() == ModelInfo.Task.CLASSIFICATION;
+                try (Predictor predictor = ModelCommands.predictor(model)) {
+                    if (target == null) {
+                        Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+                        write(w, rows, predictor, info, classifier);
+                        w.flush();
+                    } else {
+                        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".inertia-predict-", ".csv");
+                        try {
+                            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                                write(w, rows, predictor, info, classifier);
+                            }
+                            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                        } finally {
+                            Files.deleteIfExists(tmp);
                         }
-                        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                    } finally {
-                        Files.deleteIfExists(tmp);
+                        err.println("inertia predict: " + rows.size() + " rows -> " + target);
                     }
-                    err.println("inertia predict: " + rows.size() + " rows -> " + target);
                 }
+            } catch (IOException e) { // a bad model file or CSV: one line naming it
+                throw new IllegalArgumentException(e.getMessage(), e);
             }
-        } catch (IOException e) { // a bad model file or CSV: one line naming it
-            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 

@@ -1,8 +1,9 @@
 package dev.inertia.cli;
 
+import dev.inertia.io.Json;
 import dev.inertia.autodiff.Precision;
 import dev.inertia.data.FashionMnist;
-import dev.inertia.io.Json;
+import dev.inertia.kernels.KernelPool;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.numerics.LinePlot;
 import dev.inertia.numerics.Relu0Sweep;
@@ -75,57 +76,56 @@ final class Relu0SweepCommand {
             throw new UsageException("--svg " + svg + ": directory " + svg.toAbsolutePath().getParent()
                     + " does not exist");
         }
-        if (args.has("threads")) {
-            Parallel.setThreads(args.positiveInteger("threads", 1));
-        }
-        boolean json = args.has("json");
-        FashionMnist.Splits data;
-        try {
-            data = FashionMnist.load(args.has("data-dir") ? Path.of(args.string("data-dir", "")) : null);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-        String source = data.source().isSample() ? "sample" : "full";
-        err.println("inertia relu0-sweep: " + config.runs() + " runs of " + epochs + " epoch" + (epochs == 1 ? "" : "s")
-                + ", MLP " + hidden + "x" + width + ", " + precision + ", " + Parallel.threads() + " thread"
-                + (Parallel.threads() == 1 ? "" : "s") + "; data: " + data.source().description());
-        Progress progress = err == System.err ? Progress.onStderr() : null;
-        List<Relu0Sweep.Run> runs = Relu0Sweep.run(data.train(), data.test(), config, r -> {
-            if (json) {
-                out.println(new Json()
-                        .put("s", r.s())
-                        .put("precision", r.precision().toString())
-                        .put("optimizer", r.optimizer())
-                        .put("batch_norm", r.batchNorm())
-                        .put("test_acc", r.testAcc())
-                        .put("test_loss", r.testLoss())
-                        .put("train_loss", r.trainLoss())
-                        .put("epochs", r.epochs())
-                        .put("steps", r.steps())
-                        .put("hidden", r.hidden())
-                        .put("width", r.width())
-                        .put("batch", r.batch())
-                        .put("lr", r.lr())
-                        .put("loss_scale", lossScale == null ? "none" : lossScale)
-                        .put("skipped_steps", r.skippedSteps())
-                        .put("kink_hits", r.kinkHits())
-                        .put("live_kinks", r.liveKinks())
-                        .put("live_steps", r.liveSteps())
-                        .put("seed", r.seed())
-                        .put("data", source)
-                        .put("seconds", Math.round(r.seconds() * 1000) / 1000.0));
-                out.flush();
-            } else {
-                err.printf(Locale.ROOT, "%s, s = %s: test accuracy %.2f%%, train loss %.4f, %d live kinks (%.0f s)%n",
-                        r.configuration(), num(r.s()), 100 * r.testAcc(), r.trainLoss(), r.liveKinks(), r.seconds());
+        try (KernelPool kernels = CommandPool.of(args); KernelPool.Binding bound = kernels.bind()) {
+            boolean json = args.has("json");
+            FashionMnist.Splits data;
+            try {
+                data = FashionMnist.load(args.has("data-dir") ? Path.of(args.string("data-dir", "")) : null);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
             }
-        }, progress);
-        if (!json) {
-            printTable(runs, config, out);
-        }
-        if (svg != null) {
-            writeAtomically(svg, plot(runs, config, source));
-            err.println("inertia relu0-sweep: plot written to " + svg);
+            String source = data.source().isSample() ? "sample" : "full";
+            err.println("inertia relu0-sweep: " + config.runs() + " runs of " + epochs + " epoch" + (epochs == 1 ? "" : "s")
+                    + ", MLP " + hidden + "x" + width + ", " + precision + ", " + Parallel.threads() + " thread"
+                    + (Parallel.threads() == 1 ? "" : "s") + "; data: " + data.source().description());
+            Progress progress = err == System.err ? Progress.onStderr() : null;
+            List<Relu0Sweep.Run> runs = Relu0Sweep.run(data.train(), data.test(), config, r -> {
+                if (json) {
+                    out.println(new Json()
+                            .put("s", r.s())
+                            .put("precision", r.precision().toString())
+                            .put("optimizer", r.optimizer())
+                            .put("batch_norm", r.batchNorm())
+                            .put("test_acc", r.testAcc())
+                            .put("test_loss", r.testLoss())
+                            .put("train_loss", r.trainLoss())
+                            .put("epochs", r.epochs())
+                            .put("steps", r.steps())
+                            .put("hidden", r.hidden())
+                            .put("width", r.width())
+                            .put("batch", r.batch())
+                            .put("lr", r.lr())
+                            .put("loss_scale", lossScale == null ? "none" : lossScale)
+                            .put("skipped_steps", r.skippedSteps())
+                            .put("kink_hits", r.kinkHits())
+                            .put("live_kinks", r.liveKinks())
+                            .put("live_steps", r.liveSteps())
+                            .put("seed", r.seed())
+                            .put("data", source)
+                            .put("seconds", Math.round(r.seconds() * 1000) / 1000.0));
+                    out.flush();
+                } else {
+                    err.printf(Locale.ROOT, "%s, s = %s: test accuracy %.2f%%, train loss %.4f, %d live kinks (%.0f s)%n",
+                            r.configuration(), num(r.s()), 100 * r.testAcc(), r.trainLoss(), r.liveKinks(), r.seconds());
+                }
+            }, progress);
+            if (!json) {
+                printTable(runs, config, out);
+            }
+            if (svg != null) {
+                writeAtomically(svg, plot(runs, config, source));
+                err.println("inertia relu0-sweep: plot written to " + svg);
+            }
         }
     }
 

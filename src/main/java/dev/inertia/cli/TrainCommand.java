@@ -1,14 +1,15 @@
 package dev.inertia.cli;
 
-import dev.inertia.data.FashionMnist;
+import dev.inertia.optim.OptimizerRegistry;
 import dev.inertia.io.Json;
+import dev.inertia.data.FashionMnist;
+import dev.inertia.kernels.KernelPool;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.memory.Scope;
 import dev.inertia.nn.Models;
 import dev.inertia.nn.Sequential;
 import dev.inertia.autodiff.Precision;
 import dev.inertia.numerics.LossScaler;
-import dev.inertia.optim.OptimizerRegistry;
 import dev.inertia.train.EpochReport;
 import dev.inertia.train.Progress;
 import dev.inertia.train.TrainConfig;
@@ -41,8 +42,7 @@ import java.util.Set;
  */
 final class TrainCommand {
     static final String USAGE = "train --model mlp|cnn [--data-dir DIR] [--epochs E] [--batch B] [--optimizer "
-            + String.join("|", OptimizerRegistry.NAMES) + "] [--lr X] [--schedule cosine|constant] [--relu0 S]"
-            + " [--seed S]"
+            + String.join("|", OptimizerRegistry.NAMES) + "] [--lr X] [--schedule cosine|constant] [--relu0 S] [--seed S]"
             + " [--threads T] [--max-steps N] [--precision fp64|fp32|bf16|fp16] [--loss-scale static:N|dynamic]"
             + " [--checkpoint FILE] [--resume FILE] [--json]";
     /** Epochs by default on the full data and on the bundled sample. */
@@ -80,64 +80,63 @@ final class TrainCommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--loss-scale: " + e.getMessage());
         }
-        if (args.has("threads")) {
-            Parallel.setThreads(args.positiveInteger("threads", 1));
-        }
-        Path checkpoint = args.has("checkpoint") ? Path.of(args.string("checkpoint", "")) : null;
-        Path resume = args.has("resume") ? Path.of(args.string("resume", "")) : null;
-        if (checkpoint != null && checkpoint.toAbsolutePath().getParent() != null
-                && !Files.isDirectory(checkpoint.toAbsolutePath().getParent())) {
-            throw new UsageException("--checkpoint " + checkpoint + ": directory "
-                    + checkpoint.toAbsolutePath().getParent() + " does not exist");
-        }
-        if (resume != null && !Files.isRegularFile(resume)) {
-            throw new IllegalArgumentException("--resume " + resume + ": no such checkpoint file");
-        }
-        boolean json = args.has("json");
-        try {
-            FashionMnist.Splits data = FashionMnist.load(args.has("data-dir") ? Path.of(args.string("data-dir", ""))
-                    : null);
-            int epochs = args.has("epochs") ? args.positiveInteger("epochs", 1)
-                    : data.source().isSample() ? SAMPLE_EPOCHS : FULL_EPOCHS;
-            TrainConfig config = new TrainConfig(kind.toString(), kind.imageInput(), epochs, batch, optimizer, lr, relu0,
-                    seed, maxSteps, precision.storage(), precision.toString(), null, checkpoint, resume, precision,
-                    scaler, schedule);
-            err.println("inertia train: " + kind + ", " + optimizer + " (" + schedule + " schedule), batch " + batch
-                    + ", " + precision + ", " + Parallel.threads() + " thread" + (Parallel.threads() == 1 ? "" : "s")
-                    + "; data: " + data.source().description());
-            try (Scope scope = Scope.open()) {
-                Sequential model = Models.create(kind, scope, precision.storage(), seed);
-                try (Trainer trainer = new Trainer(config, model, data.train(), data.test(),
-                        data.source().description())) {
-                    String source = data.source().isSample() ? "bundled-sample" : data.source().directory().toString();
-                    trainer.listener(new Printer(kind, optimizer, schedule, batch, precision, source, json, out, err));
-                    if (err == System.err) {
-                        trainer.progress(Progress.onStderr());
-                    }
-                    trainer.resume();
-                    if (checkpoint != null) {
-                        trainer.checkpointOnInterrupt();
-                    }
-                    EpochReport last = trainer.run();
-                    if (scaler != null) {
-                        err.printf(Locale.ROOT, "loss scaling: final scale %s, %d step%s skipped (a gradient"
-                                + " overflowed)%n", scaler.scale(), scaler.skippedSteps(),
-                                scaler.skippedSteps() == 1 ? "" : "s");
-                    }
-                    if (trainer.interrupted()) {
-                        err.println("stopped at step " + trainer.globalStep() + (checkpoint != null
-                                ? "; continue with --resume " + checkpoint : ""));
-                    } else if (last != null) {
-                        err.printf(Locale.ROOT, "done: %d steps; step time p50 %.2f ms, p99 %.2f ms, max %.2f ms (last"
-                                + " epoch); test accuracy %.2f%%%n", last.globalStep(), last.stepMsP50(),
-                                last.stepMsP99(), last.stepMsMax(), 100 * last.testAcc());
-                    } else {
-                        err.println("done: nothing left to train (" + trainer.globalStep() + " steps already)");
+        try (KernelPool kernels = CommandPool.of(args); KernelPool.Binding bound = kernels.bind()) {
+            Path checkpoint = args.has("checkpoint") ? Path.of(args.string("checkpoint", "")) : null;
+            Path resume = args.has("resume") ? Path.of(args.string("resume", "")) : null;
+            if (checkpoint != null && checkpoint.toAbsolutePath().getParent() != null
+                    && !Files.isDirectory(checkpoint.toAbsolutePath().getParent())) {
+                throw new UsageException("--checkpoint " + checkpoint + ": directory "
+                        + checkpoint.toAbsolutePath().getParent() + " does not exist");
+            }
+            if (resume != null && !Files.isRegularFile(resume)) {
+                throw new IllegalArgumentException("--resume " + resume + ": no such checkpoint file");
+            }
+            boolean json = args.has("json");
+            try {
+                FashionMnist.Splits data = FashionMnist.load(args.has("data-dir") ? Path.of(args.string("data-dir", ""))
+                        : null);
+                int epochs = args.has("epochs") ? args.positiveInteger("epochs", 1)
+                        : data.source().isSample() ? SAMPLE_EPOCHS : FULL_EPOCHS;
+                TrainConfig config = new TrainConfig(kind.toString(), kind.imageInput(), epochs, batch, optimizer, lr, relu0,
+                        seed, maxSteps, precision.storage(), precision.toString(), null, checkpoint, resume, precision,
+                        scaler, schedule);
+                err.println("inertia train: " + kind + ", " + optimizer + " (" + schedule + " schedule), batch " + batch
+                        + ", " + precision + ", " + Parallel.threads() + " thread" + (Parallel.threads() == 1 ? "" : "s")
+                        + "; data: " + data.source().description());
+                try (Scope scope = Scope.open()) {
+                    Sequential model = Models.create(kind, scope, precision.storage(), seed);
+                    try (Trainer trainer = new Trainer(config, model, data.train(), data.test(),
+                            data.source().description())) {
+                        String source = data.source().isSample() ? "bundled-sample" : data.source().directory().toString();
+                        trainer.listener(new Printer(kind, optimizer, schedule, batch, precision, source, json, out, err));
+                        if (err == System.err) {
+                            trainer.progress(Progress.onStderr());
+                        }
+                        trainer.resume();
+                        if (checkpoint != null) {
+                            trainer.checkpointOnInterrupt();
+                        }
+                        EpochReport last = trainer.run();
+                        if (scaler != null) {
+                            err.printf(Locale.ROOT, "loss scaling: final scale %s, %d step%s skipped (a gradient"
+                                    + " overflowed)%n", scaler.scale(), scaler.skippedSteps(),
+                                    scaler.skippedSteps() == 1 ? "" : "s");
+                        }
+                        if (trainer.interrupted()) {
+                            err.println("stopped at step " + trainer.globalStep() + (checkpoint != null
+                                    ? "; continue with --resume " + checkpoint : ""));
+                        } else if (last != null) {
+                            err.printf(Locale.ROOT, "done: %d steps; step time p50 %.2f ms, p99 %.2f ms, max %.2f ms (last"
+                                    + " epoch); test accuracy %.2f%%%n", last.globalStep(), last.stepMsP50(),
+                                    last.stepMsP99(), last.stepMsMax(), 100 * last.testAcc());
+                        } else {
+                            err.println("done: nothing left to train (" + trainer.globalStep() + " steps already)");
+                        }
                     }
                 }
+            } catch (IOException e) { // missing data, a corrupt IDX file or checkpoint: already one line naming the file
+                throw new IllegalArgumentException(e.getMessage(), e);
             }
-        } catch (IOException e) { // missing data, a corrupt IDX file or checkpoint: already one line naming the file
-            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 

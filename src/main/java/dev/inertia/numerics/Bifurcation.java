@@ -8,6 +8,7 @@ import dev.inertia.autodiff.Var;
 import dev.inertia.data.Batcher;
 import dev.inertia.data.Dataset;
 import dev.inertia.data.Normalization;
+import dev.inertia.kernels.KernelPool;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
@@ -39,7 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * zone without running it.
  *
  * <p>Initializations run side by side on {@link Parallel#threads()} threads of their own (the
- * kernels single-threaded meanwhile); the result is the same whatever the number of threads.
+ * kernels of each on its own thread alone); the result is the same whatever the number of threads.
  *
  * <p>Precision: every value, gradient and weight is rounded to the {@link Precision} by the
  * tapes ({@link Tape#setPrecision}); inputs are the pixels scaled to [0, 1] (as torchvision's
@@ -127,8 +128,8 @@ public final class Bifurcation {
      * The experiment on {@code workers} threads, each taking the next initialization in turn.
      * Initializations are independent (each seeds its weights and its shuffle from its index)
      * and the counts are sums, so the result does not depend on {@code workers}. With more than
-     * one worker the kernels run single-threaded meanwhile ({@link Parallel#setThreads}, restored
-     * afterwards): whole initializations side by side keep both cores busier than splitting the
+     * one worker each worker's kernels run on its own thread alone (a one-thread {@link KernelPool}
+     * bound to it; the caller's pool is not touched): whole initializations side by side keep both cores busier than splitting the
      * small GEMMs of one mini-batch.
      */
     static Result run(Dataset train, Config config, boolean alwaysCompare, int workers) {
@@ -174,12 +175,12 @@ public final class Bifurcation {
     }
 
     private static void runSideBySide(Worker[] ws) {
-        int kernelThreads = Parallel.threads();
-        Parallel.setThreads(1);
-        try {
+        // one thread runs every kernel inline, so one pool serves all the workers; the caller's pool is left alone
+        try (KernelPool inline = KernelPool.ofThreads(1)) {
             Thread[] threads = new Thread[ws.length];
             for (int i = 0; i < ws.length; i++) {
-                threads[i] = new Thread(ws[i], "inertia-bifurcation-" + i);
+                Worker w = ws[i];
+                threads[i] = new Thread(() -> inline.run(w), "inertia-bifurcation-" + i);
                 threads[i].start();
             }
             for (Thread t : threads) {
@@ -188,8 +189,6 @@ public final class Bifurcation {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the initializations ran", e);
-        } finally {
-            Parallel.setThreads(kernelThreads);
         }
     }
 

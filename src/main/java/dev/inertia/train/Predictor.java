@@ -3,6 +3,7 @@ package dev.inertia.train;
 import dev.inertia.autodiff.Tape;
 import dev.inertia.autodiff.Var;
 import dev.inertia.data.FeatureTransform;
+import dev.inertia.kernels.KernelPool;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
@@ -33,6 +34,14 @@ import java.util.Objects;
  * read. The model is put in evaluation mode when the predictor is built; do not train it while
  * predicting with it.
  *
+ * <p><b>Kernel threads.</b> Each call runs its kernels on the predictor's {@link KernelPool}: one
+ * of {@link Builder#threads(int)} threads of its own (closed with the predictor), or the
+ * {@link Builder#pool(KernelPool) pool} it was given, or by default the pool bound to the calling
+ * thread ({@link KernelPool#current()}). A pool runs one job at a time: when two threads call a
+ * predictor whose pool has 2 threads, a job of the second call that finds the pool busy runs on
+ * that caller's thread alone, so concurrent callers compute side by side rather than queue.
+ * Results do not depend on which thread runs what.
+ *
  * <p><b>Memory.</b> Examples go through in batches of at most {@link #maxBatch()}; each thread
  * keeps one tape per batch size it has seen, so once a thread has predicted batches of some size
  * the next ones of that size allocate no off-heap memory, and the array forms that take an output
@@ -52,6 +61,10 @@ public final class Predictor implements AutoCloseable {
     private final List<Session> sessions = new ArrayList<>();
     private final ThreadLocal<Session> current = ThreadLocal.withInitial(this::newSession);
     private volatile boolean closed;
+    /** The pool the kernels run on, or null: the caller's. */
+    private final KernelPool pool;
+    /** Whether {@link #pool} was made for this predictor ({@link Builder#threads}), so closed with it. */
+    private final boolean ownsPool;
 
     /** One calling thread's buffers. */
     private final class Session {
@@ -102,7 +115,21 @@ public final class Predictor implements AutoCloseable {
         List<Parameter> params = model.parameters();
         this.dtype = params.isEmpty() ? DType.F32 : params.getFirst().value().dtype();
         model.eval();
-        this.outputs = probeOutputs();
+        this.ownsPool = b.pool == null && b.threads > 0;
+        this.pool = ownsPool ? KernelPool.ofThreads(b.threads) : b.pool;
+        try (KernelPool.Binding bound = bindPool()) {
+            this.outputs = probeOutputs();
+        } catch (RuntimeException e) {
+            if (ownsPool) {
+                pool.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Binds the predictor's pool to the calling thread, or returns null (nothing to close) when it has none. */
+    private KernelPool.Binding bindPool() {
+        return pool == null ? null : pool.bind();
     }
 
     /** A builder of a predictor for {@code model}. */
@@ -183,6 +210,13 @@ public final class Predictor implements AutoCloseable {
                     + (long) n * outputs);
         }
         Session s = current.get();
+        try (KernelPool.Binding bound = bindPool()) {
+            predictBatches(s, features, n, out);
+        }
+    }
+
+    /** {@link #predict(float[], int, float[])} on the calling thread's buffers, its pool bound. */
+    private void predictBatches(Session s, float[] features, int n, float[] out) {
         for (int start = 0; start < n; start += maxBatch) {
             int m = Math.min(maxBatch, n - start);
             Tape tape = s.tape(m);
@@ -343,6 +377,9 @@ public final class Predictor implements AutoCloseable {
             sessions.clear();
         }
         scope.close();
+        if (ownsPool) {
+            pool.close();
+        }
     }
 
     /** Configures a {@link Predictor}. */
@@ -352,6 +389,8 @@ public final class Predictor implements AutoCloseable {
         private int[] exampleShape;
         private boolean flatten;
         private int maxBatch = 256;
+        private int threads;
+        private KernelPool pool;
 
         private Builder(Module model) {
             this.model = Objects.requireNonNull(model, "model");
@@ -394,6 +433,27 @@ public final class Predictor implements AutoCloseable {
                 throw new IllegalArgumentException("max batch must be at least 1, got " + maxBatch);
             }
             this.maxBatch = maxBatch;
+            return this;
+        }
+
+        /**
+         * Runs the kernels on a pool of {@code threads} threads of the predictor's own (each
+         * calling thread included), closed with the predictor; replaces a {@link #pool}. Default:
+         * the pool bound to each calling thread, by default all processors.
+         */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            }
+            this.threads = threads;
+            this.pool = null;
+            return this;
+        }
+
+        /** Runs the kernels on {@code pool}, which the caller keeps and closes; replaces {@link #threads}. */
+        public Builder pool(KernelPool pool) {
+            this.pool = Objects.requireNonNull(pool, "pool");
+            this.threads = 0;
             return this;
         }
 

@@ -9,6 +9,7 @@ import dev.inertia.data.Batcher;
 import dev.inertia.data.Dataset;
 import dev.inertia.data.FeatureTransform;
 import dev.inertia.data.Normalization;
+import dev.inertia.kernels.KernelPool;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
@@ -72,6 +73,13 @@ import java.util.function.Consumer;
  * step on it allocates no off-heap memory, and once the kernels are compiled next to no Java
  * heap (StepAllocationTest: under 1 KiB per step).
  *
+ * <p><b>Threads.</b> The kernels of {@link #fit} and {@link #evaluate} run on the trainer's
+ * {@link KernelPool}: one of {@link Builder#threads(int)} threads of its own (closed with the
+ * trainer), or the {@link Builder#pool(KernelPool) pool} it was given, or by default the pool
+ * bound to the calling thread ({@link KernelPool#current()}: the shared pool of all processors
+ * unless the caller bound another). Two trainers with pools of their own train side by side in
+ * one JVM, each on its threads, with the same results as alone.
+ *
  * <p>Not thread-safe: one trainer per thread, and a model is trained by one trainer at a time.
  */
 public final class Trainer implements AutoCloseable {
@@ -96,6 +104,10 @@ public final class Trainer implements AutoCloseable {
     private final Batcher.Layout layout;
     private final FeatureTransform transform;
     private final DType dtype;
+    /** The pool the kernels run on, or null: the caller's. */
+    private final KernelPool pool;
+    /** Whether {@link #pool} was made for this trainer ({@link Builder#threads}), so closed with it. */
+    private final boolean ownsPool;
 
     private final Scope scope = Scope.open();
     private final Tape tape;
@@ -198,6 +210,9 @@ public final class Trainer implements AutoCloseable {
         }
         this.optimizer = b.optimizer != null ? checkParams(b.optimizer)
                 : Optimizer.builder().group(b.rule, params).clipGradNorm(b.clipGradNorm).scope(scope).build();
+        // last, so that a constructor that throws leaves no pool behind
+        this.ownsPool = b.pool == null && b.threads > 0;
+        this.pool = ownsPool ? KernelPool.ofThreads(b.threads) : b.pool;
     }
 
     /**
@@ -369,6 +384,17 @@ public final class Trainer implements AutoCloseable {
      * the listeners.
      */
     public History fit(Dataset trainData, Dataset validation) throws IOException {
+        try (KernelPool.Binding bound = bindPool()) {
+            return fitOnPool(trainData, validation);
+        }
+    }
+
+    /** Binds the trainer's pool to the calling thread, or returns null (nothing to close) when it has none. */
+    private KernelPool.Binding bindPool() {
+        return pool == null ? null : pool.bind();
+    }
+
+    private History fitOnPool(Dataset trainData, Dataset validation) throws IOException {
         Objects.requireNonNull(trainData, "trainData");
         if (fitted) {
             throw new IllegalStateException("a Trainer fits once; build another one to train further (the model"
@@ -568,7 +594,9 @@ public final class Trainer implements AutoCloseable {
             train.startEpoch(Math.max(train.epoch(), 0));
             train.next();
         }
-        return step();
+        try (KernelPool.Binding bound = bindPool()) {
+            return step();
+        }
     }
 
     /** Off-heap bytes allocated so far by this trainer and its tapes. */
@@ -662,7 +690,9 @@ public final class Trainer implements AutoCloseable {
         allocateWide(data);
         Batcher batches = evalBatchers.computeIfAbsent(data,
                 d -> Batcher.evaluation(d, scope, batch, layout, transform));
-        return evaluate(batches);
+        try (KernelPool.Binding bound = bindPool()) {
+            return evaluate(batches);
+        }
     }
 
     private Map<String, Double> evaluate(Batcher batches) {
@@ -781,6 +811,9 @@ public final class Trainer implements AutoCloseable {
         tape.close();
         evalTape.close();
         scope.close();
+        if (ownsPool) {
+            pool.close();
+        }
     }
 
     /** Configures a {@link Trainer}; every setting but the optimizer has a default. */
@@ -810,6 +843,8 @@ public final class Trainer implements AutoCloseable {
         private Map<String, String> checkpointInfo = Map.of();
         private boolean flattenInputs;
         private FeatureTransform transform = FeatureTransform.IDENTITY;
+        private int threads;
+        private KernelPool pool;
 
         private Builder(Module model) {
             this.model = Objects.requireNonNull(model, "model");
@@ -982,6 +1017,31 @@ public final class Trainer implements AutoCloseable {
         /** Preprocessing applied to every example's features (fit it on the training data); default none. */
         public Builder transform(FeatureTransform transform) {
             this.transform = Objects.requireNonNull(transform, "transform");
+            return this;
+        }
+
+        /**
+         * Runs the kernels on a pool of {@code threads} threads of the trainer's own (the calling
+         * thread included), closed with the trainer; replaces a {@link #pool}. Default: the pool
+         * bound to the thread that calls {@link Trainer#fit}, by default all processors.
+         */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            }
+            this.threads = threads;
+            this.pool = null;
+            return this;
+        }
+
+        /**
+         * Runs the kernels on {@code pool}, which the caller keeps and closes; replaces
+         * {@link #threads}. Trainers that share a pool take its workers in turn: a job that finds
+         * the pool busy runs on its caller's thread alone.
+         */
+        public Builder pool(KernelPool pool) {
+            this.pool = Objects.requireNonNull(pool, "pool");
+            this.threads = 0;
             return this;
         }
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.inertia.kernels.Parallel;
+import dev.inertia.kernels.KernelPool;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
 import java.util.Random;
@@ -31,9 +31,8 @@ class ConvolutionThreadsTest {
 
     /** y, dx (empty when x is a constant), dw and db of sum(y · weights). */
     private static double[][] run(int threads, Tensor x, Tensor w, Tensor b, Tensor weights, boolean inputGrad) {
-        int saved = Parallel.threads();
-        Parallel.setThreads(threads);
-        try (Tape tape = new Tape()) {
+        try (KernelPool pool = KernelPool.ofThreads(threads); KernelPool.Binding bound = pool.bind();
+                Tape tape = new Tape()) {
             double[][] out = null;
             for (int rep = 0; rep < 2; rep++) {
                 tape.reset();
@@ -45,8 +44,6 @@ class ConvolutionThreadsTest {
                         bv.grad().toDoubleArray()};
             }
             return out;
-        } finally {
-            Parallel.setThreads(saved);
         }
     }
 

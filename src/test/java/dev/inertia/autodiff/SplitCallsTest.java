@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.inertia.kernels.Parallel;
+import dev.inertia.kernels.KernelPool;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
@@ -37,9 +37,8 @@ class SplitCallsTest {
 
     /** relu then 2×2 max pooling, weighted sum: values, input gradient and the kink counts. */
     private static double[][] run(int threads, Tensor x, Tensor weights) {
-        int saved = Parallel.threads();
-        Parallel.setThreads(threads);
-        try (Tape tape = new Tape(Kinks.defaults().relu(0.5))) {
+        try (KernelPool pool = KernelPool.ofThreads(threads); KernelPool.Binding bound = pool.bind();
+                Tape tape = new Tape(Kinks.defaults().relu(0.5))) {
             double[][] out = null;
             for (int rep = 0; rep < 2; rep++) { // the second time through recycled nodes
                 tape.reset();
@@ -52,8 +51,6 @@ class SplitCallsTest {
                         {kinks.hits(), kinks.live()}};
             }
             return out;
-        } finally {
-            Parallel.setThreads(saved);
         }
     }
 
@@ -90,9 +87,8 @@ class SplitCallsTest {
         long seed = 62;
         Random r = new Random(seed);
         int n = (int) SplitCalls.MIN_ELEMENTS * 3 + 37;
-        int saved = Parallel.threads();
-        Parallel.setThreads(2);
-        try (Scope scope = Scope.open(); Tape tape = new Tape(Kinks.defaults().relu(0.25))) {
+        try (KernelPool pool = KernelPool.ofThreads(2); KernelPool.Binding bound = pool.bind();
+                Scope scope = Scope.open(); Tape tape = new Tape(Kinks.defaults().relu(0.25))) {
             double[] xs = values(r, n), gs = values(r, n);
             Tensor x = tensor(scope, dtype, xs, n), g = tensor(scope, dtype, gs, n);
             Var xv = tape.param(x);
@@ -111,8 +107,6 @@ class SplitCallsTest {
             }
             assertEquals(hits, tape.kinkReport().hits(), "kink hits (seed " + seed + ")");
             assertEquals(live, tape.kinkReport().live(), "live kink hits (seed " + seed + ")");
-        } finally {
-            Parallel.setThreads(saved);
         }
     }
 }

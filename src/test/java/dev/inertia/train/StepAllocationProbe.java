@@ -1,5 +1,6 @@
 package dev.inertia.train;
 
+import dev.inertia.optim.OptimizerRegistry;
 import dev.inertia.data.Dataset;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
@@ -9,7 +10,6 @@ import dev.inertia.nn.Linear;
 import dev.inertia.nn.MaxPool2d;
 import dev.inertia.nn.ReLU;
 import dev.inertia.nn.Sequential;
-import dev.inertia.optim.OptimizerRegistry;
 import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 
@@ -71,19 +71,20 @@ public final class StepAllocationProbe {
 
     /**
      * The general trainer's step: a user's own Module subclass (with a skip connection) on a
-     * user's own Dataset, standardized, through {@link Trainer#builder}.
+     * user's own Dataset, standardized, through {@link Trainer#builder}, on a kernel pool of its own.
      */
     private static void custom(String optimizer) {
         Points data = Points.classes("points", 256, 1);
         try (Scope scope = Scope.open();
                 Trainer t = Trainer.builder(new GeneralTrainerTest.SkipNet(scope, DType.F32, 4, 32, 2, 1))
                         .optimizer(OptimizerRegistry.create(optimizer, Double.NaN)).schedule(Schedule.cosine(10, 0.1))
-                        .transform(dev.inertia.data.Scaling.standardize(data)).batchSize(16).epochs(1000).build()) {
+                        .transform(dev.inertia.data.Scaling.standardize(data)).batchSize(16).epochs(1000)
+                        .threads(2).build()) { // a pool of its own: each step binds it
             measure(optimizer, t, () -> t.stepForMeasurement(data));
         }
     }
 
-    /** A predictor's batch of 16 into a caller's array, on the same kind of model. */
+    /** A predictor's batch of 16 into a caller's array, on the same kind of model, on a kernel pool of its own. */
     private static void predict() {
         Points data = Points.classes("points", 16, 1);
         float[] x = new float[16 * 4], out = new float[16 * 2];
@@ -92,7 +93,8 @@ public final class StepAllocationProbe {
         }
         try (Scope scope = Scope.open();
                 Predictor p = Predictor.builder(new GeneralTrainerTest.SkipNet(scope, DType.F32, 4, 32, 2, 1))
-                        .exampleShape(4).transform(dev.inertia.data.Scaling.standardize(data)).build()) {
+                        .exampleShape(4).transform(dev.inertia.data.Scaling.standardize(data)).threads(2)
+                        .build()) { // a pool of its own: each call binds it
             measure("predict", p::allocatedBytes, () -> p.predictProba(x, 16, out));
         }
     }

@@ -1,0 +1,136 @@
+package dev.inertia.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.inertia.data.Dataset;
+import dev.inertia.kernels.KernelPool;
+import dev.inertia.memory.DType;
+import dev.inertia.memory.Scope;
+import dev.inertia.memory.Tensor;
+import dev.inertia.nn.Conv2d;
+import dev.inertia.nn.Flatten;
+import dev.inertia.nn.Linear;
+import dev.inertia.nn.MaxPool2d;
+import dev.inertia.nn.ReLU;
+import dev.inertia.nn.Sequential;
+import dev.inertia.optim.AdamW;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Trainers with kernel threads of their own: two in one JVM at once each train as they would
+ * alone, and the bits do not depend on how many threads a trainer has (convolution's fixed
+ * weight-gradient partials, GEMMs that never split their inner dimension, elementwise steps).
+ */
+class TrainerThreadsTest {
+    private static final int SIDE = 16;
+
+    /** Convolution, pooling and linear layers: every kernel that splits work over threads in a step. */
+    private static Sequential model(Scope scope, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        return new Sequential(new Conv2d(scope, DType.F32, 1, 8, 5, 2, r), new ReLU(), new MaxPool2d(2), new Flatten(),
+                new Linear(scope, DType.F32, 8 * (SIDE / 2) * (SIDE / 2), 64, r), new ReLU(),
+                new Linear(scope, DType.F32, 64, 10, r));
+    }
+
+    /** The bits of every parameter after two epochs, then the validation loss's. */
+    private static List<long[]> train(long seed, UnaryOperator<Trainer.Builder> threads) throws Exception {
+        Dataset train = TinyData.dataset("train", 256, SIDE, seed), test = TinyData.dataset("test", 64, SIDE, seed + 1);
+        try (Scope scope = Scope.open();
+                Trainer t = threads.apply(Trainer.builder(model(scope, seed))
+                        .optimizer(AdamW.builder().lr(1e-3).build())
+                        .epochs(2).batchSize(32).seed(seed)).build()) {
+            t.fit(train, test);
+            List<long[]> bits = new ArrayList<>();
+            for (Tensor v : t.model().stateDict().values()) {
+                float[] f = v.toFloatArray();
+                long[] b = new long[f.length];
+                for (int i = 0; i < f.length; i++) {
+                    b[i] = Float.floatToRawIntBits(f[i]);
+                }
+                bits.add(b);
+            }
+            bits.add(new long[] {Double.doubleToRawLongBits(t.evaluate(test).get("loss"))});
+            return bits;
+        }
+    }
+
+    private static void assertSameBits(List<long[]> expected, List<long[]> actual, String what) {
+        assertEquals(expected.size(), actual.size(), what);
+        for (int i = 0; i < expected.size(); i++) {
+            assertArrayEquals(expected.get(i), actual.get(i), what + ": tensor " + i + " differs");
+        }
+    }
+
+    /** The acceptance test: two trainers of one thread each, side by side, end as each does alone. */
+    @Test
+    void twoSingleThreadTrainersAtOnceMatchEachAlone() throws Exception {
+        List<long[]> aloneA = train(1, b -> b.threads(1)), aloneB = train(2, b -> b.threads(1));
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        try {
+            CyclicBarrier together = new CyclicBarrier(2);
+            Future<List<long[]>> a = callers.submit(() -> {
+                together.await(60, TimeUnit.SECONDS);
+                return train(1, b -> b.threads(1));
+            });
+            Future<List<long[]>> b = callers.submit(() -> {
+                together.await(60, TimeUnit.SECONDS);
+                return train(2, bl -> bl.threads(1));
+            });
+            assertSameBits(aloneA, a.get(), "trainer A beside trainer B");
+            assertSameBits(aloneB, b.get(), "trainer B beside trainer A");
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void sameBitsOnOneTwoAndThreeThreads() throws Exception {
+        List<long[]> one = train(3, b -> b.threads(1));
+        assertSameBits(one, train(3, b -> b.threads(2)), "two threads");
+        assertSameBits(one, train(3, b -> b.threads(3)), "three threads");
+        assertSameBits(one, train(3, b -> b), "the caller's pool");
+    }
+
+    /** Trainers sharing a pool take its workers in turn; the caller keeps and closes the pool. */
+    @Test
+    void trainersSharingACallersPoolMatchAlone() throws Exception {
+        List<long[]> alone = train(4, b -> b.threads(1));
+        try (KernelPool pool = KernelPool.ofThreads(2)) {
+            ExecutorService callers = Executors.newFixedThreadPool(2);
+            try {
+                Future<List<long[]>> a = callers.submit(() -> train(4, b -> b.pool(pool)));
+                Future<List<long[]>> b = callers.submit(() -> train(4, bl -> bl.pool(pool)));
+                assertSameBits(alone, a.get(), "first trainer on the shared pool");
+                assertSameBits(alone, b.get(), "second trainer on the shared pool");
+            } finally {
+                callers.shutdownNow();
+            }
+            assertEquals(false, pool.isClosed(), "a trainer leaves a given pool open");
+        }
+    }
+
+    @Test
+    void callersBindingIsRestoredAndClosedPoolsAreRefused() throws Exception {
+        train(5, b -> b.threads(2));
+        assertSame(KernelPool.shared(), KernelPool.current(), "fit restores the caller's pool");
+        KernelPool closed = KernelPool.ofThreads(2);
+        closed.close();
+        assertThrows(IllegalStateException.class, () -> train(5, b -> b.pool(closed)));
+        assertSame(KernelPool.shared(), KernelPool.current());
+        try (Scope scope = Scope.open()) {
+            assertThrows(IllegalArgumentException.class, () -> Trainer.builder(model(scope, 1)).threads(0));
+        }
+    }
+}
