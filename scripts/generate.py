@@ -35,6 +35,7 @@ TEMPLATED = [
     (f'{KERNELS}/ScalarOptimizerKernels.java', 'ScalarOptimizerKernels.java.template'),
     (f'{KERNELS}/ScalarMath.java', 'ScalarMath.java.template'),
     (f'{KERNELS}/ScalarNorm.java', 'ScalarNorm.java.template'),
+    (f'{KERNELS}/ScalarActivations.java', 'ScalarActivations.java.template'),
 ]
 # (output, precision): one class per precision from the GEMM template
 GEMM = [(f'{SIMD}/GemmF32.java', 32), (f'{SIMD}/GemmF64.java', 64)]
