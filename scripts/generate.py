@@ -37,6 +37,7 @@ TEMPLATED = [
     (f'{KERNELS}/ScalarNorm.java', 'ScalarNorm.java.template'),
     (f'{KERNELS}/ScalarActivations.java', 'ScalarActivations.java.template'),
     (f'{KERNELS}/ScalarReductions.java', 'ScalarReductions.java.template'),
+    (f'{KERNELS}/ScalarSoftmax.java', 'ScalarSoftmax.java.template'),
 ]
 # (output, precision): one class per precision from the GEMM template
 GEMM = [(f'{SIMD}/GemmF32.java', 32), (f'{SIMD}/GemmF64.java', 64)]
