@@ -38,6 +38,7 @@ TEMPLATED = [
     (f'{KERNELS}/ScalarActivations.java', 'ScalarActivations.java.template'),
     (f'{KERNELS}/ScalarReductions.java', 'ScalarReductions.java.template'),
     (f'{KERNELS}/ScalarSoftmax.java', 'ScalarSoftmax.java.template'),
+    (f'{KERNELS}/ScalarElementwise.java', 'ScalarElementwise.java.template'),
 ]
 # (output, precision): one class per precision from the GEMM template
 GEMM = [(f'{SIMD}/GemmF32.java', 32), (f'{SIMD}/GemmF64.java', 64)]
