@@ -40,6 +40,7 @@ TEMPLATED = [
     (f'{KERNELS}/ScalarSoftmax.java', 'ScalarSoftmax.java.template'),
     (f'{KERNELS}/ScalarElementwise.java', 'ScalarElementwise.java.template'),
     (f'{KERNELS}/ScalarGemm.java', 'ScalarGemm.java.template'),
+    (f'{KERNELS}/ScalarDirectConv.java', 'ScalarDirectConv.java.template'),
 ]
 # (output, precision): one class per precision from the GEMM template
 GEMM = [(f'{SIMD}/GemmF32.java', 32), (f'{SIMD}/GemmF64.java', 64)]
