@@ -42,6 +42,7 @@ TEMPLATED = [
     (f'{KERNELS}/ScalarGemm.java', 'ScalarGemm.java.template'),
     (f'{KERNELS}/ScalarDirectConv.java', 'ScalarDirectConv.java.template'),
     (f'{SIMD}/PanamaElementwise.java', 'PanamaElementwise.java.template'),
+    (f'{SIMD}/PanamaGemm.java', 'PanamaGemm.java.template'),
 ]
 # (output, precision): one class per precision from the GEMM template
 GEMM = [(f'{SIMD}/GemmF32.java', 32), (f'{SIMD}/GemmF64.java', 64)]
