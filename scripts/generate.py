@@ -33,6 +33,16 @@ TEMPLATED = [
     (f'{KERNELS}/ScalarBroadcast.java', 'ScalarBroadcast.java.template'),
     (f'{KERNELS}/ScalarConv.java', 'ScalarConv.java.template'),
     (f'{KERNELS}/ScalarOptimizerKernels.java', 'ScalarOptimizerKernels.java.template'),
+    (f'{KERNELS}/ScalarMath.java', 'ScalarMath.java.template'),
+    (f'{KERNELS}/ScalarNorm.java', 'ScalarNorm.java.template'),
+    (f'{KERNELS}/ScalarActivations.java', 'ScalarActivations.java.template'),
+    (f'{KERNELS}/ScalarReductions.java', 'ScalarReductions.java.template'),
+    (f'{KERNELS}/ScalarSoftmax.java', 'ScalarSoftmax.java.template'),
+    (f'{KERNELS}/ScalarElementwise.java', 'ScalarElementwise.java.template'),
+    (f'{KERNELS}/ScalarGemm.java', 'ScalarGemm.java.template'),
+    (f'{KERNELS}/ScalarDirectConv.java', 'ScalarDirectConv.java.template'),
+    (f'{SIMD}/PanamaElementwise.java', 'PanamaElementwise.java.template'),
+    (f'{SIMD}/PanamaGemm.java', 'PanamaGemm.java.template'),
 ]
 # (output, precision): one class per precision from the GEMM template
 GEMM = [(f'{SIMD}/GemmF32.java', 32), (f'{SIMD}/GemmF64.java', 64)]

@@ -12,12 +12,13 @@ Directive lines are dropped from the output; blank lines and indentation are kep
 import re
 
 # narrow: the cast that rounds a double expression (Math.sqrt's) to the element type; none for F64,
-# where it would be a redundant cast (-Xlint warns).
+# where it would be a redundant cast (-Xlint warns). x: the lower-case precision (f32/f64);
+# gemm: the BLAS name of the matrix product (sgemm/dgemm).
 PRECISIONS = {
     'F32': {'X': 'F32', 'type': 'float', 'Type': 'Float', 'Vector': 'FloatVector', 'S': 'F', 'L': 'LF',
-            'LAYOUT': 'JAVA_FLOAT', 'f': 'f', 'bytes': '4', 'narrow': '(float) '},
+            'LAYOUT': 'JAVA_FLOAT', 'f': 'f', 'bytes': '4', 'narrow': '(float) ', 'x': 'f32', 'gemm': 'sgemm'},
     'F64': {'X': 'F64', 'type': 'double', 'Type': 'Double', 'Vector': 'DoubleVector', 'S': 'D', 'L': 'LD',
-            'LAYOUT': 'JAVA_DOUBLE', 'f': 'd', 'bytes': '8', 'narrow': ''},
+            'LAYOUT': 'JAVA_DOUBLE', 'f': 'd', 'bytes': '8', 'narrow': '', 'x': 'f64', 'gemm': 'dgemm'},
 }
 FOR = '#for[F32,F64]'
 END_FOR = '#end[for]'

@@ -1,17 +1,13 @@
 package dev.inertia.kernels;
 
-import static dev.inertia.kernels.KernelFixtures.D;
-import static dev.inertia.kernels.KernelFixtures.F;
 import static dev.inertia.kernels.KernelFixtures.PAD;
-import static dev.inertia.kernels.KernelFixtures.assertSameF32;
-import static dev.inertia.kernels.KernelFixtures.assertSameF64;
-import static dev.inertia.kernels.KernelFixtures.buffer;
+import static dev.inertia.kernels.KernelFixtures.Precision.F32;
+import static dev.inertia.kernels.KernelFixtures.Precision.F64;
 import static dev.inertia.kernels.KernelFixtures.copyOf;
-import static dev.inertia.kernels.KernelFixtures.randomF32;
-import static dev.inertia.kernels.KernelFixtures.randomF64;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.inertia.kernels.KernelFixtures.Precision;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
@@ -42,66 +38,35 @@ class ActivationKernelsTest {
         void apply(ActivationKernels k, MemorySegment x, MemorySegment dy, MemorySegment dx, int n, long[] kinks);
     }
 
-    private void forwardF32(String name, int n, double[] kinkPoints, Forward op) {
+    private void forward(Precision p, String name, int n, double[] kinkPoints, Forward op) {
         long seed = KernelFixtures.seed(name, n);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment x = randomF32(arena, n, new Random(seed), kinkPoints);
+            MemorySegment x = p.random(arena, n, new Random(seed), kinkPoints);
             if (n > 3) {
-                x.setAtIndex(F, PAD + 3, Float.NaN);
+                p.setNaN(x, PAD + 3);
             }
-            MemorySegment expected = buffer(arena, n, 4), actual = buffer(arena, n, 4);
+            MemorySegment expected = p.buffer(arena, n), actual = p.buffer(arena, n);
             op.apply(scalar, x, expected, n);
             op.apply(simd, x, actual, n);
-            assertSameF32(expected, actual, n, name + " seed " + seed);
+            p.assertSame(expected, actual, n, name + " seed " + seed);
         }
     }
 
-    private void forwardF64(String name, int n, double[] kinkPoints, Forward op) {
-        long seed = KernelFixtures.seed(name, n);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment x = randomF64(arena, n, new Random(seed), kinkPoints);
-            if (n > 3) {
-                x.setAtIndex(D, PAD + 3, Double.NaN);
-            }
-            MemorySegment expected = buffer(arena, n, 8), actual = buffer(arena, n, 8);
-            op.apply(scalar, x, expected, n);
-            op.apply(simd, x, actual, n);
-            assertSameF64(expected, actual, n, name + " seed " + seed);
-        }
-    }
-
-    private void backwardF32(String name, int n, double[] kinkPoints, Backward op) {
+    private void backward(Precision p, String name, int n, double[] kinkPoints, Backward op) {
         long seed = KernelFixtures.seed(name, n);
         try (Arena arena = Arena.ofConfined()) {
             Random r = new Random(seed);
-            MemorySegment x = randomF32(arena, n, r, kinkPoints), dy = randomF32(arena, n, r);
-            MemorySegment expected = buffer(arena, n, 4), actual = buffer(arena, n, 4);
+            MemorySegment x = p.random(arena, n, r, kinkPoints), dy = p.random(arena, n, r);
+            MemorySegment expected = p.buffer(arena, n), actual = p.buffer(arena, n);
             long[] expectedKinks = new long[2], actualKinks = new long[2];
             op.apply(scalar, x, dy, expected, n, expectedKinks);
             op.apply(simd, x, dy, actual, n, actualKinks);
-            assertSameF32(expected, actual, n, name + " seed " + seed);
+            p.assertSame(expected, actual, n, name + " seed " + seed);
             assertArrayEquals(expectedKinks, actualKinks, name + " kink counts, seed " + seed);
             // in place: dx is dy
             MemorySegment inPlace = copyOf(arena, dy);
             op.apply(simd, x, inPlace, inPlace, n, null);
-            assertSameF32(expected, inPlace, n, name + " in place, seed " + seed);
-        }
-    }
-
-    private void backwardF64(String name, int n, double[] kinkPoints, Backward op) {
-        long seed = KernelFixtures.seed(name, n);
-        try (Arena arena = Arena.ofConfined()) {
-            Random r = new Random(seed);
-            MemorySegment x = randomF64(arena, n, r, kinkPoints), dy = randomF64(arena, n, r);
-            MemorySegment expected = buffer(arena, n, 8), actual = buffer(arena, n, 8);
-            long[] expectedKinks = new long[2], actualKinks = new long[2];
-            op.apply(scalar, x, dy, expected, n, expectedKinks);
-            op.apply(simd, x, dy, actual, n, actualKinks);
-            assertSameF64(expected, actual, n, name + " seed " + seed);
-            assertArrayEquals(expectedKinks, actualKinks, name + " kink counts, seed " + seed);
-            MemorySegment inPlace = copyOf(arena, dy);
-            op.apply(simd, x, inPlace, inPlace, n, null);
-            assertSameF64(expected, inPlace, n, name + " in place, seed " + seed);
+            p.assertSame(expected, inPlace, n, name + " in place, seed " + seed);
         }
     }
 
@@ -109,35 +74,35 @@ class ActivationKernelsTest {
     @MethodSource("sizes")
     void forwardF32(int n) {
         double[] zero = {0};
-        forwardF32("reluF32", n, zero, (k, x, o, m) -> k.reluF32(x, PAD, o, PAD, m));
-        forwardF32("leakyReluF32", n, zero, (k, x, o, m) -> k.leakyReluF32(x, PAD, o, PAD, m, 0.01f));
-        forwardF32("clampF32", n, new double[] {-1, 1}, (k, x, o, m) -> k.clampF32(x, PAD, o, PAD, m, -1f, 1f));
-        forwardF32("relu6F32", n, new double[] {0, 6}, (k, x, o, m) -> k.clampF32(x, PAD, o, PAD, m, 0f, 6f));
-        forwardF32("absF32", n, zero, (k, x, o, m) -> k.absF32(x, PAD, o, PAD, m));
+        forward(F32, "reluF32", n, zero, (k, x, o, m) -> k.reluF32(x, PAD, o, PAD, m));
+        forward(F32, "leakyReluF32", n, zero, (k, x, o, m) -> k.leakyReluF32(x, PAD, o, PAD, m, 0.01f));
+        forward(F32, "clampF32", n, new double[] {-1, 1}, (k, x, o, m) -> k.clampF32(x, PAD, o, PAD, m, -1f, 1f));
+        forward(F32, "relu6F32", n, new double[] {0, 6}, (k, x, o, m) -> k.clampF32(x, PAD, o, PAD, m, 0f, 6f));
+        forward(F32, "absF32", n, zero, (k, x, o, m) -> k.absF32(x, PAD, o, PAD, m));
     }
 
     @ParameterizedTest
     @MethodSource("sizes")
     void forwardF64(int n) {
         double[] zero = {0};
-        forwardF64("reluF64", n, zero, (k, x, o, m) -> k.reluF64(x, PAD, o, PAD, m));
-        forwardF64("leakyReluF64", n, zero, (k, x, o, m) -> k.leakyReluF64(x, PAD, o, PAD, m, 0.01));
-        forwardF64("clampF64", n, new double[] {-1, 1}, (k, x, o, m) -> k.clampF64(x, PAD, o, PAD, m, -1, 1));
-        forwardF64("relu6F64", n, new double[] {0, 6}, (k, x, o, m) -> k.clampF64(x, PAD, o, PAD, m, 0, 6));
-        forwardF64("absF64", n, zero, (k, x, o, m) -> k.absF64(x, PAD, o, PAD, m));
+        forward(F64, "reluF64", n, zero, (k, x, o, m) -> k.reluF64(x, PAD, o, PAD, m));
+        forward(F64, "leakyReluF64", n, zero, (k, x, o, m) -> k.leakyReluF64(x, PAD, o, PAD, m, 0.01));
+        forward(F64, "clampF64", n, new double[] {-1, 1}, (k, x, o, m) -> k.clampF64(x, PAD, o, PAD, m, -1, 1));
+        forward(F64, "relu6F64", n, new double[] {0, 6}, (k, x, o, m) -> k.clampF64(x, PAD, o, PAD, m, 0, 6));
+        forward(F64, "absF64", n, zero, (k, x, o, m) -> k.absF64(x, PAD, o, PAD, m));
     }
 
     @ParameterizedTest
     @MethodSource("sizes")
     void backwardF32(int n) {
         double[] zero = {0};
-        backwardF32("reluBackwardF32", n, zero,
+        backward(F32, "reluBackwardF32", n, zero,
                 (k, x, g, d, m, c) -> k.reluBackwardF32(x, PAD, g, PAD, d, PAD, m, 0.5f, c));
-        backwardF32("leakyReluBackwardF32", n, zero,
+        backward(F32, "leakyReluBackwardF32", n, zero,
                 (k, x, g, d, m, c) -> k.leakyReluBackwardF32(x, PAD, g, PAD, d, PAD, m, 0.01f, 0.3f, c));
-        backwardF32("clampBackwardF32", n, new double[] {-1, 1},
+        backward(F32, "clampBackwardF32", n, new double[] {-1, 1},
                 (k, x, g, d, m, c) -> k.clampBackwardF32(x, PAD, g, PAD, d, PAD, m, -1f, 1f, 0.25f, 0.75f, c));
-        backwardF32("absBackwardF32", n, zero,
+        backward(F32, "absBackwardF32", n, zero,
                 (k, x, g, d, m, c) -> k.absBackwardF32(x, PAD, g, PAD, d, PAD, m, 0.2f, c));
     }
 
@@ -145,13 +110,13 @@ class ActivationKernelsTest {
     @MethodSource("sizes")
     void backwardF64(int n) {
         double[] zero = {0};
-        backwardF64("reluBackwardF64", n, zero,
+        backward(F64, "reluBackwardF64", n, zero,
                 (k, x, g, d, m, c) -> k.reluBackwardF64(x, PAD, g, PAD, d, PAD, m, 0.5, c));
-        backwardF64("leakyReluBackwardF64", n, zero,
+        backward(F64, "leakyReluBackwardF64", n, zero,
                 (k, x, g, d, m, c) -> k.leakyReluBackwardF64(x, PAD, g, PAD, d, PAD, m, 0.01, 0.3, c));
-        backwardF64("clampBackwardF64", n, new double[] {-1, 1},
+        backward(F64, "clampBackwardF64", n, new double[] {-1, 1},
                 (k, x, g, d, m, c) -> k.clampBackwardF64(x, PAD, g, PAD, d, PAD, m, -1, 1, 0.25, 0.75, c));
-        backwardF64("absBackwardF64", n, zero,
+        backward(F64, "absBackwardF64", n, zero,
                 (k, x, g, d, m, c) -> k.absBackwardF64(x, PAD, g, PAD, d, PAD, m, 0.2, c));
     }
 

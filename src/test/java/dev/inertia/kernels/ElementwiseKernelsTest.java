@@ -1,13 +1,13 @@
 package dev.inertia.kernels;
 
 import static dev.inertia.kernels.KernelFixtures.PAD;
+import static dev.inertia.kernels.KernelFixtures.Precision.F32;
+import static dev.inertia.kernels.KernelFixtures.Precision.F64;
 import static dev.inertia.kernels.KernelFixtures.assertSameF32;
-import static dev.inertia.kernels.KernelFixtures.assertSameF64;
-import static dev.inertia.kernels.KernelFixtures.buffer;
 import static dev.inertia.kernels.KernelFixtures.copyOf;
 import static dev.inertia.kernels.KernelFixtures.randomF32;
-import static dev.inertia.kernels.KernelFixtures.randomF64;
 
+import dev.inertia.kernels.KernelFixtures.Precision;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
@@ -29,41 +29,29 @@ class ElementwiseKernelsTest {
         void apply(ElementwiseKernels k, MemorySegment a, MemorySegment b, MemorySegment out, int n);
     }
 
-    private void binaryF32(String name, int n, Binary op) {
+    private void binary(Precision p, String name, int n, Binary op) {
         long seed = KernelFixtures.seed(name, n);
         try (Arena arena = Arena.ofConfined()) {
             Random r = new Random(seed);
-            MemorySegment a = randomF32(arena, n, r), b = randomF32(arena, n, r);
-            MemorySegment expected = buffer(arena, n, 4), actual = buffer(arena, n, 4);
+            MemorySegment a = p.random(arena, n, r), b = p.random(arena, n, r);
+            MemorySegment expected = p.buffer(arena, n), actual = p.buffer(arena, n);
             op.apply(scalar, a, b, expected, n);
             op.apply(simd, a, b, actual, n);
-            assertSameF32(expected, actual, n, name + " seed " + seed);
-        }
-    }
-
-    private void binaryF64(String name, int n, Binary op) {
-        long seed = KernelFixtures.seed(name, n);
-        try (Arena arena = Arena.ofConfined()) {
-            Random r = new Random(seed);
-            MemorySegment a = randomF64(arena, n, r), b = randomF64(arena, n, r);
-            MemorySegment expected = buffer(arena, n, 8), actual = buffer(arena, n, 8);
-            op.apply(scalar, a, b, expected, n);
-            op.apply(simd, a, b, actual, n);
-            assertSameF64(expected, actual, n, name + " seed " + seed);
+            p.assertSame(expected, actual, n, name + " seed " + seed);
         }
     }
 
     @ParameterizedTest
     @MethodSource("sizes")
     void binaryOpsF32(int n) {
-        binaryF32("addF32", n, (k, a, b, o, m) -> k.addF32(a, PAD, b, PAD, o, PAD, m));
-        binaryF32("subF32", n, (k, a, b, o, m) -> k.subF32(a, PAD, b, PAD, o, PAD, m));
-        binaryF32("mulF32", n, (k, a, b, o, m) -> k.mulF32(a, PAD, b, PAD, o, PAD, m));
-        binaryF32("scaleF32", n, (k, a, b, o, m) -> k.scaleF32(-0.37f, a, PAD, o, PAD, m));
-        binaryF32("fillF32", n, (k, a, b, o, m) -> k.fillF32(2.5f, o, PAD, m));
-        binaryF32("fillF32 zero", n, (k, a, b, o, m) -> k.fillF32(0f, o, PAD, m));
-        binaryF32("copyF32", n, (k, a, b, o, m) -> k.copyF32(a, PAD, o, PAD, m));
-        binaryF32("axpyF32", n, (k, a, b, o, m) -> {
+        binary(F32, "addF32", n, (k, a, b, o, m) -> k.addF32(a, PAD, b, PAD, o, PAD, m));
+        binary(F32, "subF32", n, (k, a, b, o, m) -> k.subF32(a, PAD, b, PAD, o, PAD, m));
+        binary(F32, "mulF32", n, (k, a, b, o, m) -> k.mulF32(a, PAD, b, PAD, o, PAD, m));
+        binary(F32, "scaleF32", n, (k, a, b, o, m) -> k.scaleF32(-0.37f, a, PAD, o, PAD, m));
+        binary(F32, "fillF32", n, (k, a, b, o, m) -> k.fillF32(2.5f, o, PAD, m));
+        binary(F32, "fillF32 zero", n, (k, a, b, o, m) -> k.fillF32(0f, o, PAD, m));
+        binary(F32, "copyF32", n, (k, a, b, o, m) -> k.copyF32(a, PAD, o, PAD, m));
+        binary(F32, "axpyF32", n, (k, a, b, o, m) -> {
             k.copyF32(b, PAD, o, PAD, m);
             k.axpyF32(1.7f, a, PAD, o, PAD, m);
         });
@@ -72,14 +60,14 @@ class ElementwiseKernelsTest {
     @ParameterizedTest
     @MethodSource("sizes")
     void binaryOpsF64(int n) {
-        binaryF64("addF64", n, (k, a, b, o, m) -> k.addF64(a, PAD, b, PAD, o, PAD, m));
-        binaryF64("subF64", n, (k, a, b, o, m) -> k.subF64(a, PAD, b, PAD, o, PAD, m));
-        binaryF64("mulF64", n, (k, a, b, o, m) -> k.mulF64(a, PAD, b, PAD, o, PAD, m));
-        binaryF64("scaleF64", n, (k, a, b, o, m) -> k.scaleF64(-0.37, a, PAD, o, PAD, m));
-        binaryF64("fillF64", n, (k, a, b, o, m) -> k.fillF64(2.5, o, PAD, m));
-        binaryF64("fillF64 zero", n, (k, a, b, o, m) -> k.fillF64(0, o, PAD, m));
-        binaryF64("copyF64", n, (k, a, b, o, m) -> k.copyF64(a, PAD, o, PAD, m));
-        binaryF64("axpyF64", n, (k, a, b, o, m) -> {
+        binary(F64, "addF64", n, (k, a, b, o, m) -> k.addF64(a, PAD, b, PAD, o, PAD, m));
+        binary(F64, "subF64", n, (k, a, b, o, m) -> k.subF64(a, PAD, b, PAD, o, PAD, m));
+        binary(F64, "mulF64", n, (k, a, b, o, m) -> k.mulF64(a, PAD, b, PAD, o, PAD, m));
+        binary(F64, "scaleF64", n, (k, a, b, o, m) -> k.scaleF64(-0.37, a, PAD, o, PAD, m));
+        binary(F64, "fillF64", n, (k, a, b, o, m) -> k.fillF64(2.5, o, PAD, m));
+        binary(F64, "fillF64 zero", n, (k, a, b, o, m) -> k.fillF64(0, o, PAD, m));
+        binary(F64, "copyF64", n, (k, a, b, o, m) -> k.copyF64(a, PAD, o, PAD, m));
+        binary(F64, "axpyF64", n, (k, a, b, o, m) -> {
             k.copyF64(b, PAD, o, PAD, m);
             k.axpyF64(1.7, a, PAD, o, PAD, m);
         });

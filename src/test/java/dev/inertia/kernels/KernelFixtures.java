@@ -21,6 +21,50 @@ final class KernelFixtures {
 
     private KernelFixtures() {}
 
+    /**
+     * The element type of a kernel test, so that one test body serves F32 and F64: each method
+     * calls the F32 or F64 fixture of the same name below.
+     */
+    enum Precision {
+        F32(4),
+        F64(8);
+
+        /** Bytes per element. */
+        final int bytes;
+
+        Precision(int bytes) {
+            this.bytes = bytes;
+        }
+
+        /** {@link KernelFixtures#buffer} of this element size. */
+        MemorySegment buffer(Arena arena, int n) {
+            return KernelFixtures.buffer(arena, n, bytes);
+        }
+
+        /** {@link #randomF32} or {@link #randomF64}. */
+        MemorySegment random(Arena arena, int n, Random r, double... kinkPoints) {
+            return this == F32 ? randomF32(arena, n, r, kinkPoints) : randomF64(arena, n, r, kinkPoints);
+        }
+
+        /** Writes a NaN of this type at element index {@code i} (sentinels included in the count). */
+        void setNaN(MemorySegment s, long i) {
+            if (this == F32) {
+                s.setAtIndex(F, i, Float.NaN);
+            } else {
+                s.setAtIndex(D, i, Double.NaN);
+            }
+        }
+
+        /** {@link #assertSameF32} or {@link #assertSameF64}: bitwise equal, sentinels included. */
+        void assertSame(MemorySegment expected, MemorySegment actual, int n, String what) {
+            if (this == F32) {
+                assertSameF32(expected, actual, n, what);
+            } else {
+                assertSameF64(expected, actual, n, what);
+            }
+        }
+    }
+
     /** 0..70, primes, powers of two and their neighbours, up to 4100. */
     static IntStream sizes() {
         IntStream small = IntStream.rangeClosed(0, 70);
