@@ -301,7 +301,7 @@ final class Arithmetic {
     }
 
     /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
-    private static final class ScaleRule extends Rule {
+    private static final class ScaleRule extends UnaryRule {
         private double c;
         private String name;
 
@@ -317,11 +317,8 @@ final class Arithmetic {
         }
 
         @Override
-        void backward(Var out) {
-            Var x = out.input(0);
-            Tensor s = x.gradSink(0);
+        void backward(Var out, Var x, Tensor s) {
             Kern.scale(c, out.grad, s);
-            x.gradCommit(s);
         }
 
         @Override

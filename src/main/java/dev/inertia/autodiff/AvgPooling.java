@@ -35,7 +35,7 @@ final class AvgPooling {
     }
 
     /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
-    private static final class PoolRule extends Rule {
+    private static final class PoolRule extends UnaryRule {
         private int planes;
         private Window2d g;
 
@@ -73,9 +73,7 @@ final class AvgPooling {
         }
 
         @Override
-        void backward(Var out) {
-            Var x = out.input(0);
-            Tensor dx = x.gradSink(0);
+        void backward(Var out, Var x, Tensor dx) {
             Kern.fill(0, dx);
             Tensor dy = out.grad;
             int h = g.h(), w = g.w(), oh = g.outH(), ow = g.outW();
@@ -96,7 +94,6 @@ final class AvgPooling {
                     }
                 }
             }
-            x.gradCommit(dx);
         }
 
         @Override
@@ -122,7 +119,7 @@ final class AvgPooling {
     }
 
     /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
-    private static final class GlobalRule extends Rule {
+    private static final class GlobalRule extends UnaryRule {
         private int planes, area;
 
         GlobalRule set(int planes, int area) {
@@ -149,9 +146,7 @@ final class AvgPooling {
         }
 
         @Override
-        void backward(Var out) {
-            Var x = out.input(0);
-            Tensor dx = x.gradSink(0);
+        void backward(Var out, Var x, Tensor dx) {
             for (int p = 0; p < planes; p++) {
                 // a plain loop: the SIMD fill called on small planes would run cold (see Tape#backward)
                 double share = out.grad.getDouble(p) / area;
@@ -160,7 +155,6 @@ final class AvgPooling {
                     dx.setDouble(base + i, share);
                 }
             }
-            x.gradCommit(dx);
         }
 
         @Override

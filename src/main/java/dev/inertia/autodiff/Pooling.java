@@ -18,7 +18,7 @@ final class Pooling {
     }
 
     /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
-    private static final class PoolRule extends Rule {
+    private static final class PoolRule extends UnaryRule {
         private int planes;
         private Window2d g;
         private double beta;
@@ -41,11 +41,8 @@ final class Pooling {
         }
 
         @Override
-        void backward(Var out) {
-            Var x = out.input(0);
-            Tensor s = x.gradSink(0);
+        void backward(Var out, Var x, Tensor s) {
             Kern.maxPoolBackward(x.value, out.grad, s, planes, g, beta, out.kinkCounts);
-            x.gradCommit(s);
         }
 
         @Override
