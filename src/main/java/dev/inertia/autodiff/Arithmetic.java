@@ -352,18 +352,10 @@ final class Arithmetic {
         return x.tape.record(out, new AddScalarRule(), x);
     }
 
-    private static final class AddScalarRule extends Rule {
+    private static final class AddScalarRule extends PassThroughRule {
         @Override
         String name() {
             return "addScalar";
-        }
-
-        @Override
-        void backward(Var out) {
-            Var x = out.input(0);
-            if (!x.gradAlias(out.grad)) {
-                Kern.add(x.grad, out.grad, x.grad);
-            }
         }
 
         @Override
@@ -374,16 +366,6 @@ final class Arithmetic {
         @Override
         long forwardOps(Var out) {
             return out.size();
-        }
-
-        @Override
-        long backwardOps(Var out) {
-            return 0;
-        }
-
-        @Override
-        long tangentOps(Var out) {
-            return 0;
         }
     }
 }
