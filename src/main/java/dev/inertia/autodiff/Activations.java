@@ -61,7 +61,7 @@ final class Activations {
         return r == null ? new ActivationRule() : r;
     }
 
-    private static final class ActivationRule extends Rule {
+    private static final class ActivationRule extends UnaryRule {
         private Kind kind;
         private String name;
         private double lo, hi, atFirst, atSecond, slope;
@@ -99,11 +99,8 @@ final class Activations {
         }
 
         @Override
-        void backward(Var out) {
-            Var x = out.input(0);
-            Tensor s = x.gradSink(0);
+        void backward(Var out, Var x, Tensor s) {
             derivative(x.value, out.grad, s, out.kinkCounts);
-            x.gradCommit(s);
         }
 
         @Override

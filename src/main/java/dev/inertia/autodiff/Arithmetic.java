@@ -301,7 +301,7 @@ final class Arithmetic {
     }
 
     /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
-    private static final class ScaleRule extends Rule {
+    private static final class ScaleRule extends UnaryRule {
         private double c;
         private String name;
 
@@ -317,11 +317,8 @@ final class Arithmetic {
         }
 
         @Override
-        void backward(Var out) {
-            Var x = out.input(0);
-            Tensor s = x.gradSink(0);
+        void backward(Var out, Var x, Tensor s) {
             Kern.scale(c, out.grad, s);
-            x.gradCommit(s);
         }
 
         @Override
@@ -355,18 +352,10 @@ final class Arithmetic {
         return x.tape.record(out, new AddScalarRule(), x);
     }
 
-    private static final class AddScalarRule extends Rule {
+    private static final class AddScalarRule extends PassThroughRule {
         @Override
         String name() {
             return "addScalar";
-        }
-
-        @Override
-        void backward(Var out) {
-            Var x = out.input(0);
-            if (!x.gradAlias(out.grad)) {
-                Kern.add(x.grad, out.grad, x.grad);
-            }
         }
 
         @Override
@@ -377,16 +366,6 @@ final class Arithmetic {
         @Override
         long forwardOps(Var out) {
             return out.size();
-        }
-
-        @Override
-        long backwardOps(Var out) {
-            return 0;
-        }
-
-        @Override
-        long tangentOps(Var out) {
-            return 0;
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.inertia.autodiff;
 
 import dev.inertia.kernels.Window2d;
 import dev.inertia.memory.Tensor;
-import java.util.Arrays;
 
 /**
  * 2-D average pooling over NCHW (PyTorch's {@code AvgPool2d} with its defaults
@@ -14,20 +13,10 @@ import java.util.Arrays;
 final class AvgPooling {
     private AvgPooling() {}
 
-    private static void requireNchw(Var x, String name) {
-        if (x.shape.length != 4) {
-            throw new IllegalArgumentException(name + " needs [N, C, H, W], got " + Arrays.toString(x.shape));
-        }
-    }
-
     static Var avgPool2d(Var x, int k, int stride, int padding) {
-        requireNchw(x, "avgPool2d");
-        if (padding * 2 > k) {
-            throw new IllegalArgumentException("avgPool2d: padding " + padding + " exceeds half the kernel " + k);
-        }
+        PoolWindows.requirePooling(x, k, padding, "avgPool2d");
         PoolRule rule = x.tape.reusableRule(PoolRule.class);
-        Window2d g = rule != null && rule.fits(x, k, stride, padding) ? rule.g
-                : Window2d.square(x.shape[2], x.shape[3], k, stride, padding);
+        Window2d g = PoolWindows.square(rule == null ? null : rule.g, x, k, stride, padding);
         int planes = x.shape[0] * x.shape[1];
         Tensor out = x.tape.buffer(x.dtype(), x.shape[0], x.shape[1], g.outH(), g.outW());
         (rule == null ? rule = new PoolRule() : rule).set(planes, g);
@@ -36,7 +25,7 @@ final class AvgPooling {
     }
 
     static Var globalAvgPool2d(Var x) {
-        requireNchw(x, "globalAvgPool2d");
+        PoolWindows.requireNchw(x, "globalAvgPool2d");
         int planes = x.shape[0] * x.shape[1], area = x.shape[2] * x.shape[3];
         Tensor out = x.tape.buffer(x.dtype(), x.shape[0], x.shape[1]);
         GlobalRule rule = x.tape.reusableRule(GlobalRule.class);
@@ -46,7 +35,7 @@ final class AvgPooling {
     }
 
     /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
-    private static final class PoolRule extends Rule {
+    private static final class PoolRule extends UnaryRule {
         private int planes;
         private Window2d g;
 
@@ -54,12 +43,6 @@ final class AvgPooling {
             this.planes = planes;
             this.g = g;
             return this;
-        }
-
-        /** Whether this rule's window is the one of a k×k pooling of {@code x}. */
-        boolean fits(Var x, int k, int stride, int padding) {
-            return g != null && g.h() == x.shape[2] && g.w() == x.shape[3] && g.kh() == k && g.kw() == k
-                    && g.sh() == stride && g.sw() == stride && g.ph() == padding && g.pw() == padding;
         }
 
         /** out = the window means of x (also the tangent rule: the op is linear). */
@@ -90,9 +73,7 @@ final class AvgPooling {
         }
 
         @Override
-        void backward(Var out) {
-            Var x = out.input(0);
-            Tensor dx = x.gradSink(0);
+        void backward(Var out, Var x, Tensor dx) {
             Kern.fill(0, dx);
             Tensor dy = out.grad;
             int h = g.h(), w = g.w(), oh = g.outH(), ow = g.outW();
@@ -113,7 +94,6 @@ final class AvgPooling {
                     }
                 }
             }
-            x.gradCommit(dx);
         }
 
         @Override
@@ -139,7 +119,7 @@ final class AvgPooling {
     }
 
     /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
-    private static final class GlobalRule extends Rule {
+    private static final class GlobalRule extends UnaryRule {
         private int planes, area;
 
         GlobalRule set(int planes, int area) {
@@ -166,9 +146,7 @@ final class AvgPooling {
         }
 
         @Override
-        void backward(Var out) {
-            Var x = out.input(0);
-            Tensor dx = x.gradSink(0);
+        void backward(Var out, Var x, Tensor dx) {
             for (int p = 0; p < planes; p++) {
                 // a plain loop: the SIMD fill called on small planes would run cold (see Tape#backward)
                 double share = out.grad.getDouble(p) / area;
@@ -177,7 +155,6 @@ final class AvgPooling {
                     dx.setDouble(base + i, share);
                 }
             }
-            x.gradCommit(dx);
         }
 
         @Override

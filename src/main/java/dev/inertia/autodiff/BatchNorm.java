@@ -81,7 +81,7 @@ final class BatchNorm {
     }
 
     /** y = x · scale + shift per channel: the derivative in x is the scale. */
-    private static final class EvalRule extends Rule {
+    private static final class EvalRule extends UnaryRule {
         private final Tensor scale;
         private final int outer, channels, inner;
 
@@ -98,11 +98,8 @@ final class BatchNorm {
         }
 
         @Override
-        void backward(Var out) {
-            Var x = out.input(0);
-            Tensor s = x.gradSink(0);
+        void backward(Var out, Var x, Tensor s) {
             Kern.broadcast(Kern.Bc.MUL, out.grad, scale, s, outer, channels, inner);
-            x.gradCommit(s);
         }
 
         @Override

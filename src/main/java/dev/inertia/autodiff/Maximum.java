@@ -112,7 +112,7 @@ final class Maximum {
         return x.tape.record(out, new ReduceRule(outer, n, inner, beta), x);
     }
 
-    private static final class ReduceRule extends Rule {
+    private static final class ReduceRule extends UnaryRule {
         private final int outer, n, inner;
         private final double beta;
 
@@ -134,11 +134,8 @@ final class Maximum {
         }
 
         @Override
-        void backward(Var out) {
-            Var x = out.input(0);
-            Tensor s = x.gradSink(0);
+        void backward(Var out, Var x, Tensor s) {
             Kern.maxReduceBackward(x.value, out.grad, s, outer, n, inner, beta, out.kinkCounts);
-            x.gradCommit(s);
         }
 
         @Override

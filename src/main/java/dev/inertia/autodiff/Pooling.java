@@ -2,22 +2,15 @@ package dev.inertia.autodiff;
 
 import dev.inertia.kernels.Window2d;
 import dev.inertia.memory.Tensor;
-import java.util.Arrays;
 
 /** 2-D max pooling over NCHW, ties inside a window as {@link Kinks#maxPool()}. */
 final class Pooling {
     private Pooling() {}
 
     static Var maxPool2d(Var x, int k, int stride, int padding, Kinks kinks) {
-        if (x.shape.length != 4) {
-            throw new IllegalArgumentException("maxPool2d needs [N, C, H, W], got " + Arrays.toString(x.shape));
-        }
-        if (padding * 2 > k) {
-            throw new IllegalArgumentException("maxPool2d: padding " + padding + " exceeds half the kernel " + k);
-        }
+        PoolWindows.requirePooling(x, k, padding, "maxPool2d");
         PoolRule rule = x.tape.reusableRule(PoolRule.class);
-        Window2d g = rule != null && rule.fits(x, k, stride, padding) ? rule.g
-                : Window2d.square(x.shape[2], x.shape[3], k, stride, padding);
+        Window2d g = PoolWindows.square(rule == null ? null : rule.g, x, k, stride, padding);
         int planes = x.shape[0] * x.shape[1];
         Tensor out = x.tape.buffer(x.dtype(), x.shape[0], x.shape[1], g.outH(), g.outW());
         Kern.maxPool(x.value, out, planes, g);
@@ -25,7 +18,7 @@ final class Pooling {
     }
 
     /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
-    private static final class PoolRule extends Rule {
+    private static final class PoolRule extends UnaryRule {
         private int planes;
         private Window2d g;
         private double beta;
@@ -35,12 +28,6 @@ final class Pooling {
             this.g = g;
             this.beta = beta;
             return this;
-        }
-
-        /** Whether this rule's window is the one of a k×k pooling of {@code x}. */
-        boolean fits(Var x, int k, int stride, int padding) {
-            return g != null && g.h() == x.shape[2] && g.w() == x.shape[3] && g.kh() == k && g.kw() == k
-                    && g.sh() == stride && g.sw() == stride && g.ph() == padding && g.pw() == padding;
         }
 
         @Override
@@ -54,11 +41,8 @@ final class Pooling {
         }
 
         @Override
-        void backward(Var out) {
-            Var x = out.input(0);
-            Tensor s = x.gradSink(0);
+        void backward(Var out, Var x, Tensor s) {
             Kern.maxPoolBackward(x.value, out.grad, s, planes, g, beta, out.kinkCounts);
-            x.gradCommit(s);
         }
 
         @Override

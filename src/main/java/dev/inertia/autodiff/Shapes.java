@@ -27,18 +27,10 @@ final class Shapes {
         return x.tape.record(view, rule == null ? new ReshapeRule() : rule, x);
     }
 
-    private static final class ReshapeRule extends Rule {
+    private static final class ReshapeRule extends PassThroughRule {
         @Override
         String name() {
             return "reshape";
-        }
-
-        @Override
-        void backward(Var out) {
-            Var x = out.input(0);
-            if (!x.gradAlias(out.grad)) {
-                Kern.add(x.grad, out.grad, x.grad);
-            }
         }
 
         @Override
@@ -48,16 +40,6 @@ final class Shapes {
 
         @Override
         long forwardOps(Var out) {
-            return 0;
-        }
-
-        @Override
-        long backwardOps(Var out) {
-            return 0;
-        }
-
-        @Override
-        long tangentOps(Var out) {
             return 0;
         }
     }

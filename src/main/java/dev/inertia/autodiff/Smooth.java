@@ -15,7 +15,7 @@ final class Smooth {
         return x.tape.record(out, new SmoothRule(fn), x);
     }
 
-    private static final class SmoothRule extends Rule {
+    private static final class SmoothRule extends UnaryRule {
         private final Kern.Fn fn;
 
         SmoothRule(Kern.Fn fn) {
@@ -28,11 +28,8 @@ final class Smooth {
         }
 
         @Override
-        void backward(Var out) {
-            Var x = out.input(0);
-            Tensor s = x.gradSink(0);
+        void backward(Var out, Var x, Tensor s) {
             Kern.derivative(fn, x.value, out.value, out.grad, s);
-            x.gradCommit(s);
         }
 
         @Override

@@ -50,7 +50,7 @@ final class Softmax {
     }
 
     /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
-    private static final class SoftmaxRule extends Rule {
+    private static final class SoftmaxRule extends UnaryRule {
         private boolean log;
         private int rows, cols;
 
@@ -89,11 +89,8 @@ final class Softmax {
         }
 
         @Override
-        void backward(Var out) {
-            Var x = out.input(0);
-            Tensor s = x.gradSink(0);
+        void backward(Var out, Var x, Tensor s) {
             apply(out.value, out.grad, s, true);
-            x.gradCommit(s);
         }
 
         @Override

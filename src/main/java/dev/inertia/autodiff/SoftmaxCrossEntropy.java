@@ -51,7 +51,7 @@ final class SoftmaxCrossEntropy {
     private static final int[] SCALAR = {};
 
     /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
-    private static final class CrossEntropyRule extends Rule {
+    private static final class CrossEntropyRule extends UnaryRule {
         private MemorySegment labels;
         private Tensor probs;
         private int rows, classes;
@@ -70,12 +70,9 @@ final class SoftmaxCrossEntropy {
         }
 
         @Override
-        void backward(Var out) {
-            Var x = out.input(0);
-            Tensor s = x.gradSink(0);
+        void backward(Var out, Var x, Tensor s) {
             double scale = out.grad.getDouble(0) / Math.max(rows, 1);
             Kern.softmaxCrossEntropyBackward(probs, labels, scale, s, rows, classes);
-            x.gradCommit(s);
         }
 
         @Override

@@ -8,9 +8,7 @@ import dev.inertia.autodiff.Var;
  * ({@code count_include_pad=True}) and partial windows at the end are dropped
  * ({@code ceil_mode=False}). No kinks, no parameters.
  */
-public final class AvgPool2d extends Module {
-    private final int kernel, stride, padding;
-
+public final class AvgPool2d extends SquarePool2d {
     /** Window {@code kernel}, stride {@code kernel}, no padding. */
     public AvgPool2d(int kernel) {
         this(kernel, kernel, 0);
@@ -18,34 +16,15 @@ public final class AvgPool2d extends Module {
 
     /** {@code padding} at most {@code kernel / 2}, as PyTorch requires. */
     public AvgPool2d(int kernel, int stride, int padding) {
+        super(kernel, stride, padding);
         if (kernel < 1 || stride < 1 || padding < 0 || 2 * padding > kernel) {
             throw new IllegalArgumentException("AvgPool2d needs kernel, stride >= 1 and 0 <= padding <= kernel / 2, got "
                     + kernel + ", " + stride + ", " + padding);
         }
-        this.kernel = kernel;
-        this.stride = stride;
-        this.padding = padding;
-    }
-
-    public int kernel() {
-        return kernel;
-    }
-
-    public int stride() {
-        return stride;
-    }
-
-    public int padding() {
-        return padding;
     }
 
     @Override
     public Var forward(Var x) {
         return x.avgPool2d(kernel, stride, padding);
-    }
-
-    @Override
-    protected String describe() {
-        return "AvgPool2d(kernel_size=" + kernel + ", stride=" + stride + ", padding=" + padding + ")";
     }
 }

@@ -32,14 +32,8 @@ public final class Conv2d extends Module {
         this.stride = stride;
         this.padding = padding;
         int fanIn = in * kernel * kernel;
-        weight = registerParameter("weight", Parameter.zeros(scope, dtype, out, in, kernel, kernel));
-        Init.kaimingUniform(weight.value(), fanIn, Init.DEFAULT_A, random);
-        if (withBias) {
-            bias = registerParameter("bias", Parameter.zeros(scope, dtype, out));
-            Init.bias(bias.value(), fanIn, random);
-        } else {
-            bias = null;
-        }
+        weight = registerParameter("weight", Init.defaultWeight(scope, dtype, fanIn, random, out, in, kernel, kernel));
+        bias = withBias ? registerParameter("bias", Init.defaultBias(scope, dtype, fanIn, random, out)) : null;
     }
 
     /** Input channels. */

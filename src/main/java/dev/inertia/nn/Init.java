@@ -1,5 +1,7 @@
 package dev.inertia.nn;
 
+import dev.inertia.memory.DType;
+import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
 import java.util.random.RandomGenerator;
 
@@ -37,6 +39,20 @@ public final class Init {
     public static void bias(Tensor t, int fanIn, RandomGenerator random) {
         requireFanIn(fanIn);
         uniform(t, 1 / Math.sqrt(fanIn), random);
+    }
+
+    /** A new weight of {@code shape} initialized as Linear's and Conv2d's: {@link #kaimingUniform}, a = √5. */
+    static Parameter defaultWeight(Scope scope, DType dtype, int fanIn, RandomGenerator random, int... shape) {
+        Parameter weight = Parameter.zeros(scope, dtype, shape);
+        kaimingUniform(weight.value(), fanIn, DEFAULT_A, random);
+        return weight;
+    }
+
+    /** A new bias of {@code size} initialized as Linear's and Conv2d's ({@link #bias}). */
+    static Parameter defaultBias(Scope scope, DType dtype, int fanIn, RandomGenerator random, int size) {
+        Parameter bias = Parameter.zeros(scope, dtype, size);
+        bias(bias.value(), fanIn, random);
+        return bias;
     }
 
     private static void requireFanIn(int fanIn) {

@@ -27,14 +27,8 @@ public final class Linear extends Module {
         }
         this.in = in;
         this.out = out;
-        weight = registerParameter("weight", Parameter.zeros(scope, dtype, out, in));
-        Init.kaimingUniform(weight.value(), in, Init.DEFAULT_A, random);
-        if (withBias) {
-            bias = registerParameter("bias", Parameter.zeros(scope, dtype, out));
-            Init.bias(bias.value(), in, random);
-        } else {
-            bias = null;
-        }
+        weight = registerParameter("weight", Init.defaultWeight(scope, dtype, in, random, out, in));
+        bias = withBias ? registerParameter("bias", Init.defaultBias(scope, dtype, in, random, out)) : null;
     }
 
     /** Input features. */

@@ -7,8 +7,7 @@ import dev.inertia.autodiff.Var;
  * 2-D max pooling with a square window. Ties inside a window follow {@link Kinks#maxPool()} of
  * the tape's policy, or of the policy given to this layer.
  */
-public final class MaxPool2d extends Module {
-    private final int kernel, stride, padding;
+public final class MaxPool2d extends SquarePool2d {
     private final Kinks kinks;
 
     /** Window {@code kernel}, stride {@code kernel}, no padding, the tape's tie policy. */
@@ -18,37 +17,16 @@ public final class MaxPool2d extends Module {
 
     /** {@code kinks} null means the tape's policy. */
     public MaxPool2d(int kernel, int stride, int padding, Kinks kinks) {
+        super(kernel, stride, padding);
         if (kernel < 1 || stride < 1 || padding < 0) {
             throw new IllegalArgumentException("MaxPool2d needs kernel, stride >= 1 and padding >= 0, got " + kernel
                     + ", " + stride + ", " + padding);
         }
-        this.kernel = kernel;
-        this.stride = stride;
-        this.padding = padding;
         this.kinks = kinks;
-    }
-
-    /** The side of the square window. */
-    public int kernel() {
-        return kernel;
-    }
-
-    public int stride() {
-        return stride;
-    }
-
-    /** Implicit padding (never the maximum) on each side of both axes. */
-    public int padding() {
-        return padding;
     }
 
     @Override
     public Var forward(Var x) {
         return kinks == null ? x.maxPool2d(kernel, stride, padding) : x.maxPool2d(kernel, stride, padding, kinks);
-    }
-
-    @Override
-    protected String describe() {
-        return "MaxPool2d(kernel_size=" + kernel + ", stride=" + stride + ", padding=" + padding + ")";
     }
 }

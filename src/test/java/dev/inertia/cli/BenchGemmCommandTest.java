@@ -3,25 +3,14 @@ package dev.inertia.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-class BenchGemmCommandTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int run(String... argv) {
-        return Main.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
+class BenchGemmCommandTest extends CommandHarness {
     @Test
     void printsOneJsonLineWithGflopsAndMs() {
         assertEquals(0, run("bench", "gemm", "--m", "9", "--n", "17", "--k", "5", "--trans", "TN", "--dtype", "f64",
-                "--warmup-ms", "1", "--measure-ms", "1", "--json"), err.toString(StandardCharsets.UTF_8));
-        String line = out.toString(StandardCharsets.UTF_8).strip();
+                "--warmup-ms", "1", "--measure-ms", "1", "--json"), stderr());
+        String line = stdout().strip();
         assertEquals(1, line.lines().count(), line);
         assertTrue(line.startsWith("{") && line.endsWith("}"), line);
         for (String field : new String[] {"\"gflops\": ", "\"ms\": ", "\"threads\": ", "\"m\": 9", "\"n\": 17",
@@ -34,7 +23,7 @@ class BenchGemmCommandTest {
     void plainOutputNamesTheShape() {
         assertEquals(0, run("bench", "gemm", "--m", "3", "--n", "4", "--k", "5", "--warmup-ms", "1", "--measure-ms",
                 "1"));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("3x4x5"), out.toString(StandardCharsets.UTF_8));
+        assertTrue(stdout().contains("3x4x5"), stdout());
     }
 
     @Test
@@ -48,9 +37,8 @@ class BenchGemmCommandTest {
             {"bench", "gemm", "--m", "5", "--n", "5", "--k", "3", "--dtype", "f16"},
         };
         for (String[] argv : bad) {
-            err.reset();
             assertEquals(2, run(argv), String.join(" ", argv));
-            String message = err.toString(StandardCharsets.UTF_8).strip();
+            String message = stderr().strip();
             assertEquals(1, message.lines().count(), message);
             assertTrue(message.startsWith("inertia: "), message);
         }

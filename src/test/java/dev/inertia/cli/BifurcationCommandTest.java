@@ -3,36 +3,17 @@ package dev.inertia.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class BifurcationCommandTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int run(String... argv) {
-        return Main.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    private static double field(String json, String name) {
-        Matcher m = Pattern.compile("\"" + name + "\": ([0-9.Ee+-]+)").matcher(json);
-        assertTrue(m.find(), name + " in " + json);
-        return Double.parseDouble(m.group(1));
-    }
-
+class BifurcationCommandTest extends CommandHarness {
     @Test
     void tinyRunPrintsOneJsonLine() {
         assertEquals(0, run("bifurcation", "--precision", "fp16", "--hidden", "2", "--width", "16", "--inits", "2",
-                "--batch", "16", "--max-batches", "3", "--json"), err.toString(StandardCharsets.UTF_8));
-        String line = out.toString(StandardCharsets.UTF_8).strip();
+                "--batch", "16", "--max-batches", "3", "--json"), stderr());
+        String line = stdout().strip();
         assertEquals(1, line.lines().count(), line);
         assertTrue(line.contains("\"precision\": \"fp16\""), line);
         assertEquals(2, field(line, "inits"), line);
@@ -47,8 +28,8 @@ class BifurcationCommandTest {
     @Test
     void kinkReportAddsOneLinePerRelu() {
         assertEquals(0, run("bifurcation", "--precision", "bf16", "--hidden", "2", "--width", "8", "--inits", "1",
-                "--batch", "8", "--max-batches", "2", "--kink-report", "--json"), err.toString(StandardCharsets.UTF_8));
-        List<String> lines = out.toString(StandardCharsets.UTF_8).strip().lines().toList();
+                "--batch", "8", "--max-batches", "2", "--kink-report", "--json"), stderr());
+        List<String> lines = stdout().strip().lines().toList();
         assertEquals(3, lines.size(), lines.toString());
         assertTrue(lines.get(0).contains("\"op\": \"relu\"") && lines.get(1).contains("\"op\": \"relu\""),
                 lines.toString());
@@ -59,8 +40,8 @@ class BifurcationCommandTest {
     @Test
     void poolVariantPrintsItsShares() {
         assertEquals(0, run("bifurcation", "--pool", "--channels", "2", "--precision", "fp32", "--inits", "1",
-                "--batch", "4", "--max-batches", "2", "--json"), err.toString(StandardCharsets.UTF_8));
-        String line = out.toString(StandardCharsets.UTF_8).strip();
+                "--batch", "4", "--max-batches", "2", "--json"), stderr());
+        String line = stdout().strip();
         assertTrue(line.contains("\"mode\": \"pool\""), line);
         assertEquals(2, field(line, "batches_checked"), line);
         assertEquals(1e-7, field(line, "threshold"), line);
@@ -83,14 +64,14 @@ class BifurcationCommandTest {
     @Test
     void badPrecisionIsAUsageError() {
         assertEquals(2, run("bifurcation", "--precision", "fp8"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("inertia: --precision: unknown precision 'fp8'"),
-                err.toString(StandardCharsets.UTF_8));
+        assertTrue(stderr().startsWith("inertia: --precision: unknown precision 'fp8'"),
+                stderr());
     }
 
     @Test
     void missingDataDirIsAFailureNamingIt(@TempDir Path dir) {
         assertEquals(1, run("bifurcation", "--data-dir", dir.toString(), "--inits", "1"));
-        String message = err.toString(StandardCharsets.UTF_8).strip();
+        String message = stderr().strip();
         assertEquals(1, message.lines().count(), message);
         assertTrue(message.contains(dir.toString()), message);
     }

@@ -11,45 +11,22 @@ import dev.inertia.data.Subset;
 import dev.inertia.train.LoadedModel;
 import dev.inertia.train.ModelFile;
 import dev.inertia.train.Predictor;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code train --csv}, {@code predict} and {@code eval} through {@link Main#run}, on CSV files. */
-class CsvCommandsTest {
+class CsvCommandsTest extends CommandHarness {
     private static final Path DIGITS = Path.of("../shared/data/tabular/digits.csv");
-
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     @TempDir
     Path tmp;
-
-    private int run(String... argv) {
-        out.reset();
-        err.reset();
-        return Main.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    private String stdout() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private String stderr() {
-        return err.toString(StandardCharsets.UTF_8);
-    }
 
     /** Three classes named by words, decided by which of three noisy features is largest; a shifted fourth. */
     private Path classesCsv(int rows, long seed) throws IOException {
@@ -93,12 +70,6 @@ class CsvCommandsTest {
         Path rows = tmp.resolve("test-rows.csv");
         Files.write(rows, kept);
         return rows;
-    }
-
-    private static double field(String json, String name) {
-        Matcher m = Pattern.compile("\"" + name + "\": ([-0-9.Ee]+|NaN)").matcher(json);
-        assertTrue(m.find(), name + " in " + json);
-        return Double.parseDouble(m.group(1));
     }
 
     @Test

@@ -4,27 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.inertia.kernels.Simd;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class MainTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int run(String... argv) {
-        return Main.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
+class MainTest extends CommandHarness {
     @Test
     void infoJson() {
         assertEquals(0, run("info", "--json"));
-        String line = out.toString(StandardCharsets.UTF_8).strip();
+        String line = stdout().strip();
         assertTrue(line.startsWith("{") && line.endsWith("}"), line);
         assertTrue(line.contains("\"java\": \"" + Runtime.version() + "\""), line);
         assertTrue(line.contains("\"simd\": " + Simd.enabled()), line);
@@ -35,13 +25,11 @@ class MainTest {
     @Test
     void badInputIsOneLineAndNonZero() {
         assertEquals(2, run("info", "--bogus"));
-        assertEquals("inertia: unknown flag --bogus for 'info'", err.toString(StandardCharsets.UTF_8).strip());
-        err.reset();
+        assertEquals("inertia: unknown flag --bogus for 'info'", stderr().strip());
         assertEquals(2, run("frobnicate"));
-        assertEquals(1, err.toString(StandardCharsets.UTF_8).strip().lines().count());
-        err.reset();
+        assertEquals(1, stderr().strip().lines().count());
         assertEquals(2, run("info", "--threads", "zero"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--threads expects an integer"));
+        assertTrue(stderr().contains("--threads expects an integer"));
     }
 
     /** A JVM started without the incubator module warns once, names the flag, and still works. */

@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.inertia.train.TinyData;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,10 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class Relu0SweepCommandTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
+class Relu0SweepCommandTest extends CommandHarness {
     @TempDir
     Path dir;
     private Path data;
@@ -35,26 +29,18 @@ class Relu0SweepCommandTest {
         data = TinyData.writeDataDir(dir.resolve("fashion"), 48, 16);
     }
 
-    private int run(String... argv) {
+    /** Runs {@code relu0-sweep} on the tiny data set, one step or two, with {@code argv} added. */
+    private int sweep(String... argv) {
         List<String> all = new ArrayList<>(List.of("relu0-sweep", "--data-dir", data.toString(), "--hidden", "1",
                 "--width", "8", "--batch", "8", "--epochs", "1", "--max-steps", "2"));
         all.addAll(List.of(argv));
-        return Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    private String stdout() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private String stderr() {
-        return err.toString(StandardCharsets.UTF_8);
+        return run(all.toArray(String[]::new));
     }
 
     @Test
     void jsonLinePerRunAndAWellFormedPlot() throws Exception {
         Path svg = dir.resolve("sweep.svg");
-        assertEquals(0, run("--values", "0,0.5,1", "--precision", "bf16", "--batch-norm", "off", "--json", "--svg",
+        assertEquals(0, sweep("--values", "0,0.5,1", "--precision", "bf16", "--batch-norm", "off", "--json", "--svg",
                 svg.toString()), stderr());
         List<String> lines = stdout().strip().lines().toList();
         assertEquals(6, lines.size(), "3 values x 2 optimizers: " + lines);
@@ -124,7 +110,7 @@ class Relu0SweepCommandTest {
 
     @Test
     void tablePerValue() {
-        assertEquals(0, run("--values", "0,1", "--optimizer", "sgd"), stderr());
+        assertEquals(0, sweep("--values", "0,1", "--optimizer", "sgd"), stderr());
         List<String> lines = stdout().strip().lines().toList();
         assertEquals(4, lines.size(), stdout());
         assertTrue(lines.get(0).startsWith("test accuracy (%)"), stdout());
@@ -138,9 +124,7 @@ class Relu0SweepCommandTest {
         for (String[] bad : new String[][] {{"--values", "0,x"}, {"--values", "0,0"}, {"--values", ""},
             {"--precision", "fp8"}, {"--batch-norm", "maybe"}, {"--optimizer", "adamw"}, {"--loss-scale", "static:-1"},
             {"--svg", "/no/such/dir/plot.svg"}, {"--epochs", "0"}, {"--lr", "-1"}, {"--bogus", "1"}}) {
-            out.reset();
-            err.reset();
-            assertEquals(2, run(bad), String.join(" ", bad) + ": " + stderr());
+            assertEquals(2, sweep(bad), String.join(" ", bad) + ": " + stderr());
             assertEquals(1, stderr().strip().lines().count(), String.join(" ", bad) + ": " + stderr());
             assertTrue(stdout().isEmpty(), stdout());
         }
