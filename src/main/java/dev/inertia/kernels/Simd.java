@@ -32,7 +32,7 @@ public final class Simd {
      * What the scalar path costs, measured (docs/PERFORMANCE.md, *Without the vector module*), for
      * the one warning a user who forgot the flag gets.
      */
-    static final String SCALAR_SLOWDOWN = "training ~80x and matrix products ~290x slower";
+    static final String SCALAR_SLOWDOWN = "training ~50-100x and matrix products ~200x slower";
 
     private static final boolean MODULE_READABLE = vectorModuleInOurLayer();
     private static final int BITS = decideBits();
