@@ -79,6 +79,19 @@ public final class Args {
         }
     }
 
+    /** A 64-bit integer, such as a seed. */
+    public long longInteger(String name, long fallback) {
+        String v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " expects an integer of at most 64 bits, got '" + v + "'");
+        }
+    }
+
     public int positiveInteger(String name, int fallback) {
         int v = integer(name, fallback);
         if (v < 1) {

@@ -32,8 +32,11 @@ import java.util.Map;
  *     {@code optimizer.group.<g>.params}, {@code optimizer.state.<param>.step});</li>
  * <li>the loop's position in the metadata: {@code epoch} (0-based, the one in progress),
  *     {@code batch} (batches of it done), {@code step} (optimizer steps in all), the running loss
- *     of the epoch, the shuffling {@code seed} and each dropout layer's generator state
- *     ({@code rng.<module>});</li>
+ *     of the epoch, the shuffling {@code seed}, each dropout layer's generator state
+ *     ({@code rng.<module>}), the steps the learning-rate schedule is planned over
+ *     ({@code planned_steps}) and the loss scaler's state ({@code loss_scale.<key>},
+ *     {@link LossScaling#state()}); a checkpoint without the last two (written before they were
+ *     kept) loads with 0 planned steps (unknown) and leaves the loss scaler as configured;</li>
  * <li>{@code format} and whatever the caller adds (model name, batch size, dtype), which
  *     {@link #load} compares against what the resuming run expects.</li>
  * </ul>
@@ -56,13 +59,27 @@ public final class Checkpoint {
      * @param step           optimizer steps done in all
      * @param epochLossSum   sum of the training losses of the epoch's steps so far
      * @param seed           the shuffling seed
+     * @param plannedSteps   the steps the run's learning-rate schedule spans, or 0: unknown
      */
-    public record Position(int epoch, int batch, long step, double epochLossSum, long seed) {
+    public record Position(int epoch, int batch, long step, double epochLossSum, long seed, long plannedSteps) {
+        /** A position without a planned schedule length. */
+        public Position(int epoch, int batch, long step, double epochLossSum, long seed) {
+            this(epoch, batch, step, epochLossSum, seed, 0);
+        }
     }
+
+    /** The metadata prefix of the loss scaler's state. */
+    private static final String LOSS_SCALE = "loss_scale.";
 
     /** Writes {@code model}, {@code optimizer} and {@code position} with {@code info} to {@code file}, atomically. */
     public static void save(Path file, Module model, Optimizer optimizer, Position position, Map<String, String> info)
             throws IOException {
+        save(file, model, optimizer, position, info, null);
+    }
+
+    /** {@link #save(Path, Module, Optimizer, Position, Map)} plus the state of {@code scaling} (may be null). */
+    public static void save(Path file, Module model, Optimizer optimizer, Position position, Map<String, String> info,
+            LossScaling scaling) throws IOException {
         Map<String, SafeTensors.Entry> tensors = new LinkedHashMap<>();
         model.stateDict().forEach((name, t) -> tensors.put(name, SafeTensors.Entry.of(t)));
         model.namedModules().forEach((name, m) -> {
@@ -78,6 +95,12 @@ public final class Checkpoint {
         meta.put("step", Long.toString(position.step()));
         meta.put("epoch_loss_sum", Double.toString(position.epochLossSum()));
         meta.put("seed", Long.toString(position.seed()));
+        if (position.plannedSteps() > 0) {
+            meta.put("planned_steps", Long.toString(position.plannedSteps()));
+        }
+        if (scaling != null) {
+            scaling.state().forEach((k, v) -> meta.put(LOSS_SCALE + k, v));
+        }
         model.namedModules().forEach((name, m) -> {
             if (m instanceof Dropout d) {
                 meta.put("rng." + name, Long.toString(d.rngState()));
@@ -121,6 +144,16 @@ public final class Checkpoint {
      */
     public static Position load(Path file, Module model, Optimizer optimizer, Map<String, String> expect)
             throws IOException {
+        return load(file, model, optimizer, expect, null);
+    }
+
+    /**
+     * {@link #load(Path, Module, Optimizer, Map)} that also restores {@code scaling} (may be null)
+     * from the checkpoint's {@code loss_scale.*} metadata, checked with the rest before anything
+     * changes.
+     */
+    public static Position load(Path file, Module model, Optimizer optimizer, Map<String, String> expect,
+            LossScaling scaling) throws IOException {
         String name = file.toString();
         try (Scope scope = Scope.open()) {
             SafeTensors.Contents c = SafeTensors.read(file, scope);
@@ -136,7 +169,25 @@ public final class Checkpoint {
                 }
             }
             Position position = new Position(integer(meta, "epoch", name), integer(meta, "batch", name),
-                    number(meta, "step", name), real(meta, "epoch_loss_sum", name), number(meta, "seed", name));
+                    number(meta, "step", name), real(meta, "epoch_loss_sum", name), number(meta, "seed", name),
+                    meta.containsKey("planned_steps") ? number(meta, "planned_steps", name) : 0);
+            if (position.plannedSteps() < 0) {
+                throw new SafeTensorsException(name, "checkpoint metadata 'planned_steps' is negative");
+            }
+            Runnable restoreScaling = () -> { };
+            if (scaling != null) {
+                Map<String, String> saved = new LinkedHashMap<>();
+                meta.forEach((k, v) -> {
+                    if (k.startsWith(LOSS_SCALE)) {
+                        saved.put(k.substring(LOSS_SCALE.length()), v);
+                    }
+                });
+                try {
+                    restoreScaling = scaling.restore(saved);
+                } catch (IllegalArgumentException e) {
+                    throw new SafeTensorsException(name, "checkpoint metadata " + e.getMessage());
+                }
+            }
             Map<BatchNorm, Long> tracked = new LinkedHashMap<>();
             Map<String, Boolean> counters = new LinkedHashMap<>();
             for (Map.Entry<String, Module> e : model.namedModules().entrySet()) {
@@ -167,6 +218,7 @@ public final class Checkpoint {
             }
             rngs.forEach(Dropout::setRngState);
             tracked.forEach(BatchNorm::setNumBatchesTracked);
+            restoreScaling.run();
             return position;
         }
     }
