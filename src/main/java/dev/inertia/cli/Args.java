@@ -68,15 +68,12 @@ public final class Args {
     }
 
     public int integer(String name, int fallback) {
-        String v = values.get(name);
-        if (v == null) {
-            return fallback;
+        long v = longInteger(name, fallback);
+        if (v != (int) v) {
+            throw new UsageException("--" + name + " expects an integer from " + Integer.MIN_VALUE + " to "
+                    + Integer.MAX_VALUE + ", got '" + values.get(name) + "'");
         }
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " expects an integer, got '" + v + "'");
-        }
+        return (int) v;
     }
 
     /** A 64-bit integer, such as a seed. */
@@ -88,7 +85,7 @@ public final class Args {
         try {
             return Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " expects an integer of at most 64 bits, got '" + v + "'");
+            throw new UsageException("--" + name + " expects an integer, got '" + v + "'");
         }
     }
 

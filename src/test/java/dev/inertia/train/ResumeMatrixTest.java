@@ -69,24 +69,15 @@ class ResumeMatrixTest {
                 t.resume();
                 t.run();
                 List<long[]> bits = new ArrayList<>();
-                model.stateDict().values().forEach(v -> bits.add(bits(v)));
+                model.stateDict().values().forEach(v -> bits.add(TrainerTest.bits(v)));
                 for (int i = 0; i < t.optimizer().params().size(); i++) {
                     OptimizerState s = t.optimizer().state(i);
                     bits.add(new long[] {s.step()});
-                    s.buffers().values().forEach(b -> bits.add(bits(b)));
+                    s.buffers().values().forEach(b -> bits.add(TrainerTest.bits(b)));
                 }
                 return new Outcome(bits, scaler == null ? Map.of() : scaler.state());
             }
         }
-    }
-
-    private static long[] bits(Tensor t) {
-        double[] d = t.toDoubleArray();
-        long[] out = new long[d.length];
-        for (int i = 0; i < d.length; i++) {
-            out[i] = Double.doubleToRawLongBits(d[i]);
-        }
-        return out;
     }
 
     /**
