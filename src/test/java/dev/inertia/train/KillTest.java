@@ -50,7 +50,8 @@ class KillTest {
                 cmd.add(arg);
             }
         }
-        cmd.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-Dinertia.threads=1", "-cp",
+        // C1 only: a child lives a second or two, so a quick start matters more than peak speed
+        cmd.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dinertia.threads=1", "-cp",
                 System.getProperty("java.class.path"), mainClass));
         cmd.addAll(List.of(args));
         return cmd;
