@@ -6,7 +6,7 @@ import java.util.List;
 /** {@code inertia bench <what>}: dispatches to one benchmark. */
 final class BenchCommand {
     static final String USAGE = "usage: inertia bench gemm --m M --n N --k K [--trans NN|TN|NT|TT] [--dtype f32|f64]"
-            + " [--threads T] [--json] | inertia " + BenchStepCommand.USAGE;
+            + " [--threads T] [--json] | inertia " + BenchStepCommand.USAGE + " | inertia " + BenchPeakCommand.USAGE;
 
     private BenchCommand() {}
 
@@ -21,6 +21,7 @@ final class BenchCommand {
         switch (argv.get(0)) {
             case "gemm" -> BenchGemmCommand.run(rest, out, err);
             case "step" -> BenchStepCommand.run(rest, out, err);
+            case "peak" -> BenchPeakCommand.run(rest, out, err);
             default -> throw new UsageException("unknown benchmark '" + argv.get(0) + "'; " + USAGE);
         }
     }

@@ -15,7 +15,7 @@ final class Help {
               eval         a saved model's test accuracy or RMSE on a labelled CSV
               info         the JVM, the SIMD path and the threads
               cost         operation counts of forward, reverse and tangent passes
-              bench        bench gemm | bench step: kernel speed
+              bench        bench gemm | bench step | bench peak: kernel speed, the machine's FMA peak
               bifurcation  share of initializations where ReLU'(0) (or the max-pool Jacobian) changes the gradient
               relu0-sweep  test accuracy of training with ReLU'(0) = s, per s
               --version    the version
@@ -95,7 +95,9 @@ final class Help {
     private static final String BENCH = """
             usage: inertia bench gemm --m M --n N --k K [--trans NN|TN|NT|TT] [--dtype f32|f64] [--threads T] [--json]
                    inertia bench step --optimizer NAME --params N [--threads T] [--dtype f32|f64] [--json]
-            GEMM speed (median GFLOP/s and ms after warm-up); one fused optimizer step (ms, GB/s, bytes/param).
+                   inertia bench peak [--threads T] [--warmup-ms W] [--measure-ms M] [--json]
+            GEMM speed (median GFLOP/s and ms after warm-up); one fused optimizer step (ms, GB/s, bytes/param);
+            the FP32 FMA peak on 1 and T threads (GFLOP/s; independent FMA chains, nothing else).
             """;
 
     private static final String BIFURCATION = """

@@ -23,6 +23,7 @@ public final class Kernels {
     private static final NormKernels NORM = ScalarKernels.norm();
     private static final OptimizerKernels OPTIMIZERS = Simd.select("PanamaOptimizerKernels", ScalarKernels::optimizers);
     private static final GemmKernels GEMM = selectGemm();
+    private static final PeakKernels PEAK = Simd.select("PanamaPeak", ScalarKernels::peak);
 
     private Kernels() {}
 
@@ -77,6 +78,11 @@ public final class Kernels {
     /** The fused optimizer steps. */
     public static OptimizerKernels optimizers() {
         return OPTIMIZERS;
+    }
+
+    /** The FMA peak probe ({@code inertia bench peak}). */
+    public static PeakKernels peak() {
+        return PEAK;
     }
 
     private static GemmKernels selectGemm() {

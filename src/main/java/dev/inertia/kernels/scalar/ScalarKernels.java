@@ -9,6 +9,7 @@ import dev.inertia.kernels.GemmKernels;
 import dev.inertia.kernels.MathKernels;
 import dev.inertia.kernels.NormKernels;
 import dev.inertia.kernels.OptimizerKernels;
+import dev.inertia.kernels.PeakKernels;
 import dev.inertia.kernels.PoolingKernels;
 import dev.inertia.kernels.PrecisionKernels;
 import dev.inertia.kernels.ReductionKernels;
@@ -34,6 +35,7 @@ public final class ScalarKernels {
     private static final MathKernels MATH = new ScalarMath();
     private static final SoftmaxKernels SOFTMAX = new ScalarSoftmax();
     private static final NormKernels NORM = new ScalarNorm();
+    private static final PeakKernels PEAK = new ScalarPeak();
 
     private ScalarKernels() {}
 
@@ -87,5 +89,9 @@ public final class ScalarKernels {
 
     public static NormKernels norm() {
         return NORM;
+    }
+
+    public static PeakKernels peak() {
+        return PEAK;
     }
 }
