@@ -13,9 +13,18 @@ import java.util.Map;
  * integers {@code Long} (or {@code BigInteger} beyond 64 bits), other numbers {@code Double},
  * plus {@code String}, {@code Boolean} and {@code null}. Errors are
  * {@link IllegalArgumentException}s that give the character position.
+ *
+ * <p>Its input may be hostile (a safetensors header is read from any file), so its cost is
+ * linear in the text's length: nesting is at most {@value #MAX_DEPTH} levels, and a number token
+ * is at most {@value #MAX_NUMBER_CHARS} characters (a double needs 25, an exact decimal of one
+ * fewer than 800), checked before it is converted: turning a 10-million-digit integer into a
+ * {@code BigInteger} would take minutes.
  */
 public final class JsonParser {
-    private static final int MAX_DEPTH = 64;
+    /** The deepest nesting of arrays and objects accepted. */
+    public static final int MAX_DEPTH = 64;
+    /** The longest number token accepted, sign and exponent included. */
+    public static final int MAX_NUMBER_CHARS = 1000;
     private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
     private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
@@ -209,11 +218,19 @@ public final class JsonParser {
             }
             requireDigits();
         }
+        int length = pos - start;
+        if (length > MAX_NUMBER_CHARS) {
+            pos = start;
+            throw error("a number of " + length + " characters, beyond the limit of " + MAX_NUMBER_CHARS);
+        }
+        if (integer && length <= 18) { // at most 18 digits: always a long
+            return Long.parseLong(text, start, pos, 10);
+        }
         String token = text.substring(start, pos);
         if (!integer) {
             return Double.parseDouble(token);
         }
-        BigInteger big = new BigInteger(token);
+        BigInteger big = new BigInteger(token); // at most MAX_NUMBER_CHARS digits: bounded work
         return big.compareTo(LONG_MIN) >= 0 && big.compareTo(LONG_MAX) <= 0 ? (Object) big.longValue() : big;
     }
 

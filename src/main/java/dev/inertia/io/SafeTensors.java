@@ -42,7 +42,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * to disk, and renames it over the target, so a crash or failure leaves either the previous file
  * or the new one, never a mix. {@link #read} validates everything (header length, UTF-8, JSON,
  * dtypes, shapes, offsets contiguous and matching the sizes, nothing missing or extra) and
- * reports a bad file as one {@link SafeTensorsException} line.
+ * reports a bad file as one {@link SafeTensorsException} line. Its cost is linear in the file's
+ * length whatever the file holds: the header is read only once its length is known to fit the
+ * file, {@link JsonParser} bounds its tokens, every dimension must fit an int and shape products
+ * must fit a long, and the data is allocated only once the offsets are known to cover exactly the
+ * bytes present.
  */
 public final class SafeTensors {
     /** The reference implementation's limit on the header (100 MB). */
@@ -118,11 +122,20 @@ public final class SafeTensors {
             return data.byteSize() / dtype.byteSize();
         }
 
-        /** The shape as ints, for {@link Tensor}s. */
+        /**
+         * The shape as ints, for {@link Tensor}s.
+         *
+         * @throws IllegalArgumentException when a dimension is beyond {@link Integer#MAX_VALUE} (a
+         *                                  shape {@link #read} never returns)
+         */
         public int[] intShape() {
             int[] out = new int[shape.length];
             for (int i = 0; i < shape.length; i++) {
-                out[i] = Math.toIntExact(shape[i]);
+                if (shape[i] > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("dimension " + i + " of shape " + Arrays.toString(shape)
+                            + " is beyond " + Integer.MAX_VALUE + ", the largest a Tensor has");
+                }
+                out[i] = (int) shape[i];
             }
             return out;
         }
@@ -494,6 +507,13 @@ public final class SafeTensors {
                     + Arrays.toString(SafeDtype.values()) + ")");
         }
         long[] shape = naturals(file, where, "shape", info.get("shape"), -1);
+        for (long d : shape) {
+            // Tensors have int dimensions; an empty [0, 3000000000] would pass the byte count below.
+            if (d > Integer.MAX_VALUE) {
+                throw new SafeTensorsException(file, where + " has a shape " + Arrays.toString(shape)
+                        + " with a dimension beyond " + Integer.MAX_VALUE);
+            }
+        }
         long[] offsets = naturals(file, where, "data_offsets", info.get("data_offsets"), 2);
         if (offsets[1] < offsets[0]) {
             throw new SafeTensorsException(file, where + " has data_offsets " + Arrays.toString(offsets)
