@@ -12,6 +12,7 @@ module dev.inertia {
     requires static jdk.incubator.vector;
     requires HdrHistogram;
     requires java.management;
+    requires jdk.management; // the machine's memory size, for the command line's size checks
 
     exports dev.inertia.memory;
     exports dev.inertia.io;

@@ -68,12 +68,22 @@ public final class Args {
     }
 
     public int integer(String name, int fallback) {
+        long v = longInteger(name, fallback);
+        if (v != (int) v) {
+            throw new UsageException("--" + name + " expects an integer from " + Integer.MIN_VALUE + " to "
+                    + Integer.MAX_VALUE + ", got '" + values.get(name) + "'");
+        }
+        return (int) v;
+    }
+
+    /** A 64-bit integer, such as a seed. */
+    public long longInteger(String name, long fallback) {
         String v = values.get(name);
         if (v == null) {
             return fallback;
         }
         try {
-            return Integer.parseInt(v.trim());
+            return Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
             throw new UsageException("--" + name + " expects an integer, got '" + v + "'");
         }

@@ -35,6 +35,9 @@ final class BenchGemmCommand {
         int m = args.positiveInteger("m", 1), n = args.positiveInteger("n", 1), k = args.positiveInteger("k", 1);
         String trans = args.choice("trans", "NN", "NN", "TN", "NT", "TT");
         boolean f64 = args.choice("dtype", "f32", "f32", "f64").equals("f64");
+        double mk = (double) m * k, kn = (double) k * n, mn = (double) m * n;
+        Footprint.check("bench gemm --m " + m + " --n " + n + " --k " + k, "the largest matrix",
+                Math.max(mn, Math.max(mk, kn)), (mk + kn + mn) * (f64 ? 8 : 4));
         try (KernelPool kernels = CommandPool.of(args); KernelPool.Binding bound = kernels.bind()) {
             int warmupMs = args.positiveInteger("warmup-ms", 8000);
             int measureMs = args.positiveInteger("measure-ms", 3000);

@@ -64,7 +64,8 @@ final class BifurcationCommand {
         if (maxBatches < 0) {
             throw new UsageException("--max-batches must be >= 0 (0 = the whole epoch), got " + maxBatches);
         }
-        long seed = args.integer("seed", 1);
+        long seed = args.longInteger("seed", 1);
+        checkSize(pool, hidden, width, batch, args.positiveInteger("channels", 8), precision);
         try (KernelPool kernels = CommandPool.of(args); KernelPool.Binding bound = kernels.bind()) {
             Path dataDir = args.has("data-dir") ? Path.of(args.string("data-dir", null)) : null;
             FashionMnist.Splits data;
@@ -116,6 +117,27 @@ final class BifurcationCommand {
                 }
             }
         }
+    }
+
+    /**
+     * Refuses sizes that cannot fit before loading anything: the MLP's weights (value and
+     * gradient) and its hidden activations, or the CNN's first convolution output, at the
+     * precision's storage width.
+     */
+    private static void checkSize(boolean pool, int hidden, int width, int batch, int channels, Precision precision) {
+        int bytes = precision.storage().byteSize();
+        if (pool) {
+            double conv1 = (double) batch * channels * 28 * 28;
+            Footprint.check("bifurcation --pool --channels " + channels + " --batch " + batch,
+                    "the first convolution's output", conv1, 2 * conv1 * bytes);
+            return;
+        }
+        double first = 784.0 * width, inner = (double) width * width;
+        double params = first + (hidden - 1) * inner + 10.0 * width;
+        double activations = (double) batch * width;
+        Footprint.check("bifurcation --hidden " + hidden + " --width " + width + " --batch " + batch,
+                "a weight matrix or activation", Math.max(Math.max(first, hidden > 1 ? inner : 0), activations),
+                (2 * params + 2 * activations * hidden) * bytes);
     }
 
     private static void printPool(PoolBifurcation.Result r, Args args, FashionMnist.Splits data, PrintStream out) {

@@ -27,7 +27,14 @@ final class CostCommand {
         Args args = Args.parse("cost", argv, Set.of("model", "batch", "seed", "threads"), Set.of("json"));
         String model = args.choice("model", "mlp", "mlp", "cnn");
         int batch = args.positiveInteger("batch", 128);
-        long seed = args.integer("seed", 1);
+        long seed = args.longInteger("seed", 1);
+        // per example, the forward values the tape certainly keeps (F32): the mlp's input and four
+        // hidden layers; the cnn's input, two convolutions, their ReLUs and pools
+        double perExample = model.equals("mlp") ? 784 + 4 * 1024 : 784 + 2 * (32 * 28 * 28 + 64 * 14 * 14)
+                + 32 * 14 * 14 + 64 * 7 * 7;
+        double largest = model.equals("mlp") ? 1024 : 32 * 28 * 28;
+        Footprint.check("cost --model " + model + " --batch " + batch, "one activation", largest * batch,
+                perExample * batch * Float.BYTES);
         try (KernelPool kernels = CommandPool.of(args); KernelPool.Binding bound = kernels.bind()) {
             try (Scope scope = Scope.open(); Tape tape = new Tape()) {
                 Models m = new Models(scope, tape, new Random(seed));

@@ -78,7 +78,7 @@ final class CsvTrainCommand {
                 TrainConfig.SCHEDULES.toArray(String[]::new));
         int epochs = args.positiveInteger("epochs", EPOCHS);
         int batch = args.positiveInteger("batch", BATCH);
-        long seed = args.integer("seed", 1);
+        long seed = args.longInteger("seed", 1);
         long maxSteps = args.has("max-steps") ? args.positiveInteger("max-steps", 1) : 0;
         int[] hidden = widths(args.string("hidden", HIDDEN));
         String activation = args.choice("activation", "relu", Models.ACTIVATIONS.toArray(String[]::new));

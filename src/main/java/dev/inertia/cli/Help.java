@@ -31,8 +31,12 @@ final class Help {
               --precision fp64|fp32|bf16|fp16   computes in fp64/fp32 or emulates bf16/fp16 op by op (default fp32)
               --loss-scale static:N|dynamic     loss scaling, for fp16
               --relu0 S                    ReLU'(0) used by backpropagation (default 0)
-              --checkpoint FILE            write a checkpoint after each epoch, at the end and on Ctrl-C
-              --resume FILE                continue from a checkpoint
+              --checkpoint FILE            write a checkpoint after each epoch, at the end and on Ctrl-C/SIGTERM
+                                           (then exit 130/143); checked before training; an existing FILE is
+                                           only replaced by a run resuming from it, or with --overwrite
+              --overwrite                  allow replacing an existing --checkpoint FILE in a fresh run
+              --resume FILE                continue from a checkpoint, bit for bit (its learning rate, schedule
+                                           and seed: not with --lr or --seed)
 
             Your CSV (numeric feature columns, one target column, a header row):
               --csv FILE                   the data (.csv or .csv.gz; separator , ; or tab, detected)
@@ -55,11 +59,14 @@ final class Help {
               --optimizer innaprop|inna|adamw|sgd|rmsprop   (default innaprop)
               --lr X                       learning rate (default: the optimizer's)
               --schedule cosine|constant   cosine decay to 0 over the run (default) or a fixed rate
-              --seed S                     initialization, shuffling and splits (default 1)
+              --seed S                     initialization, shuffling and splits, a 64-bit integer (default 1)
               --threads T                  kernel threads (default: all processors)
               --max-steps N                stop after N optimizer steps
               --json                       one JSON object per epoch: epoch, train_loss, test_loss, test_acc or
                                            test_rmse/test_mae, samples_per_s, step_ms_p50, step_ms_p99, first_step_ms
+
+            A loss or gradient that becomes NaN or infinite stops the run with the step it happened at (exit 1);
+            no checkpoint is written from such weights.
             """;
 
     private static final String PREDICT = """

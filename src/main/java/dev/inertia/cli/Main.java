@@ -14,7 +14,11 @@ public final class Main {
         System.exit(run(argv, System.out, System.err));
     }
 
-    /** Runs one command and returns its exit status: 0 ok, 2 bad usage, 1 failure. */
+    /**
+     * Runs one command and returns its exit status: 0 ok, 2 bad usage, 1 failure (a diverged
+     * training run included), {@link TrainCommand#INTERRUPTED} when a training run was stopped by
+     * an interrupt (under SIGTERM the JVM itself exits with 143).
+     */
     public static int run(String[] argv, PrintStream out, PrintStream err) {
         if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
             (argv.length == 0 ? err : out).print(argv.length > 1 ? Help.of(argv[1]) : USAGE);
@@ -26,10 +30,11 @@ public final class Main {
         }
         List<String> rest = Arrays.asList(argv).subList(1, argv.length);
         try {
+            int status = 0;
             switch (argv[0]) {
                 case "info" -> InfoCommand.run(rest, out, err);
                 case "cost" -> CostCommand.run(rest, out, err);
-                case "train" -> TrainCommand.run(rest, out, err);
+                case "train" -> status = TrainCommand.run(rest, out, err);
                 case "predict" -> PredictCommand.run(rest, out, err);
                 case "eval" -> EvalCommand.run(rest, out, err);
                 case "bifurcation" -> BifurcationCommand.run(rest, out, err);
@@ -37,7 +42,7 @@ public final class Main {
                 case "bench" -> BenchCommand.run(rest, out, err);
                 default -> throw new UsageException("unknown command '" + argv[0] + "'; try 'inertia --help'");
             }
-            return 0;
+            return status;
         } catch (Help.Requested h) {
             out.print(Help.of(h.command));
             return 0;

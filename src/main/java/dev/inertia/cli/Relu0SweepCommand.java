@@ -60,7 +60,7 @@ final class Relu0SweepCommand {
         if (lr < 0) {
             throw new UsageException("--lr must be >= 0, got " + lr);
         }
-        long seed = args.integer("seed", 1);
+        long seed = args.longInteger("seed", 1);
         long maxSteps = args.has("max-steps") ? args.positiveInteger("max-steps", 1) : 0;
         String lossScale = args.has("loss-scale") ? args.string("loss-scale", null) : null;
         Relu0Sweep.Config config;

@@ -39,28 +39,49 @@ import java.util.Set;
  * rounded, parameters after each step too); the optimizer state and the accumulations inside
  * kernels stay F32. {@code --loss-scale static:N|dynamic} scales the loss for the reverse sweep
  * ({@link LossScaler}), for fp16.
+ *
+ * <p>Faults: a run whose loss or gradient becomes NaN or infinite stops with the step it happened
+ * at and exits 1, writing no checkpoint from that state; {@code --checkpoint FILE} is checked
+ * before training (its directory must exist and be writable), and an existing FILE is replaced
+ * only by a run that resumes from it or is given {@code --overwrite}. A resumed run continues
+ * with the checkpoint's learning rate, schedule and shuffling seed, so {@code --lr} and
+ * {@code --seed} are refused together with {@code --resume}. Ctrl-C or SIGTERM stops after the
+ * current step, writes the checkpoint and exits with the signal's status (130, 143).
  */
 final class TrainCommand {
     static final String USAGE = "train --model mlp|cnn [--data-dir DIR] [--epochs E] [--batch B] [--optimizer "
             + String.join("|", OptimizerRegistry.NAMES) + "] [--lr X] [--schedule cosine|constant] [--relu0 S] [--seed S]"
             + " [--threads T] [--max-steps N] [--precision fp64|fp32|bf16|fp16] [--loss-scale static:N|dynamic]"
-            + " [--checkpoint FILE] [--resume FILE] [--json]";
+            + " [--checkpoint FILE [--overwrite]] [--resume FILE] [--json]";
     /** Epochs by default on the full data and on the bundled sample. */
     static final int FULL_EPOCHS = 10, SAMPLE_EPOCHS = 3;
 
     private TrainCommand() {}
 
-    static void run(List<String> argv, PrintStream out, PrintStream err) {
+    /** The exit status of a run stopped by an interrupt after writing its checkpoint: 128 + SIGINT, as a shell reports Ctrl-C. */
+    static final int INTERRUPTED = 130;
+
+    /** Runs the command; returns its exit status: 0, or {@link #INTERRUPTED}. */
+    static int run(List<String> argv, PrintStream out, PrintStream err) {
         for (String a : argv) {
             if (a.equals("--csv") || a.startsWith("--csv=")) {
                 CsvTrainCommand.run(argv, out, err);
-                return;
+                return 0;
             }
         }
         Args args = Args.parse("train", argv,
                 Set.of("model", "data-dir", "epochs", "batch", "optimizer", "lr", "schedule", "relu0", "seed",
                         "threads", "max-steps", "precision", "checkpoint", "resume", "loss-scale"),
-                Set.of("json"));
+                Set.of("json", "overwrite"));
+        for (String flag : List.of("lr", "seed")) {
+            if (args.has(flag) && args.has("resume")) {
+                throw new UsageException("--" + flag + " cannot be combined with --resume: a resumed run continues with"
+                        + " the checkpoint's learning rate, schedule and shuffling seed; drop --" + flag);
+            }
+        }
+        if (args.has("overwrite") && !args.has("checkpoint")) {
+            throw new UsageException("--overwrite allows replacing an existing --checkpoint FILE; give --checkpoint");
+        }
         Models.Kind kind = Models.Kind.parse(args.choice("model", "mlp", "mlp", "cnn"));
         String optimizer = args.choice("optimizer", "innaprop", OptimizerRegistry.NAMES.toArray(String[]::new));
         int batch = args.positiveInteger("batch", 128);
@@ -71,7 +92,7 @@ final class TrainCommand {
         String schedule = args.choice("schedule", TrainConfig.SCHEDULES.getFirst(),
                 TrainConfig.SCHEDULES.toArray(String[]::new));
         double relu0 = args.number("relu0", 0);
-        long seed = args.integer("seed", 1);
+        long seed = args.longInteger("seed", 1);
         long maxSteps = args.has("max-steps") ? args.positiveInteger("max-steps", 1) : 0;
         Precision precision = Precision.parse(args.choice("precision", "fp32", "fp64", "fp32", "bf16", "fp16"));
         LossScaler scaler;
@@ -83,11 +104,6 @@ final class TrainCommand {
         try (KernelPool kernels = CommandPool.of(args); KernelPool.Binding bound = kernels.bind()) {
             Path checkpoint = args.has("checkpoint") ? Path.of(args.string("checkpoint", "")) : null;
             Path resume = args.has("resume") ? Path.of(args.string("resume", "")) : null;
-            if (checkpoint != null && checkpoint.toAbsolutePath().getParent() != null
-                    && !Files.isDirectory(checkpoint.toAbsolutePath().getParent())) {
-                throw new UsageException("--checkpoint " + checkpoint + ": directory "
-                        + checkpoint.toAbsolutePath().getParent() + " does not exist");
-            }
             if (resume != null && !Files.isRegularFile(resume)) {
                 throw new IllegalArgumentException("--resume " + resume + ": no such checkpoint file");
             }
@@ -106,7 +122,7 @@ final class TrainCommand {
                 try (Scope scope = Scope.open()) {
                     Sequential model = Models.create(kind, scope, precision.storage(), seed);
                     try (Trainer trainer = new Trainer(config, model, data.train(), data.test(),
-                            data.source().description())) {
+                            data.source().description()).overwriteCheckpoint(args.has("overwrite"))) {
                         String source = data.source().isSample() ? "bundled-sample" : data.source().directory().toString();
                         trainer.listener(new Printer(kind, optimizer, schedule, batch, precision, source, json, out, err));
                         if (err == System.err) {
@@ -125,6 +141,7 @@ final class TrainCommand {
                         if (trainer.interrupted()) {
                             err.println("stopped at step " + trainer.globalStep() + (checkpoint != null
                                     ? "; continue with --resume " + checkpoint : ""));
+                            return INTERRUPTED;
                         } else if (last != null) {
                             err.printf(Locale.ROOT, "done: %d steps; step time p50 %.2f ms, p99 %.2f ms, max %.2f ms (last"
                                     + " epoch); test accuracy %.2f%%%n", last.globalStep(), last.stepMsP50(),
@@ -138,6 +155,7 @@ final class TrainCommand {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
         }
+        return 0;
     }
 
     /** Prints each epoch on stdout (a JSON object or a text line) and messages on stderr. */

@@ -239,7 +239,8 @@ public final class SafeTensors {
     /**
      * Writes {@code tensors} and {@code metadata} to {@code file} atomically: into a temporary file
      * in the same directory, forced to disk, then renamed over {@code file}. If anything fails the
-     * temporary file is removed and a previous {@code file} is left as it was.
+     * temporary file is removed and a previous {@code file} is left as it was. Temporary files of
+     * earlier writers of {@code file} whose process died mid-write are removed first.
      */
     public static void write(Path file, Map<String, Entry> tensors, Map<String, String> metadata) throws IOException {
         Objects.requireNonNull(file, "file");
@@ -247,6 +248,7 @@ public final class SafeTensors {
         byte[] header = header(ordered, metadata);
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
+        StaleTemps.remove(target); // left by writers of this file that were killed mid-write
         Path temp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
         boolean moved = false;

@@ -15,6 +15,8 @@ public final class Scope implements AutoCloseable {
 
     private final Arena arena;
     private final java.util.concurrent.atomic.AtomicLong allocated = new java.util.concurrent.atomic.AtomicLong();
+    /** Set by the one {@link #close()} that closes the arena, so concurrent closes do not race. */
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Scope(Arena arena) {
         this.arena = arena;
@@ -56,11 +58,20 @@ public final class Scope implements AutoCloseable {
         }
     }
 
-    /** Frees every allocation of this scope. Closing twice is allowed and does nothing. */
+    /**
+     * Frees every allocation of this scope. Closing again, also from another thread at the same
+     * time, is allowed and does nothing: exactly one caller closes the arena.
+     */
     @Override
     public void close() {
-        if (isOpen()) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
             arena.close();
+        } catch (RuntimeException e) {
+            closing.set(false); // the arena is still open (e.g. in use by a kernel): a later close may succeed
+            throw e;
         }
     }
 }

@@ -3,9 +3,12 @@ package dev.inertia.numerics;
 import dev.inertia.kernels.Kernels;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Tensor;
+import dev.inertia.train.Finite;
 import dev.inertia.train.LossScaling;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Loss scaling for fp16 training, static or dynamic as in PyTorch's GradScaler: the loss is
@@ -15,7 +18,9 @@ import java.util.Locale;
  * {@code growthInterval} clean steps in a row.
  *
  * <p>A {@link dev.inertia.train.Trainer} uses one through {@link LossScaling}
- * ({@code TrainConfig.lossScaling}).
+ * ({@code TrainConfig.lossScaling}); its checkpoints keep the scaler's {@link #state()} (the
+ * mode, the scale, the growth counter PyTorch calls {@code _growth_tracker}, the skipped steps),
+ * so that a resumed fp16 run continues at the scale it had reached.
  */
 public final class LossScaler implements LossScaling {
     private final boolean dynamic;
@@ -96,21 +101,17 @@ public final class LossScaler implements LossScaling {
      * Call once per step after backpropagation; pass the result to {@link #update(boolean)}.
      */
     public boolean unscale(Iterable<Tensor> gradients) {
-        // x * 0 is NaN exactly when x is infinite or NaN, so a non-finite sum flags an overflow
-        // in one SIMD pass (a finite gradient whose sum overflows F32 is flagged too: such a step
-        // would be meaningless anyway).
         boolean finite = true;
         for (Tensor g : gradients) {
             int n = Math.toIntExact(g.size());
             if (g.dtype() == DType.F32) {
                 Kernels.elementwise().scaleF32((float) (1.0 / scale), g.segment(), 0, g.segment(), 0, n);
-                finite &= Float.isFinite(Kernels.reductions().sumF32(g.segment(), 0, n) * 0f);
             } else if (g.dtype() == DType.F64) {
                 Kernels.elementwise().scaleF64(1.0 / scale, g.segment(), 0, g.segment(), 0, n);
-                finite &= Double.isFinite(Kernels.reductions().sumF64(g.segment(), 0, n) * 0.0);
             } else {
                 throw new IllegalArgumentException("gradients must be F32 or F64, got " + g.describe());
             }
+            finite &= Finite.all(g);
         }
         return finite;
     }
@@ -136,6 +137,76 @@ public final class LossScaler implements LossScaling {
             }
         }
         return true;
+    }
+
+    /**
+     * {@code mode} ({@code dynamic} or {@code static}), {@code scale}, {@code growth_tracker}
+     * (clean steps since the scale last changed) and {@code skipped_steps}.
+     */
+    @Override
+    public Map<String, String> state() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("mode", mode());
+        s.put("scale", Double.toString(scale));
+        s.put("growth_tracker", Integer.toString(cleanSteps));
+        s.put("skipped_steps", Long.toString(skippedSteps));
+        return s;
+    }
+
+    /**
+     * Restores a dynamic scaler's scale and growth counter, and the skipped-step count, from a
+     * {@link #state()} of the same mode; a static scaler keeps its configured scale. The saved
+     * mode must be this scaler's (switching between static and dynamic on resume is refused).
+     */
+    @Override
+    public Runnable restore(Map<String, String> saved) {
+        if (saved.isEmpty()) {
+            return () -> { };
+        }
+        String mode = saved.get("mode");
+        if (!mode().equals(mode)) {
+            throw new IllegalArgumentException("loss_scale.mode: the checkpoint was written with " + (mode == null
+                    ? "no loss-scaling mode" : mode + " loss scaling") + ", this run has " + mode() + " loss scaling");
+        }
+        double s;
+        long tracker, skipped;
+        try {
+            s = Double.parseDouble(value(saved, "scale"));
+            tracker = Long.parseLong(value(saved, "growth_tracker"));
+            skipped = Long.parseLong(value(saved, "skipped_steps"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("loss_scale: scale must be a number, growth_tracker and skipped_steps"
+                    + " whole numbers; got " + saved);
+        }
+        if (!(s > 0) || Double.isInfinite(s)) {
+            throw new IllegalArgumentException("loss_scale.scale must be positive and finite, got " + s);
+        }
+        if (tracker < 0 || tracker >= growthInterval) {
+            throw new IllegalArgumentException("loss_scale.growth_tracker must be in [0, " + growthInterval
+                    + "), got " + tracker);
+        }
+        if (skipped < 0) {
+            throw new IllegalArgumentException("loss_scale.skipped_steps must be >= 0, got " + skipped);
+        }
+        return () -> {
+            if (dynamic) {
+                scale = s;
+                cleanSteps = (int) tracker;
+            }
+            skippedSteps = skipped;
+        };
+    }
+
+    private String mode() {
+        return dynamic ? "dynamic" : "static";
+    }
+
+    private static String value(Map<String, String> saved, String key) {
+        String v = saved.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("loss_scale." + key + " is missing");
+        }
+        return v.trim();
     }
 
     /** {@link #unscale} then {@link #update}: what a training step does after its reverse sweep. */

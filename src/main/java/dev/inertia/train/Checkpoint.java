@@ -33,8 +33,11 @@ import java.util.Map;
  *     {@code optimizer.group.<g>.params}, {@code optimizer.state.<param>.step});</li>
  * <li>the loop's position in the metadata: {@code epoch} (0-based, the one in progress),
  *     {@code batch} (batches of it done), {@code step} (optimizer steps in all), the running loss
- *     of the epoch, the shuffling {@code seed} and each dropout layer's generator state
- *     ({@code rng.<module>});</li>
+ *     of the epoch, the shuffling {@code seed}, each dropout layer's generator state
+ *     ({@code rng.<module>}), the steps the learning-rate schedule is planned over
+ *     ({@code planned_steps}) and the loss scaler's state ({@code loss_scale.<key>},
+ *     {@link LossScaling#state()}); a checkpoint without the last two (written before they were
+ *     kept) loads with 0 planned steps (unknown) and leaves the loss scaler as configured;</li>
  * <li>{@code format} and whatever the caller adds (model name, batch size, dtype), which
  *     {@link #load} compares against what the resuming run expects.</li>
  * </ul>
@@ -57,13 +60,27 @@ public final class Checkpoint {
      * @param step           optimizer steps done in all
      * @param epochLossSum   sum of the training losses of the epoch's steps so far
      * @param seed           the shuffling seed
+     * @param plannedSteps   the steps the run's learning-rate schedule spans, or 0: unknown
      */
-    public record Position(int epoch, int batch, long step, double epochLossSum, long seed) {
+    public record Position(int epoch, int batch, long step, double epochLossSum, long seed, long plannedSteps) {
+        /** A position without a planned schedule length. */
+        public Position(int epoch, int batch, long step, double epochLossSum, long seed) {
+            this(epoch, batch, step, epochLossSum, seed, 0);
+        }
     }
+
+    /** The metadata prefix of the loss scaler's state. */
+    private static final String LOSS_SCALE = "loss_scale.";
 
     /** Writes {@code model}, {@code optimizer} and {@code position} with {@code info} to {@code file}, atomically. */
     public static void save(Path file, Module model, Optimizer optimizer, Position position, Map<String, String> info)
             throws IOException {
+        save(file, model, optimizer, position, info, null);
+    }
+
+    /** {@link #save(Path, Module, Optimizer, Position, Map)} plus the state of {@code scaling} (may be null). */
+    public static void save(Path file, Module model, Optimizer optimizer, Position position, Map<String, String> info,
+            LossScaling scaling) throws IOException {
         Map<String, SafeTensors.Entry> tensors = new LinkedHashMap<>();
         model.stateDict().forEach((name, t) -> tensors.put(name, SafeTensors.Entry.of(t)));
         model.namedModules().forEach((name, m) -> {
@@ -79,6 +96,12 @@ public final class Checkpoint {
         meta.put("step", Long.toString(position.step()));
         meta.put("epoch_loss_sum", Double.toString(position.epochLossSum()));
         meta.put("seed", Long.toString(position.seed()));
+        if (position.plannedSteps() > 0) {
+            meta.put("planned_steps", Long.toString(position.plannedSteps()));
+        }
+        if (scaling != null) {
+            scaling.state().forEach((k, v) -> meta.put(LOSS_SCALE + k, v));
+        }
         model.namedModules().forEach((name, m) -> {
             if (m instanceof Dropout d) {
                 meta.put("rng." + name, Long.toString(d.rngState()));
@@ -126,28 +149,40 @@ public final class Checkpoint {
 
     /**
      * Restores {@code model} and {@code optimizer} from {@code file} and returns the position; see
-     * {@link #load(Path, Module, Optimizer, Map, PositionCheck)}.
+     * {@link #load(Path, Module, Optimizer, Map, LossScaling, PositionCheck)}.
      */
     public static Position load(Path file, Module model, Optimizer optimizer, Map<String, String> expect)
             throws IOException {
-        return load(file, model, optimizer, expect, position -> { });
+        return load(file, model, optimizer, expect, null, position -> { });
     }
 
     /**
-     * Restores {@code model} and {@code optimizer} from {@code file} and returns the position. The
-     * file must be a checkpoint whose metadata has the values of {@code expect} (a different model
-     * or batch size is reported, not loaded) and whose position {@code check} accepts.
-     *
-     * <p>All or nothing: the whole file is checked first (the weights' names, dtypes and shapes,
-     * the optimizer's name, groups, hyperparameters, within {@link HyperparameterRanges}, steps and
-     * buffers, the batch counts, the generators and the position), and only then is anything
-     * copied. A bad file is an {@link IOException} with one line naming it and the field; the model
-     * and the optimizer are then as they were. The work before the first error is linear in the
-     * file's length: counts in the metadata are compared with the model and optimizer before any
-     * loop runs over them.
+     * {@link #load(Path, Module, Optimizer, Map)} that also restores {@code scaling} (may be null)
+     * from the checkpoint's {@code loss_scale.*} metadata, checked with the rest before anything
+     * changes.
      */
     public static Position load(Path file, Module model, Optimizer optimizer, Map<String, String> expect,
-            PositionCheck check) throws IOException {
+            LossScaling scaling) throws IOException {
+        return load(file, model, optimizer, expect, scaling, position -> { });
+    }
+
+    /**
+     * Restores {@code model}, {@code optimizer} and {@code scaling} (may be null) from {@code file}
+     * and returns the position. The file must be a checkpoint whose metadata has the values of
+     * {@code expect} (a different model or batch size is reported, not loaded) and whose position
+     * {@code check} accepts.
+     *
+     * <p>All or nothing: the whole file is checked first (the position, the weights' names, dtypes
+     * and shapes, the optimizer's name, groups, hyperparameters, within
+     * {@link HyperparameterRanges}, steps and buffers, the loss scaler's state, the batch counts
+     * and the generators), and only then is anything copied. A bad file is an {@link IOException}
+     * with one line naming it and the field; the model, the optimizer and the scaling are then as
+     * they were. The work before the first error is linear in the file's length: counts in the
+     * metadata are compared with the model and optimizer before any loop runs over them. Fields
+     * added after the first checkpoints ({@code planned_steps}, {@code loss_scale.*}) are optional.
+     */
+    public static Position load(Path file, Module model, Optimizer optimizer, Map<String, String> expect,
+            LossScaling scaling, PositionCheck check) throws IOException {
         String name = file.toString();
         try (Scope scope = Scope.open()) {
             SafeTensors.Contents c = SafeTensors.read(file, scope);
@@ -166,6 +201,20 @@ public final class Checkpoint {
             check.check(position);
 
             // ---- check everything, changing nothing ----
+            Runnable restoreScaling = () -> { };
+            if (scaling != null) {
+                Map<String, String> saved = new LinkedHashMap<>();
+                meta.forEach((k, v) -> {
+                    if (k.startsWith(LOSS_SCALE)) {
+                        saved.put(k.substring(LOSS_SCALE.length()), v);
+                    }
+                });
+                try {
+                    restoreScaling = scaling.restore(saved);
+                } catch (IllegalArgumentException e) {
+                    throw new SafeTensorsException(name, "checkpoint metadata " + e.getMessage());
+                }
+            }
             Map<BatchNorm, Long> tracked = new LinkedHashMap<>();
             Map<String, Boolean> counters = new LinkedHashMap<>();
             for (Map.Entry<String, Module> e : model.namedModules().entrySet()) {
@@ -200,6 +249,7 @@ public final class Checkpoint {
             optimizer.loadStateDict(sd);
             rngs.forEach(Dropout::setRngState);
             tracked.forEach(BatchNorm::setNumBatchesTracked);
+            restoreScaling.run();
             return position;
         }
     }
@@ -218,7 +268,11 @@ public final class Checkpoint {
         if (!Double.isFinite(lossSum)) {
             throw new SafeTensorsException(name, "checkpoint metadata 'epoch_loss_sum' is not finite: " + lossSum);
         }
-        return new Position(epoch, integer(meta, "batch", name), step, lossSum, number(meta, "seed", name));
+        long planned = meta.containsKey("planned_steps") ? number(meta, "planned_steps", name) : 0;
+        if (planned < 0) {
+            throw new SafeTensorsException(name, "checkpoint metadata 'planned_steps' is negative");
+        }
+        return new Position(epoch, integer(meta, "batch", name), step, lossSum, number(meta, "seed", name), planned);
     }
 
     /** Checks that {@code state} is exactly {@code model}'s state dict in names, dtypes and shapes. */

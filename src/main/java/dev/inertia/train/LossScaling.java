@@ -2,6 +2,7 @@ package dev.inertia.train;
 
 import dev.inertia.memory.Tensor;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Loss scaling as the {@link Trainer} uses it (implemented by {@code numerics.LossScaler}): the
@@ -22,4 +23,25 @@ public interface LossScaling {
 
     /** Steps skipped so far because a gradient overflowed. */
     long skippedSteps();
+
+    /**
+     * What the next steps depend on (a dynamic scale, its growth counter, ...) as text values by
+     * key, which a {@link Checkpoint} stores as metadata {@code loss_scale.<key>}; empty (the
+     * default) for a scaling without state.
+     */
+    default Map<String, String> state() {
+        return Map.of();
+    }
+
+    /**
+     * Checks a {@link #state()} read back from a checkpoint and returns what applies it, changing
+     * nothing yet (a load that fails later leaves this scaling as it was). An empty map (a
+     * checkpoint written before the state was kept, or by a run without loss scaling) keeps the
+     * current state.
+     *
+     * @throws IllegalArgumentException naming the key whose value is wrong or does not fit
+     */
+    default Runnable restore(Map<String, String> state) {
+        return () -> { };
+    }
 }

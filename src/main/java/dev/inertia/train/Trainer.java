@@ -55,13 +55,26 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p><b>Divergence.</b> A step whose loss is not finite throws {@link TrainingDivergedException}
- * naming the step, before its reverse sweep: the parameters stay those of the last finite step.
+ * naming the step, before its reverse sweep; so does a step whose gradient is not finite (NaN or
+ * infinite, so its norm is too), before the optimizer applies it, unless a {@link LossScaling}
+ * is set: it skips such a step (an fp16 overflow) and backs off instead. Either way the
+ * parameters stay those of the last finite step. No checkpoint is ever written from non-finite
+ * parameters or optimizer state: the guard checks both before each write and after each epoch.
+ *
+ * <p><b>Checkpoint files.</b> Before anything trains, the checkpoint path is checked: its
+ * directory must exist and be writable, and the path must not be a directory. A run that does
+ * not resume from that very file refuses to replace an existing one unless
+ * {@link Builder#overwriteCheckpoint} says so: a fresh run cannot destroy a good checkpoint.
  *
  * <p><b>Exactness.</b> Everything a step depends on is either in the checkpoint (parameters,
- * optimizer state, position, dropout generators) or a function of it (the shuffled order is a
- * function of the seed and the epoch), so a run resumed from a checkpoint ends with the same
- * bits as a run that was never interrupted. Early stopping's patience counter is not saved: a
- * resumed run counts from its first epoch.
+ * optimizer state, position, dropout generators, the loss scaler's scale and growth counter, the
+ * number of steps the learning-rate schedule was planned over) or a function of it (the shuffled
+ * order is a function of the seed and the epoch), so a run resumed from a checkpoint ends with
+ * the same bits as a run that was never interrupted, at every precision, with every optimizer
+ * and loss-scaling mode. A checkpoint written before the loss scaler's state was kept resumes with
+ * the scaler as configured (its initial scale); a resumed run whose schedule is planned over a
+ * different number of steps (other epochs or data) follows its own plan and says so. Early
+ * stopping's patience counter is not saved: a resumed run counts from its first epoch.
  *
  * <p><b>Precision and loss scaling.</b> With {@link Builder#precision} the tapes emulate that
  * precision op by op (values and gradients rounded) and the parameters are rounded after each
@@ -99,6 +112,8 @@ public final class Trainer implements AutoCloseable {
     private final Consumer<Tensor> rounding;
     private final Path checkpoint;
     private final Path resume;
+    /** Whether a run that does not resume from {@link #checkpoint} may replace an existing file there. */
+    private boolean overwriteCheckpoint;
     private final Map<String, String> identity;
     private final Map<String, String> checkpointInfo;
     private final Batcher.Layout layout;
@@ -145,6 +160,10 @@ public final class Trainer implements AutoCloseable {
     private long seed;
     private int startEpoch;
     private int startBatch;
+    /** The steps the resumed checkpoint planned its schedule over (0: unknown or not resumed). */
+    private long resumedPlannedSteps;
+    /** The steps the current run plans its schedule over. */
+    private long plannedSteps;
     private double startLossSum;
     private int epoch;
     private double epochLossSum;
@@ -169,6 +188,7 @@ public final class Trainer implements AutoCloseable {
         this.rounding = b.rounding;
         this.checkpoint = b.checkpoint;
         this.resume = b.resume;
+        this.overwriteCheckpoint = b.overwriteCheckpoint;
         this.identity = new LinkedHashMap<>(b.identity);
         this.checkpointInfo = new LinkedHashMap<>(b.checkpointInfo);
         this.layout = b.flattenInputs ? Batcher.Layout.FLAT : Batcher.Layout.IMAGE;
@@ -310,6 +330,12 @@ public final class Trainer implements AutoCloseable {
         return this;
     }
 
+    /** As {@link Builder#overwriteCheckpoint}, for a trainer made from a {@link TrainConfig}. */
+    public Trainer overwriteCheckpoint(boolean overwrite) {
+        this.overwriteCheckpoint = overwrite;
+        return this;
+    }
+
     public Optimizer optimizer() {
         return optimizer;
     }
@@ -345,10 +371,11 @@ public final class Trainer implements AutoCloseable {
      * the optimizer and the position. Call before {@link #fit} or {@link #run()}.
      */
     public void resume() throws IOException {
+        CheckpointTarget.check(checkpoint, resume, overwriteCheckpoint);
         if (resume == null) {
             return;
         }
-        Checkpoint.Position p = Checkpoint.load(resume, model, optimizer, identity, at -> {
+        Checkpoint.Position p = Checkpoint.load(resume, model, optimizer, identity, lossScaling, at -> {
             if (configTrain != null && at.batch() > batchesPerEpoch()) { // checked before anything is restored
                 throw new IOException(resume + ": checkpoint is at batch " + at.batch() + " of an epoch that has "
                         + batchesPerEpoch() + " batches here (different data?)");
@@ -359,7 +386,8 @@ public final class Trainer implements AutoCloseable {
         startEpoch = p.epoch();
         startBatch = p.batch();
         startLossSum = p.epochLossSum();
-        message("resumed from " + resume + ": epoch " + (startEpoch + 1) + ", batch " + startBatch + ", step "
+        resumedPlannedSteps = p.plannedSteps();
+        message("resumed from " + resume + ": epoch " + (startEpoch + 1L) + ", batch " + startBatch + ", step "
                 + globalStep);
     }
 
@@ -402,9 +430,13 @@ public final class Trainer implements AutoCloseable {
                     + " keeps its weights)");
         }
         fitted = true;
+        CheckpointTarget.check(checkpoint, resume, overwriteCheckpoint);
         checkData(trainData);
         if (validation != null) {
             checkData(validation);
+            if (validation.size() == 0) {
+                throw new IllegalArgumentException(validation.name() + " is empty: there is nothing to evaluate on");
+            }
             if (validation.features() != trainData.features()) {
                 throw new IllegalArgumentException(validation.name() + " has " + validation.features()
                         + " features per example, " + trainData.name() + " " + trainData.features());
@@ -423,8 +455,13 @@ public final class Trainer implements AutoCloseable {
         }
         eval = validation == null ? null : Batcher.evaluation(validation, scope, batch, layout, transform);
         allocateWide(trainData);
-        long plannedSteps = (long) epochs * train.batchesPerEpoch();
+        plannedSteps = (long) epochs * train.batchesPerEpoch();
         lrSchedule = schedule == null ? null : schedule.over(plannedSteps);
+        if (schedule != null && resumedPlannedSteps > 0 && resumedPlannedSteps != plannedSteps) {
+            message("the checkpoint planned its learning-rate schedule over " + resumedPlannedSteps + " steps, this"
+                    + " run over " + plannedSteps + " (other epochs or data): the rate follows this run's plan, so"
+                    + " the result differs from an uninterrupted run");
+        }
         List<EpochReport> reports = new ArrayList<>();
         boolean stoppedEarly = false;
         double best = Double.NaN;
@@ -439,7 +476,7 @@ public final class Trainer implements AutoCloseable {
                 train.startEpoch(epoch, firstBatch);
                 timer.reset();
                 if (progress != null) {
-                    progress.begin("epoch " + (epoch + 1) + "/" + epochs, train.examplesPerEpoch());
+                    progress.begin("epoch " + (epoch + 1L) + "/" + epochs, train.examplesPerEpoch());
                 }
                 long trained = 0;
                 while (!(limitsSteps() && globalStep >= maxSteps)) {
@@ -472,6 +509,7 @@ public final class Trainer implements AutoCloseable {
                 if (progress != null) {
                     progress.end();
                 }
+                requireFiniteState("at the end of epoch " + (epoch + 1L));
                 EpochReport report = report(trained);
                 reports.add(report);
                 notifyEpoch(report);
@@ -588,7 +626,7 @@ public final class Trainer implements AutoCloseable {
         if (train == null) {
             train = Batcher.training(data, scope, batch, layout, transform, seed);
             allocateWide(data);
-            long plannedSteps = (long) epochs * train.batchesPerEpoch();
+            plannedSteps = (long) epochs * train.batchesPerEpoch();
             lrSchedule = schedule == null ? null : schedule.over(plannedSteps);
         }
         if (train.epoch() < 0 || !train.next()) {
@@ -613,11 +651,7 @@ public final class Trainer implements AutoCloseable {
                 train.labels());
         double l = value.value().getDouble(0);
         if (!Double.isFinite(l)) {
-            throw new TrainingDivergedException(String.format(Locale.ROOT, "training diverged at step %d (epoch %d,"
-                    + " batch %d): the %s loss is %s; the parameters are those of step %d. Lower the learning rate"
-                    + " (now %.3g), clip gradients or check the data for extreme values", globalStep + 1, epoch + 1,
-                    train.batchesDone(), loss.name(), l, globalStep, optimizer.groups().getFirst().lr()),
-                    globalStep + 1);
+            throw diverged("the " + loss.name() + " loss is " + l);
         }
         if (lossScaling == null) {
             tape.backward(value);
@@ -630,6 +664,14 @@ public final class Trainer implements AutoCloseable {
         }
         if (kinkListener != null) {
             kinkListener.accept(tape.kinkReport());
+        }
+        if (lossScaling == null) {
+            for (int i = 0; i < grads.size(); i++) { // indexed: no iterator per step
+                if (!Finite.all(grads.get(i))) {
+                    throw diverged(String.format(Locale.ROOT, "the gradient norm is not finite (%s has a NaN or"
+                            + " infinite gradient; the %s loss is %.6g)", parameterName(i), loss.name(), l));
+                }
+            }
         }
         if (lossScaling == null || lossScaling.afterBackward(grads)) {
             if (lrSchedule != null) {
@@ -651,6 +693,45 @@ public final class Trainer implements AutoCloseable {
             }
         }
         return l;
+    }
+
+    /** The divergence of the step being taken, before its update: the parameters are the last step's. */
+    private TrainingDivergedException diverged(String why) {
+        return new TrainingDivergedException(String.format(Locale.ROOT, "training diverged at step %d (epoch %d,"
+                + " batch %d): %s; the parameters are those of step %d. Lower the learning rate (now %.3g), clip"
+                + " gradients or check the data for extreme values", globalStep + 1, epoch + 1L, train.batchesDone(),
+                why, globalStep, optimizer.groups().getFirst().lr()), globalStep + 1);
+    }
+
+    private String parameterName(int index) {
+        int i = 0;
+        for (String name : model.namedParameters().keySet()) {
+            if (i++ == index) {
+                return name;
+            }
+        }
+        return "parameter " + index;
+    }
+
+    /**
+     * Throws {@link TrainingDivergedException} when a parameter or an optimizer buffer is not
+     * finite (an update overflowed): such state is never evaluated as a result nor checkpointed.
+     */
+    private void requireFiniteState(String when) {
+        String bad = Finite.firstNonFinite(model.stateDict());
+        for (int i = 0; bad == null && i < params.size(); i++) {
+            for (Map.Entry<String, Tensor> e : optimizer.state(i).buffers().entrySet()) {
+                if (!Finite.all(e.getValue())) {
+                    bad = "the optimizer's " + e.getKey() + " of " + parameterName(i);
+                    break;
+                }
+            }
+        }
+        if (bad != null) {
+            throw new TrainingDivergedException(String.format(Locale.ROOT, "training diverged at step %d: %s is not"
+                    + " finite %s; no checkpoint was written from it. Lower the learning rate (now %.3g) or clip"
+                    + " gradients", globalStep, bad, when, optimizer.groups().getFirst().lr()), globalStep);
+        }
     }
 
     private Var forward(Tape t, Tensor inputs) {
@@ -754,12 +835,13 @@ public final class Trainer implements AutoCloseable {
         if (checkpoint == null) {
             return;
         }
+        requireFiniteState("after step " + globalStep);
         double lossSum = atBatch == 0 ? 0 : epochLossSum;
         Map<String, String> info = new LinkedHashMap<>(identity);
         info.putAll(checkpointInfo);
         Checkpoint.save(checkpoint, model, optimizer, new Checkpoint.Position(atEpoch, atBatch, globalStep, lossSum,
-                seed), info);
-        message("checkpoint written to " + checkpoint + " (epoch " + (atEpoch + 1) + ", batch " + atBatch + ", step "
+                seed, plannedSteps), info, lossScaling);
+        message("checkpoint written to " + checkpoint + " (epoch " + (atEpoch + 1L) + ", batch " + atBatch + ", step "
                 + globalStep + ")");
     }
 
@@ -840,6 +922,7 @@ public final class Trainer implements AutoCloseable {
         private Consumer<Tensor> rounding;
         private Path checkpoint;
         private Path resume;
+        private boolean overwriteCheckpoint;
         private Map<String, String> identity = Map.of();
         private Map<String, String> checkpointInfo = Map.of();
         private boolean flattenInputs;
@@ -985,6 +1068,16 @@ public final class Trainer implements AutoCloseable {
         /** Where to write checkpoints (after each epoch, at the end, on interrupt); null: none. */
         public Builder checkpoint(Path file) {
             this.checkpoint = file;
+            return this;
+        }
+
+        /**
+         * Whether a run may replace an existing file at the {@link #checkpoint} path although it
+         * does not {@link #resume} from that file; default false: such a run fails before training,
+         * naming the file, so a fresh run cannot overwrite a good checkpoint by mistake.
+         */
+        public Builder overwriteCheckpoint(boolean overwrite) {
+            this.overwriteCheckpoint = overwrite;
             return this;
         }
 

@@ -1,9 +1,10 @@
 package dev.inertia.train;
 
 /**
- * Training produced a non-finite loss. Thrown before that step's reverse sweep and optimizer
- * step, so the model keeps the parameters of the last finite step and no checkpoint is written
- * from the diverged state.
+ * Training diverged: a step's loss or gradient was not finite (thrown before that step's update,
+ * so the model keeps the parameters of the last finite step), or an update left a parameter or
+ * optimizer buffer NaN or infinite (found at the end of an epoch or before a checkpoint write).
+ * Either way no checkpoint is written from the diverged state.
  */
 public final class TrainingDivergedException extends IllegalStateException {
     private final long step;
@@ -13,7 +14,10 @@ public final class TrainingDivergedException extends IllegalStateException {
         this.step = step;
     }
 
-    /** The 1-based optimizer step whose loss was not finite. */
+    /**
+     * The 1-based optimizer step whose loss or gradient was not finite, or the step whose update
+     * left non-finite state.
+     */
     public long step() {
         return step;
     }

@@ -1,5 +1,6 @@
 package dev.inertia.kernels;
 
+import dev.inertia.kernels.scalar.ScalarKernels;
 import static dev.inertia.kernels.KernelFixtures.D;
 import static dev.inertia.kernels.KernelFixtures.F;
 import static dev.inertia.kernels.KernelFixtures.PAD;
@@ -24,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BroadcastKernelsTest {
     private final BroadcastKernels simd = Kernels.broadcast();
-    private final BroadcastKernels scalar = Kernels.scalarBroadcast();
+    private final BroadcastKernels scalar = ScalarKernels.broadcast();
 
     /** (outer, channels, inner) layouts: bias rows, channel planes, scalars, odd sizes. */
     static Stream<Arguments> layouts() {

@@ -1,5 +1,6 @@
 package dev.inertia.kernels;
 
+import dev.inertia.kernels.scalar.ScalarKernels;
 import static dev.inertia.kernels.KernelFixtures.D;
 import static dev.inertia.kernels.KernelFixtures.F;
 import static dev.inertia.kernels.KernelFixtures.PAD;
@@ -23,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PoolingKernelsTest {
     private final PoolingKernels simd = Kernels.pooling();
-    private final PoolingKernels scalar = Kernels.scalarPooling();
+    private final PoolingKernels scalar = ScalarKernels.pooling();
     private static final double[] BETAS = {0, 0.3, 1};
 
     /**

@@ -1,5 +1,6 @@
 package dev.inertia.kernels;
 
+import dev.inertia.kernels.scalar.ScalarKernels;
 import static dev.inertia.kernels.KernelFixtures.D;
 import static dev.inertia.kernels.KernelFixtures.F;
 import static dev.inertia.kernels.KernelFixtures.PAD;
@@ -19,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Reductions against the scalar twin: max and argmax exactly, sums within n·eps·sum|terms|. */
 class ReductionKernelsTest {
     private final ReductionKernels simd = Kernels.reductions();
-    private final ReductionKernels scalar = new ScalarReductions();
+    private final ReductionKernels scalar = ScalarKernels.reductions();
 
     static IntStream sizes() {
         return KernelFixtures.sizes();

@@ -94,7 +94,8 @@ class TrainerTest {
         }
     }
 
-    private static long[] bits(Tensor t) {
+    /** The raw bits of every element, widened to double (exact for F32). */
+    static long[] bits(Tensor t) {
         double[] d = t.toDoubleArray();
         long[] out = new long[d.length];
         for (int i = 0; i < d.length; i++) {
