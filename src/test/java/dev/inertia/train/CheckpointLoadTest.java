@@ -105,7 +105,7 @@ class CheckpointLoadTest {
 
             // the resuming run's own check of the position also comes before any change
             IOException refused = assertThrows(IOException.class, () -> Checkpoint.load(good, target.model(),
-                    target.optimizer(), Map.of(), p -> {
+                    target.optimizer(), Map.of(), null, p -> {
                         throw new IOException(good + ": checkpoint is at batch " + p.batch() + ", too far");
                     }));
             assertTrue(refused.getMessage().contains("batch 2"), refused.getMessage());
