@@ -51,7 +51,9 @@ import java.util.Objects;
  *
  * <p>Writing is atomic ({@link SafeTensors#write}: a temporary file renamed over the target), and
  * everything is checked before the file is touched. Reading checks the whole file before it
- * copies anything into a model: a file that is not a model file, lacks a metadata key or holds
+ * copies anything into a model, and costs no more than the file's length: the architecture is
+ * built only once it is known to need at most twice the tensor elements the file holds, plus
+ * 1 Mi ({@link Architecture#build(String, Scope, DType, long)}): a file that is not a model file, lacks a metadata key or holds
  * weights that do not fit is an {@link IOException} whose one-line message names the file and
  * the problem (the key, or the tensor and both shapes).
  */
@@ -196,7 +198,14 @@ public final class ModelFile {
             }
             Module model;
             try {
-                model = Architecture.build(spec, scope, dtype);
+                // Checked before anything is allocated: at most twice the elements the file's weights
+                // hold, plus 1 Mi. Loose enough that a near miss is reported tensor by tensor below,
+                // tight enough that what a file makes us allocate stays linear in its length.
+                long held = 0;
+                for (SafeTensors.Entry e : c.tensors().values()) {
+                    held += e.elementCount();
+                }
+                model = Architecture.build(spec, scope, dtype, 2 * held + (1 << 20));
             } catch (IllegalArgumentException e) {
                 throw new IOException(name + ": " + e.getMessage(), e);
             }
