@@ -13,9 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Reads and writes the safetensors format of Hugging Face, which PyTorch users load with
@@ -38,9 +35,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * order); the JSON is compact with {@code __metadata__} first (keys sorted) and padded with spaces
  * to a multiple of 8 bytes so the data starts 8-byte aligned.
  *
- * <p>{@link #write} is atomic: it writes a temporary file in the target's directory, forces it
- * to disk, and renames it over the target, so a crash or failure leaves either the previous file
- * or the new one, never a mix. {@link #read} validates everything (header length, UTF-8, JSON,
+ * <p>{@link #write} is atomic ({@link AtomicFile}): it writes a temporary file in the target's
+ * directory, forces it to disk, and renames it over the target, so a crash or failure leaves
+ * either the previous file or the new one, never a mix; a failure names the target. {@link #read} validates everything (header length, UTF-8, JSON,
  * dtypes, shapes, offsets contiguous and matching the sizes, nothing missing or extra) and
  * reports a bad file as one {@link SafeTensorsException} line. Its cost is linear in the file's
  * length whatever the file holds: the header is read only once its length is known to fit the
@@ -246,36 +243,16 @@ public final class SafeTensors {
         Objects.requireNonNull(file, "file");
         List<Map.Entry<String, Entry>> ordered = layout(tensors);
         byte[] header = header(ordered, metadata);
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        StaleTemps.remove(target); // left by writers of this file that were killed mid-write
-        Path temp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-        boolean moved = false;
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
-                writeFully(channel, prefix);
-                writeFully(channel, ByteBuffer.wrap(header));
-                ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
-                MemorySegment chunkSegment = MemorySegment.ofBuffer(chunk);
-                for (Map.Entry<String, Entry> e : ordered) {
-                    writeData(channel, e.getValue(), chunk, chunkSegment);
-                }
-                channel.force(true);
+        AtomicFile.write(file, channel -> {
+            ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
+            writeFully(channel, prefix);
+            writeFully(channel, ByteBuffer.wrap(header));
+            ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
+            MemorySegment chunkSegment = MemorySegment.ofBuffer(chunk);
+            for (Map.Entry<String, Entry> e : ordered) {
+                writeData(channel, e.getValue(), chunk, chunkSegment);
             }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            moved = true;
-            syncDirectory(dir);
-        } finally {
-            if (!moved) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException suppressed) {
-                    // the original failure matters more; a stray temp file is only clutter
-                }
-            }
-        }
+        });
     }
 
     /** The reference order: widest dtype first, then name by UTF-8 bytes. */
@@ -366,15 +343,6 @@ public final class SafeTensors {
     private static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
         while (buffer.hasRemaining()) {
             channel.write(buffer);
-        }
-    }
-
-    /** Makes the rename itself durable; directories cannot be opened for this on some systems (Windows). */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // the file's own data is already forced; only the rename's durability is left to the OS
         }
     }
 
