@@ -118,4 +118,28 @@ class CheckpointLoadTest {
                     "a good load restores every bit");
         }
     }
+
+    /** wt-fuzz's finding F1: a mutant whose optimizer tensor name is damaged used to replace the weights, then fail. */
+    @Test
+    void fuzzFindingF1LeavesTheModelAsItWas() throws IOException {
+        try (Scope scope = Scope.open();
+                var in = CheckpointLoadTest.class.getResourceAsStream("fuzz-f1-partial-load.safetensors")) {
+            Path file = dir.resolve("f1.safetensors");
+            java.nio.file.Files.copy(in, file);
+            java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+            dev.inertia.nn.Sequential model = new dev.inertia.nn.Sequential(
+                    new dev.inertia.nn.Linear(scope, dev.inertia.memory.DType.F32, 4, 3, r),
+                    new dev.inertia.nn.BatchNorm1d(scope, dev.inertia.memory.DType.F32, 3));
+            java.util.List<dev.inertia.optim.Param> params = new java.util.ArrayList<>();
+            model.parameters().forEach(p -> params.add(p.param()));
+            LoadFixtures.Run run = new LoadFixtures.Run(model, dev.inertia.optim.Optimizer.of(
+                    dev.inertia.optim.AdamW.builder().build(), params));
+            String before = LoadFixtures.fingerprint(run);
+            IOException e = assertThrows(IOException.class,
+                    () -> Checkpoint.load(file, run.model(), run.optimizer(), Map.of()));
+            assertTrue(e.getMessage().contains("'optimizer.rtate.1.exp_avg_sq' is not an optimizer state tensor"),
+                    e.getMessage());
+            assertEquals(before, LoadFixtures.fingerprint(run));
+        }
+    }
 }
