@@ -17,8 +17,8 @@ import java.util.Map;
  * <p>Its input may be hostile (a safetensors header is read from any file), so its cost is
  * linear in the text's length: nesting is at most {@value #MAX_DEPTH} levels, and a number token
  * is at most {@value #MAX_NUMBER_CHARS} characters (a double needs 25, an exact decimal of one
- * fewer than 800), checked before it is converted: turning a 10-million-digit integer into a
- * {@code BigInteger} would take minutes.
+ * fewer than 800), refused as soon as it is longer, before it is converted or even read to its
+ * end: turning a 10-million-digit integer into a {@code BigInteger} would take minutes.
  */
 public final class JsonParser {
     /** The deepest nesting of arrays and objects accepted. */
@@ -198,9 +198,7 @@ public final class JsonParser {
         if (peek() == '0') {
             pos++;
         } else if (isDigit(peek())) {
-            while (isDigit(peek())) {
-                pos++;
-            }
+            digits(start);
         } else {
             throw error("a number needs digits");
         }
@@ -208,7 +206,7 @@ public final class JsonParser {
         if (peek() == '.') {
             integer = false;
             pos++;
-            requireDigits();
+            requireDigits(start);
         }
         if (peek() == 'e' || peek() == 'E') {
             integer = false;
@@ -216,13 +214,9 @@ public final class JsonParser {
             if (peek() == '+' || peek() == '-') {
                 pos++;
             }
-            requireDigits();
+            requireDigits(start);
         }
         int length = pos - start;
-        if (length > MAX_NUMBER_CHARS) {
-            pos = start;
-            throw error("a number of " + length + " characters, beyond the limit of " + MAX_NUMBER_CHARS);
-        }
         if (integer && length <= 18) { // at most 18 digits: always a long
             return Long.parseLong(text, start, pos, 10);
         }
@@ -234,13 +228,25 @@ public final class JsonParser {
         return big.compareTo(LONG_MIN) >= 0 && big.compareTo(LONG_MAX) <= 0 ? (Object) big.longValue() : big;
     }
 
-    private void requireDigits() {
+    /**
+     * Consumes a run of digits of the number token that began at {@code start}, refusing it as
+     * soon as the token is longer than {@link #MAX_NUMBER_CHARS}: the rest is never read.
+     */
+    private void digits(int start) {
+        while (isDigit(peek())) {
+            pos++;
+            if (pos - start > MAX_NUMBER_CHARS) {
+                pos = start;
+                throw error("a number longer than " + MAX_NUMBER_CHARS + " characters");
+            }
+        }
+    }
+
+    private void requireDigits(int start) {
         if (!isDigit(peek())) {
             throw error("a number needs digits after '.' or 'e'");
         }
-        while (isDigit(peek())) {
-            pos++;
-        }
+        digits(start);
     }
 
     private Object literal(String word, Object value) {
