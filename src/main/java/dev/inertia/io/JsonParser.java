@@ -184,7 +184,7 @@ public final class JsonParser {
                 }
                 default -> {
                     pos--;
-                    throw error("bad escape \\" + e);
+                    throw error("bad escape \\ followed by " + describe(e));
                 }
             }
         }
@@ -293,7 +293,11 @@ public final class JsonParser {
         if (pos >= text.length()) {
             return "the end of the text";
         }
-        char c = text.charAt(pos);
+        return describe(text.charAt(pos));
+    }
+
+    /** A character for a one-line message: printable ASCII quoted, anything else as its code point. */
+    private static String describe(char c) {
         return c >= 0x20 && c < 0x7f ? "'" + c + "'" : String.format("character U+%04X", (int) c);
     }
 

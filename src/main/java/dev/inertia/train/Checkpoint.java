@@ -183,6 +183,15 @@ public final class Checkpoint {
      */
     public static Position load(Path file, Module model, Optimizer optimizer, Map<String, String> expect,
             LossScaling scaling, PositionCheck check) throws IOException {
+        try {
+            return checkThenApply(file, model, optimizer, expect, scaling, check);
+        } catch (IOException e) {
+            throw ModelFile.oneLine(e); // names and values from the file may hold line breaks
+        }
+    }
+
+    private static Position checkThenApply(Path file, Module model, Optimizer optimizer, Map<String, String> expect,
+            LossScaling scaling, PositionCheck check) throws IOException {
         String name = file.toString();
         try (Scope scope = Scope.open()) {
             SafeTensors.Contents c = SafeTensors.read(file, scope);

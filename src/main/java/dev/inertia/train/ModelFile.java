@@ -182,6 +182,26 @@ public final class ModelFile {
      *                     only (use {@link #loadWeights}) or weights that do not fit its architecture
      */
     public static LoadedModel load(Path file) throws IOException {
+        try {
+            return build(file);
+        } catch (IOException e) {
+            throw oneLine(e); // names and values from the file may hold line breaks
+        }
+    }
+
+    /**
+     * {@code e}, or when its message has control characters (a tensor name or metadata value of
+     * the file may hold a line break), an IOException with them escaped: a message is one line.
+     */
+    static IOException oneLine(IOException e) {
+        String m = e.getMessage();
+        if (m == null || Json.oneLine(m).equals(m)) {
+            return e;
+        }
+        return new IOException(Json.oneLine(m), e);
+    }
+
+    private static LoadedModel build(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
         String name = file.toString();
         Scope scope = Scope.open();
@@ -228,6 +248,14 @@ public final class ModelFile {
      *                     named); {@code into} is unchanged then
      */
     public static ModelInfo loadWeights(Path file, Module into) throws IOException {
+        try {
+            return checkThenCopy(file, into);
+        } catch (IOException e) {
+            throw oneLine(e);
+        }
+    }
+
+    private static ModelInfo checkThenCopy(Path file, Module into) throws IOException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(into, "into");
         String name = file.toString();

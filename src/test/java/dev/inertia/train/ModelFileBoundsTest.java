@@ -130,4 +130,32 @@ class ModelFileBoundsTest {
                     target.model().stateDict().get("4.bias").toFloatArray()[2]);
         }
     }
+
+    /** wt-fuzz's finding F2, and its cousins: text of the file with line breaks stays on one line in the message. */
+    @Test
+    void messagesStayOnOneLine() throws IOException {
+        Path f2 = dir.resolve("f2.safetensors");
+        try (var in = ModelFileBoundsTest.class.getResourceAsStream("fuzz-f2-bad-escape.safetensors")) {
+            java.nio.file.Files.copy(in, f2);
+        }
+        IOException e = assertThrows(IOException.class, () -> ModelFile.load(f2));
+        assertTrue(e.getMessage().contains("bad escape \\ followed by character U+000A"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+
+        try (Scope scope = Scope.open()) {
+            Path bad = dir.resolve("newline.model");
+            SafeTensors.write(bad, Map.of("line\nbreak", SafeTensors.Entry.ofFloats(new float[1])),
+                    Map.of("format", ModelFile.FORMAT, "dtype", "F32\nF64"));
+            LoadFixtures.Run target = LoadFixtures.run(scope, 4, 1);
+            for (IOException ex : List.of(assertThrows(IOException.class, () -> ModelFile.load(bad)),
+                    assertThrows(IOException.class, () -> ModelFile.loadWeights(bad, target.model())),
+                    assertThrows(IOException.class, () -> Checkpoint.load(bad, target.model(), target.optimizer(),
+                            Map.of())))) {
+                assertFalse(ex.getMessage().contains("\n"), ex.getMessage());
+                assertTrue(ex.getMessage().startsWith(bad.toString()), ex.getMessage());
+            }
+            assertTrue(assertThrows(IOException.class, () -> ModelFile.load(bad)).getMessage()
+                    .contains("F32\\nF64"), "escaped as \\n");
+        }
+    }
 }
