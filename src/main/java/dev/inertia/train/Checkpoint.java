@@ -266,9 +266,6 @@ public final class Checkpoint {
     /** The loop position of the metadata, each field in its range. */
     private static Position position(Map<String, String> meta, String name) throws IOException {
         int epoch = integer(meta, "epoch", name);
-        if (epoch == Integer.MAX_VALUE) { // epochs are shown 1-based: epoch + 1 must be an int
-            throw new SafeTensorsException(name, "checkpoint metadata 'epoch' is out of range: " + epoch);
-        }
         long step = number(meta, "step", name);
         if (step < 0) {
             throw new SafeTensorsException(name, "checkpoint metadata 'step' is out of range: " + step);

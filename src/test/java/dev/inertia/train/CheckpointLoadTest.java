@@ -68,7 +68,7 @@ class CheckpointLoadTest {
             bad.put(meta(good, "groups.st", "optimizer.groups", "2147483647"), "'optimizer.groups' is 2147483647");
             bad.put(meta(good, "paramstep.st", "optimizer.state.3.step", "-1"), "'optimizer.state.3.step'");
             bad.put(meta(good, "step.st", "step", "-5"), "'step' is out of range: -5");
-            bad.put(meta(good, "epoch.st", "epoch", "2147483647"), "'epoch' is out of range");
+            bad.put(meta(good, "epoch.st", "epoch", "2147483648"), "'epoch' is out of range");
             bad.put(meta(good, "loss.st", "epoch_loss_sum", "NaN"), "'epoch_loss_sum'");
             bad.put(meta(good, "adamw.st", "optimizer", "AdamW"), "state dict is for AdamW");
             bad.put(meta(good, "lr.st", "optimizer.group.0.initial_lr", "1e30"),
