@@ -47,6 +47,29 @@ public final class Json {
         return sb.append('}').toString();
     }
 
+    /**
+     * {@code s} with its control characters escaped as {@link #quote} escapes them, without
+     * quotes: text from a file (a tensor name, a metadata value) made safe for a one-line message.
+     */
+    public static String oneLine(String s) {
+        StringBuilder sb = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 && sb == null) {
+                sb = new StringBuilder(s.length() + 16).append(s, 0, i);
+            }
+            if (sb != null) {
+                if (c < 0x20) {
+                    String q = quote(String.valueOf(c)); // "\n", "\u0001", ...
+                    sb.append(q, 1, q.length() - 1);
+                } else {
+                    sb.append(c);
+                }
+            }
+        }
+        return sb == null ? s : sb.toString();
+    }
+
     /** {@code s} as a JSON string literal, quotes included (see {@link #quote(StringBuilder, String)}). */
     public static String quote(String s) {
         return quote(new StringBuilder(), s).toString();

@@ -13,9 +13,18 @@ import java.util.Map;
  * integers {@code Long} (or {@code BigInteger} beyond 64 bits), other numbers {@code Double},
  * plus {@code String}, {@code Boolean} and {@code null}. Errors are
  * {@link IllegalArgumentException}s that give the character position.
+ *
+ * <p>Its input may be hostile (a safetensors header is read from any file), so its cost is
+ * linear in the text's length: nesting is at most {@value #MAX_DEPTH} levels, and a number token
+ * is at most {@value #MAX_NUMBER_CHARS} characters (a double needs 25, an exact decimal of one
+ * fewer than 800), refused as soon as it is longer, before it is converted or even read to its
+ * end: turning a 10-million-digit integer into a {@code BigInteger} would take minutes.
  */
 public final class JsonParser {
-    private static final int MAX_DEPTH = 64;
+    /** The deepest nesting of arrays and objects accepted. */
+    public static final int MAX_DEPTH = 64;
+    /** The longest number token accepted, sign and exponent included. */
+    public static final int MAX_NUMBER_CHARS = 1000;
     private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
     private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
@@ -175,7 +184,7 @@ public final class JsonParser {
                 }
                 default -> {
                     pos--;
-                    throw error("bad escape \\" + e);
+                    throw error("bad escape \\ followed by " + describe(e));
                 }
             }
         }
@@ -189,9 +198,7 @@ public final class JsonParser {
         if (peek() == '0') {
             pos++;
         } else if (isDigit(peek())) {
-            while (isDigit(peek())) {
-                pos++;
-            }
+            digits(start);
         } else {
             throw error("a number needs digits");
         }
@@ -199,7 +206,7 @@ public final class JsonParser {
         if (peek() == '.') {
             integer = false;
             pos++;
-            requireDigits();
+            requireDigits(start);
         }
         if (peek() == 'e' || peek() == 'E') {
             integer = false;
@@ -207,23 +214,39 @@ public final class JsonParser {
             if (peek() == '+' || peek() == '-') {
                 pos++;
             }
-            requireDigits();
+            requireDigits(start);
+        }
+        int length = pos - start;
+        if (integer && length <= 18) { // at most 18 digits: always a long
+            return Long.parseLong(text, start, pos, 10);
         }
         String token = text.substring(start, pos);
         if (!integer) {
             return Double.parseDouble(token);
         }
-        BigInteger big = new BigInteger(token);
+        BigInteger big = new BigInteger(token); // at most MAX_NUMBER_CHARS digits: bounded work
         return big.compareTo(LONG_MIN) >= 0 && big.compareTo(LONG_MAX) <= 0 ? (Object) big.longValue() : big;
     }
 
-    private void requireDigits() {
+    /**
+     * Consumes a run of digits of the number token that began at {@code start}, refusing it as
+     * soon as the token is longer than {@link #MAX_NUMBER_CHARS}: the rest is never read.
+     */
+    private void digits(int start) {
+        while (isDigit(peek())) {
+            pos++;
+            if (pos - start > MAX_NUMBER_CHARS) {
+                pos = start;
+                throw error("a number longer than " + MAX_NUMBER_CHARS + " characters");
+            }
+        }
+    }
+
+    private void requireDigits(int start) {
         if (!isDigit(peek())) {
             throw error("a number needs digits after '.' or 'e'");
         }
-        while (isDigit(peek())) {
-            pos++;
-        }
+        digits(start);
     }
 
     private Object literal(String word, Object value) {
@@ -270,7 +293,11 @@ public final class JsonParser {
         if (pos >= text.length()) {
             return "the end of the text";
         }
-        char c = text.charAt(pos);
+        return describe(text.charAt(pos));
+    }
+
+    /** A character for a one-line message: printable ASCII quoted, anything else as its code point. */
+    private static String describe(char c) {
         return c >= 0x20 && c < 0x7f ? "'" + c + "'" : String.format("character U+%04X", (int) c);
     }
 

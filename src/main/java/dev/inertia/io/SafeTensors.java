@@ -13,9 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Reads and writes the safetensors format of Hugging Face, which PyTorch users load with
@@ -38,11 +35,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * order); the JSON is compact with {@code __metadata__} first (keys sorted) and padded with spaces
  * to a multiple of 8 bytes so the data starts 8-byte aligned.
  *
- * <p>{@link #write} is atomic: it writes a temporary file in the target's directory, forces it
- * to disk, and renames it over the target, so a crash or failure leaves either the previous file
- * or the new one, never a mix. {@link #read} validates everything (header length, UTF-8, JSON,
+ * <p>{@link #write} is atomic ({@link AtomicFile}): it writes a temporary file in the target's
+ * directory, forces it to disk, and renames it over the target, so a crash or failure leaves
+ * either the previous file or the new one, never a mix; a failure names the target. {@link #read} validates everything (header length, UTF-8, JSON,
  * dtypes, shapes, offsets contiguous and matching the sizes, nothing missing or extra) and
- * reports a bad file as one {@link SafeTensorsException} line.
+ * reports a bad file as one {@link SafeTensorsException} line. Its cost is linear in the file's
+ * length whatever the file holds: the header is read only once its length is known to fit the
+ * file, {@link JsonParser} bounds its tokens, every dimension must fit an int and shape products
+ * must fit a long, and the data is allocated only once the offsets are known to cover exactly the
+ * bytes present.
  */
 public final class SafeTensors {
     /** The reference implementation's limit on the header (100 MB). */
@@ -118,11 +119,20 @@ public final class SafeTensors {
             return data.byteSize() / dtype.byteSize();
         }
 
-        /** The shape as ints, for {@link Tensor}s. */
+        /**
+         * The shape as ints, for {@link Tensor}s.
+         *
+         * @throws IllegalArgumentException when a dimension is beyond {@link Integer#MAX_VALUE} (a
+         *                                  shape {@link #read} never returns)
+         */
         public int[] intShape() {
             int[] out = new int[shape.length];
             for (int i = 0; i < shape.length; i++) {
-                out[i] = Math.toIntExact(shape[i]);
+                if (shape[i] > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("dimension " + i + " of shape " + Arrays.toString(shape)
+                            + " is beyond " + Integer.MAX_VALUE + ", the largest a Tensor has");
+                }
+                out[i] = (int) shape[i];
             }
             return out;
         }
@@ -233,36 +243,16 @@ public final class SafeTensors {
         Objects.requireNonNull(file, "file");
         List<Map.Entry<String, Entry>> ordered = layout(tensors);
         byte[] header = header(ordered, metadata);
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        StaleTemps.remove(target); // left by writers of this file that were killed mid-write
-        Path temp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-        boolean moved = false;
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
-                writeFully(channel, prefix);
-                writeFully(channel, ByteBuffer.wrap(header));
-                ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
-                MemorySegment chunkSegment = MemorySegment.ofBuffer(chunk);
-                for (Map.Entry<String, Entry> e : ordered) {
-                    writeData(channel, e.getValue(), chunk, chunkSegment);
-                }
-                channel.force(true);
+        AtomicFile.write(file, channel -> {
+            ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
+            writeFully(channel, prefix);
+            writeFully(channel, ByteBuffer.wrap(header));
+            ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
+            MemorySegment chunkSegment = MemorySegment.ofBuffer(chunk);
+            for (Map.Entry<String, Entry> e : ordered) {
+                writeData(channel, e.getValue(), chunk, chunkSegment);
             }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            moved = true;
-            syncDirectory(dir);
-        } finally {
-            if (!moved) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException suppressed) {
-                    // the original failure matters more; a stray temp file is only clutter
-                }
-            }
-        }
+        });
     }
 
     /** The reference order: widest dtype first, then name by UTF-8 bytes. */
@@ -356,15 +346,6 @@ public final class SafeTensors {
         }
     }
 
-    /** Makes the rename itself durable; directories cannot be opened for this on some systems (Windows). */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // the file's own data is already forced; only the rename's durability is left to the OS
-        }
-    }
-
     // ---- reading -------------------------------------------------------------------------
 
     /**
@@ -418,12 +399,17 @@ public final class SafeTensors {
     }
 
     private static Header parseHeader(String file, ByteBuffer bytes, long available) throws SafeTensorsException {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
-        } catch (CharacterCodingException e) {
-            throw new SafeTensorsException(file, "the header is not valid UTF-8", e);
+        // The fast decoder replaces malformed input by U+FFFD; only then (or for a real U+FFFD) does
+        // the strict one, three times slower on a long header, decide.
+        String text = new String(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining(),
+                StandardCharsets.UTF_8);
+        if (text.indexOf('\uFFFD') >= 0) {
+            try {
+                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes);
+            } catch (CharacterCodingException e) {
+                throw new SafeTensorsException(file, "the header is not valid UTF-8", e);
+            }
         }
         if (!text.startsWith("{")) {
             throw new SafeTensorsException(file, "the header does not start with '{'");
@@ -496,6 +482,13 @@ public final class SafeTensors {
                     + Arrays.toString(SafeDtype.values()) + ")");
         }
         long[] shape = naturals(file, where, "shape", info.get("shape"), -1);
+        for (long d : shape) {
+            // Tensors have int dimensions; an empty [0, 3000000000] would pass the byte count below.
+            if (d > Integer.MAX_VALUE) {
+                throw new SafeTensorsException(file, where + " has a shape " + Arrays.toString(shape)
+                        + " with a dimension beyond " + Integer.MAX_VALUE);
+            }
+        }
         long[] offsets = naturals(file, where, "data_offsets", info.get("data_offsets"), 2);
         if (offsets[1] < offsets[0]) {
             throw new SafeTensorsException(file, where + " has data_offsets " + Arrays.toString(offsets)

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 /**
  * Removes the temporary files that atomic writers of a file left behind when their process died
  * mid-write (SIGKILL, a crash, power loss): {@code .NAME.<pid>.<hex>.tmp} beside {@code NAME},
- * the names {@link SafeTensors#write(Path, java.util.Map, java.util.Map)} uses. A temporary file
+ * the names {@link AtomicFile#write} uses. A temporary file
  * whose process is still alive (a concurrent writer, or this one) is left alone.
  */
 final class StaleTemps {

@@ -206,9 +206,35 @@ public final class Optimizer {
     /**
      * Restores a state from {@link #stateDict()}: the same optimizer, the same group sizes and
      * parameter layouts. Hyperparameters (learning rates included) and every buffer are replaced;
-     * the next step continues the saved trajectory bit for bit.
+     * the next step continues the saved trajectory bit for bit. All or nothing: the whole state
+     * dict is checked first (as {@link #checkStateDict}), so on an exception nothing has changed.
      */
     public void loadStateDict(StateDict sd) {
+        List<Runnable> hyperparameters = prepareLoad(sd);
+        hyperparameters.forEach(Runnable::run);
+        for (int i = 0; i < params.size(); i++) {
+            StateDict.ParamState ps = sd.state().get(i);
+            OptimizerState s = state(i);
+            for (Map.Entry<String, Tensor> e : s.buffers().entrySet()) {
+                ps.buffers().get(e.getKey()).copyInto(e.getValue(), "parameter " + i + " " + e.getKey());
+            }
+            s.setStep(ps.step());
+        }
+    }
+
+    /**
+     * Checks that {@link #loadStateDict} would accept {@code sd}, changing nothing: the optimizer's
+     * name, the groups and their parameter indices, the hyperparameters (as the builders check
+     * them), and every parameter's step count and buffers.
+     *
+     * @throws IllegalArgumentException saying what does not fit
+     */
+    public void checkStateDict(StateDict sd) {
+        prepareLoad(sd);
+    }
+
+    /** Checks all of {@code sd} and returns the groups' hyperparameter changes, not yet applied. */
+    private List<Runnable> prepareLoad(StateDict sd) {
         if (!sd.optimizer().equals(name())) {
             throw new IllegalArgumentException("state dict is for " + sd.optimizer() + ", this optimizer is " + name());
         }
@@ -220,7 +246,7 @@ public final class Optimizer {
         for (int gi = 0; gi < groups.size(); gi++) {
             int[] ids = sd.paramGroups().get(gi).params();
             int size = groups.get(gi).params().size();
-            for (int i = 0; i < size; i++) {
+            for (int i = 0; i < Math.max(size, ids.length); i++) {
                 if (ids.length != size || ids[i] != index + i) {
                     throw new IllegalArgumentException("state dict group " + gi + " holds parameters "
                             + Arrays.toString(ids) + ", this optimizer's group " + gi + " has " + size
@@ -229,13 +255,22 @@ public final class Optimizer {
             }
             index += size;
         }
-        // Check every buffer before changing anything, so a mismatch leaves this optimizer intact.
+        for (Integer i : sd.state().keySet()) {
+            if (i < 0 || i >= params.size()) {
+                throw new IllegalArgumentException("state dict has a state for parameter " + i + ", this optimizer has "
+                        + params.size() + " parameters");
+            }
+        }
         for (int i = 0; i < params.size(); i++) {
             StateDict.ParamState ps = sd.state().get(i);
             OptimizerState s = state(i);
             if (ps == null || !ps.buffers().keySet().equals(s.buffers().keySet())) {
                 throw new IllegalArgumentException("state dict has " + (ps == null ? "no state" : "buffers "
                         + ps.buffers().keySet()) + " for parameter " + i + ", expected " + s.buffers().keySet());
+            }
+            if (ps.step() < 0) {
+                throw new IllegalArgumentException("state dict has step " + ps.step() + " for parameter " + i
+                        + ", expected >= 0");
             }
             for (Map.Entry<String, Tensor> e : s.buffers().entrySet()) {
                 StateDict.Buffer b = ps.buffers().get(e.getKey());
@@ -247,17 +282,15 @@ public final class Optimizer {
                 }
             }
         }
+        List<Runnable> changes = new ArrayList<>(groups.size());
         for (int gi = 0; gi < groups.size(); gi++) {
-            groups.get(gi).loadHyperparameters(sd.paramGroups().get(gi).hyperparameters());
-        }
-        for (int i = 0; i < params.size(); i++) {
-            StateDict.ParamState ps = sd.state().get(i);
-            OptimizerState s = state(i);
-            for (Map.Entry<String, Tensor> e : s.buffers().entrySet()) {
-                ps.buffers().get(e.getKey()).copyInto(e.getValue(), "parameter " + i + " " + e.getKey());
+            try {
+                changes.add(groups.get(gi).prepareHyperparameters(sd.paramGroups().get(gi).hyperparameters()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("state dict group " + gi + ": " + e.getMessage(), e);
             }
-            s.setStep(ps.step());
         }
+        return changes;
     }
 
     /**

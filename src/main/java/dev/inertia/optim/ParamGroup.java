@@ -73,8 +73,12 @@ public final class ParamGroup<S extends OptimizerState> {
         }
     }
 
-    /** Replaces the hyperparameters by those of a state dict's group (unknown names are errors). */
-    void loadHyperparameters(Map<String, Double> values) {
+    /**
+     * Checks a state dict group's hyperparameters (unknown names, values the builder refuses, a
+     * negative or non-finite {@code initial_lr}, states that would not fit) and returns what
+     * replaces this group's with them; nothing changes until it is run.
+     */
+    Runnable prepareHyperparameters(Map<String, Double> values) {
         Map<String, Double> h = new LinkedHashMap<>(values);
         Double initial = h.remove("initial_lr");
         TensorOptimizer<S> loaded = optimizer.withHyperparameters(h);
@@ -85,7 +89,10 @@ public final class ParamGroup<S extends OptimizerState> {
             throw new IllegalArgumentException("state dict hyperparameters " + values + " need state buffers "
                     + wanted + " but this optimizer's states have " + present);
         }
-        optimizer = loaded;
-        initialLr = initial != null ? initial : loaded.lr();
+        double initialLr = initial != null ? Steps.nonNegative(initial, "initial_lr") : loaded.lr();
+        return () -> {
+            optimizer = loaded;
+            this.initialLr = initialLr;
+        };
     }
 }

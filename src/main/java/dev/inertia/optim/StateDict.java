@@ -46,7 +46,18 @@ public final class StateDict {
                 throw new IllegalArgumentException("state buffers are F32 or F64, got " + dtype);
             }
             shape = shape.clone();
-            long bytes = Steps.size(shape) * dtype.byteSize();
+            long bytes = dtype.byteSize();
+            for (int d : shape) {
+                if (d < 0) {
+                    throw new IllegalArgumentException("buffer shape " + Arrays.toString(shape)
+                            + " has a negative dimension");
+                }
+                try {
+                    bytes = Math.multiplyExact(bytes, d);
+                } catch (ArithmeticException e) {
+                    throw new IllegalArgumentException("buffer shape " + Arrays.toString(shape) + " is too large");
+                }
+            }
             if (data.byteSize() != bytes) {
                 throw new IllegalArgumentException("buffer " + dtype + Arrays.toString(shape) + " needs " + bytes
                         + " bytes, got " + data.byteSize());

@@ -35,6 +35,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import java.util.random.RandomGenerator;
 
 /**
@@ -66,13 +67,19 @@ import java.util.random.RandomGenerator;
  * <pre>{@code
  * kind("LayerNorm", LayerNorm.class,
  *         (m, out) -> out.integer("normalized_size", m.normalizedSize()).real("eps", m.eps()),
- *         in -> new LayerNorm(in.scope(), in.dtype(), in.integer("normalized_size"), in.real("eps"))),
+ *         in -> new LayerNorm(in.scope(), in.dtype(), in.integer("normalized_size"), in.real("eps")),
+ *         in -> elements(2, in.integer("normalized_size"))),
  * }</pre>
  * The writer puts every constructor argument the module needs (add a public getter to the
- * module where it lacks one); the reader calls the constructor with the same fields. A layer
+ * module where it lacks one); the reader calls the constructor with the same fields; the last
+ * function counts the elements of the state-dict tensors the constructor allocates (weights and
+ * buffers), from the same fields, so that a spec read from a file is checked against the
+ * weights the file holds before anything is allocated ({@code ArchitectureTest} compares it
+ * with the built module for every kind; a kind without tensors has {@code in -> 0L}). A layer
  * without arguments is {@code simple("Softmax", Softmax.class, Softmax::new)}; one wrapping
- * another module writes {@code out.module("body", m.body())} and reads {@code in.module("body")}
- * (lists: {@code out.modules} / {@code in.modules}). The type name is the class's simple name;
+ * another module writes {@code out.module("body", m.body())}, reads {@code in.module("body")}
+ * and counts {@code in.elementsOfModule("body")} (lists: {@code out.modules} / {@code in.modules}
+ * / {@code in.elementsOfModules}). The type name is the class's simple name;
  * the field names are snake_case. Constructor checks need no repeating: their
  * {@link IllegalArgumentException}s are reported with the spec location.
  */
@@ -84,51 +91,64 @@ public final class Architecture {
     private static final List<Kind<?>> KINDS = List.of(
             kind("Sequential", Sequential.class,
                     (m, out) -> out.modules("layers", m.layers()),
-                    in -> new Sequential(in.modules("layers").toArray(Module[]::new))),
+                    in -> new Sequential(in.modules("layers").toArray(Module[]::new)),
+                    in -> in.elementsOfModules("layers")),
             kind("Linear", Linear.class,
                     (m, out) -> out.integer("in", m.in()).integer("out", m.out()).bool("bias", m.bias() != null),
                     in -> new Linear(in.scope(), in.dtype(), in.integer("in"), in.integer("out"), in.bool("bias"),
-                            in.random())),
+                            in.random()),
+                    in -> elements(in.integer("out"), in.integer("in")) + (in.bool("bias") ? in.integer("out") : 0)),
             kind("Conv2d", Conv2d.class,
                     (m, out) -> out.integer("in", m.in()).integer("out", m.out()).integer("kernel", m.kernel())
                             .integer("stride", m.stride()).integer("padding", m.padding())
                             .bool("bias", m.bias() != null),
                     in -> new Conv2d(in.scope(), in.dtype(), in.integer("in"), in.integer("out"),
                             in.integer("kernel"), in.integer("stride"), in.integer("padding"), in.bool("bias"),
-                            in.random())),
+                            in.random()),
+                    in -> elements(in.integer("out"), in.integer("in"), in.integer("kernel"), in.integer("kernel"))
+                            + (in.bool("bias") ? in.integer("out") : 0)),
             kind("MaxPool2d", MaxPool2d.class,
                     (m, out) -> out.integer("kernel", m.kernel()).integer("stride", m.stride())
                             .integer("padding", m.padding()),
-                    in -> new MaxPool2d(in.integer("kernel"), in.integer("stride"), in.integer("padding"), null)),
+                    in -> new MaxPool2d(in.integer("kernel"), in.integer("stride"), in.integer("padding"), null),
+                    in -> 0L),
             kind("BatchNorm1d", BatchNorm1d.class,
                     (m, out) -> out.integer("features", m.features()).real("eps", m.eps())
                             .real("momentum", m.momentum()),
                     in -> new BatchNorm1d(in.scope(), in.dtype(), in.integer("features"), in.real("eps"),
-                            in.real("momentum"))),
+                            in.real("momentum")),
+                    in -> elements(4, in.integer("features"))),
             kind("BatchNorm2d", BatchNorm2d.class,
                     (m, out) -> out.integer("features", m.features()).real("eps", m.eps())
                             .real("momentum", m.momentum()),
                     in -> new BatchNorm2d(in.scope(), in.dtype(), in.integer("features"), in.real("eps"),
-                            in.real("momentum"))),
+                            in.real("momentum")),
+                    in -> elements(4, in.integer("features"))),
             kind("Dropout", Dropout.class,
                     (m, out) -> out.real("p", m.p()),
-                    in -> new Dropout(in.scope(), in.real("p"), 0)),
+                    in -> new Dropout(in.scope(), in.real("p"), 0),
+                    in -> 0L),
             kind("LeakyReLU", LeakyReLU.class,
                     (m, out) -> out.real("slope", m.slope()),
-                    in -> new LeakyReLU(in.real("slope"))),
+                    in -> new LeakyReLU(in.real("slope")),
+                    in -> 0L),
             kind("AvgPool2d", AvgPool2d.class,
                     (m, out) -> out.integer("kernel", m.kernel()).integer("stride", m.stride())
                             .integer("padding", m.padding()),
-                    in -> new AvgPool2d(in.integer("kernel"), in.integer("stride"), in.integer("padding"))),
+                    in -> new AvgPool2d(in.integer("kernel"), in.integer("stride"), in.integer("padding")),
+                    in -> 0L),
             kind("LayerNorm", LayerNorm.class,
                     (m, out) -> out.integer("normalized_size", m.normalizedSize()).real("eps", m.eps()),
-                    in -> new LayerNorm(in.scope(), in.dtype(), in.integer("normalized_size"), in.real("eps"))),
+                    in -> new LayerNorm(in.scope(), in.dtype(), in.integer("normalized_size"), in.real("eps")),
+                    in -> elements(2, in.integer("normalized_size"))),
             kind("Residual", Residual.class,
                     (m, out) -> out.module("body", m.body()),
-                    in -> new Residual(in.module("body"))),
+                    in -> new Residual(in.module("body")),
+                    in -> in.elementsOfModule("body")),
             kind("Rescale", Rescale.class,
                     (m, out) -> out.integer("width", m.width()),
-                    in -> new Rescale(in.scope(), in.dtype(), in.integer("width"))),
+                    in -> new Rescale(in.scope(), in.dtype(), in.integer("width")),
+                    in -> elements(2, in.integer("width"))),
             simple("GlobalAvgPool2d", GlobalAvgPool2d.class, GlobalAvgPool2d::new),
             simple("Softmax", Softmax.class, Softmax::new),
             simple("LogSoftmax", LogSoftmax.class, LogSoftmax::new),
@@ -152,23 +172,36 @@ public final class Architecture {
 
     // ---- the registry's entries -------------------------------------------------------------
 
-    /** One module kind: its spec {@code type}, its class, and how to write and read its fields. */
+    /**
+     * One module kind: its spec {@code type}, its class, how to write and read its fields, and how
+     * many state-dict elements its reader would allocate, computed from the same fields without
+     * allocating (so that a spec can be checked against the weights a file holds first).
+     */
     private record Kind<M extends Module>(String type, Class<M> moduleClass, BiConsumer<M, Out> writer,
-            Function<In, M> reader) {
+            Function<In, M> reader, ToLongFunction<In> elements) {
         void write(Module m, Out out) {
             writer.accept(moduleClass.cast(m), out);
         }
     }
 
     private static <M extends Module> Kind<M> kind(String type, Class<M> moduleClass, BiConsumer<M, Out> writer,
-            Function<In, M> reader) {
-        return new Kind<>(type, moduleClass, writer, reader);
+            Function<In, M> reader, ToLongFunction<In> elements) {
+        return new Kind<>(type, moduleClass, writer, reader, elements);
     }
 
-    /** A kind whose constructor takes no arguments. */
+    /** A kind whose constructor takes no arguments (and allocates no tensors). */
     private static <M extends Module> Kind<M> simple(String type, Class<M> moduleClass,
             java.util.function.Supplier<M> constructor) {
-        return new Kind<>(type, moduleClass, (m, out) -> { }, in -> constructor.get());
+        return new Kind<>(type, moduleClass, (m, out) -> { }, in -> constructor.get(), in -> 0L);
+    }
+
+    /** The product of {@code dims}, exactly (an overflow is an error). */
+    private static long elements(long... dims) {
+        long n = 1;
+        for (long d : dims) {
+            n = Math.multiplyExact(n, Math.max(d, 0));
+        }
+        return n;
     }
 
     /** The type names model files know, in registry order. */
@@ -316,6 +349,19 @@ public final class Architecture {
      *                                  the wrong type or an unknown one, or has values a constructor rejects
      */
     public static Module build(String spec, Scope scope, DType dtype) {
+        return build(spec, scope, dtype, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #build(String, Scope, DType)}, refusing before it allocates anything a spec whose
+     * state dict would have more than {@code maxElements} elements: a model file passes a bound
+     * from the elements its weights hold, so a hostile spec ({@code Linear} 100000 by 100000 beside a
+     * few bytes of weights) costs nothing.
+     *
+     * @throws IllegalArgumentException as {@link #build(String, Scope, DType)}, or naming both
+     *                                  counts when the spec is larger than {@code maxElements}
+     */
+    public static Module build(String spec, Scope scope, DType dtype, long maxElements) {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(scope, "scope");
         if (dtype != DType.F32 && dtype != DType.F64) {
@@ -339,18 +385,20 @@ public final class Architecture {
         map.forEach((k, v) -> fields.put((String) k, v));
         fields.remove("format");
         fields.putIfAbsent("type", "Sequential");
-        return read(fields, "", new Context(scope, dtype, new SplittableRandom(0)));
+        Context ctx = new Context(scope, dtype, new SplittableRandom(0));
+        long elements = elements(fields, "", ctx);
+        if (elements > maxElements) {
+            throw new BadSpec("the model it describes has " + elements + " tensor elements, more than the "
+                    + maxElements + " allowed");
+        }
+        return read(fields, "", ctx);
     }
 
     private record Context(Scope scope, DType dtype, RandomGenerator random) {
     }
 
-    /**
-     * Builds the module of the spec object {@code fields} at {@code path} (like
-     * {@code layers[2].layers[0]}, empty for the root).
-     */
-    private static Module read(Map<String, Object> fields, String path, Context ctx) {
-        String where = path.isEmpty() ? "the root" : path;
+    /** The kind of the spec object {@code fields} at {@code where}. */
+    private static Kind<?> kindOf(Map<String, Object> fields, String where) {
         Object type = fields.get("type");
         if (!(type instanceof String typeName)) {
             throw new BadSpec(where + " has " + (type == null ? "no \"type\"" : "\"type\" " + render(type)
@@ -361,6 +409,29 @@ public final class Architecture {
             throw new BadSpec(where + " has unknown layer type \"" + typeName + "\" (model files know "
                     + knownTypes() + ")");
         }
+        return kind;
+    }
+
+    /** The state-dict elements the module of {@code fields} at {@code path} would allocate, allocating nothing. */
+    private static long elements(Map<String, Object> fields, String path, Context ctx) {
+        String where = path.isEmpty() ? "the root" : path;
+        Kind<?> kind = kindOf(fields, where);
+        String at = where + " (" + kind.type() + ")";
+        try {
+            return kind.elements().applyAsLong(new In(fields, path, at, ctx));
+        } catch (ArithmeticException e) {
+            throw new BadSpec(at + " describes more tensor elements than a long counts");
+        }
+    }
+
+    /**
+     * Builds the module of the spec object {@code fields} at {@code path} (like
+     * {@code layers[2].layers[0]}, empty for the root).
+     */
+    private static Module read(Map<String, Object> fields, String path, Context ctx) {
+        String where = path.isEmpty() ? "the root" : path;
+        Kind<?> kind = kindOf(fields, where);
+        String typeName = kind.type();
         String at = where + " (" + typeName + ")";
         In in = new In(fields, path, at, ctx);
         Module m;
@@ -472,13 +543,36 @@ public final class Architecture {
             return out;
         }
 
-        private Module child(Object spec, String at) {
+        /** The elements of the module in {@code field}, as {@link #module} would build it. */
+        public long elementsOfModule(String field) {
+            return Architecture.elements(childFields(get(field), prefix() + field), prefix() + field, ctx);
+        }
+
+        /** The elements of the modules in the list {@code field}, as {@link #modules} would build them. */
+        public long elementsOfModules(String field) {
+            Object v = get(field);
+            if (!(v instanceof List<?> list)) {
+                throw wrong(field, v, "a list of modules");
+            }
+            long sum = 0;
+            for (int i = 0; i < list.size(); i++) {
+                String at = prefix() + field + "[" + i + "]";
+                sum = Math.addExact(sum, Architecture.elements(childFields(list.get(i), at), at, ctx));
+            }
+            return sum;
+        }
+
+        private static Map<String, Object> childFields(Object spec, String at) {
             if (!(spec instanceof Map<?, ?> map)) {
                 throw new BadSpec(at + " is " + render(spec) + ", not a module object");
             }
             Map<String, Object> childFields = new LinkedHashMap<>();
             map.forEach((k, v) -> childFields.put((String) k, v));
-            return read(childFields, at, ctx);
+            return childFields;
+        }
+
+        private Module child(Object spec, String at) {
+            return read(childFields(spec, at), at, ctx);
         }
 
         private String prefix() {

@@ -8,6 +8,7 @@ import dev.inertia.memory.Tensor;
 import dev.inertia.nn.BatchNorm;
 import dev.inertia.nn.Dropout;
 import dev.inertia.nn.Module;
+import dev.inertia.optim.HyperparameterRanges;
 import dev.inertia.optim.Optimizer;
 import dev.inertia.optim.StateDict;
 import java.io.IOException;
@@ -137,14 +138,22 @@ public final class Checkpoint {
     }
 
     /**
-     * Restores {@code model} and {@code optimizer} from {@code file} and returns the position. The
-     * file must be a checkpoint whose metadata has the values of {@code expect} (a different model
-     * or batch size is reported, not loaded). A bad file is an {@link IOException} with one line
-     * naming it; the model and optimizer are changed only once the whole file has been checked.
+     * A check of a checkpoint's position against the run that resumes from it (say, that its
+     * batch exists in this run's epochs), made before anything is restored.
+     */
+    @FunctionalInterface
+    public interface PositionCheck {
+        /** Throws, naming what does not fit, when the run cannot continue from {@code position}. */
+        void check(Position position) throws IOException;
+    }
+
+    /**
+     * Restores {@code model} and {@code optimizer} from {@code file} and returns the position; see
+     * {@link #load(Path, Module, Optimizer, Map, LossScaling, PositionCheck)}.
      */
     public static Position load(Path file, Module model, Optimizer optimizer, Map<String, String> expect)
             throws IOException {
-        return load(file, model, optimizer, expect, null);
+        return load(file, model, optimizer, expect, null, position -> { });
     }
 
     /**
@@ -154,6 +163,35 @@ public final class Checkpoint {
      */
     public static Position load(Path file, Module model, Optimizer optimizer, Map<String, String> expect,
             LossScaling scaling) throws IOException {
+        return load(file, model, optimizer, expect, scaling, position -> { });
+    }
+
+    /**
+     * Restores {@code model}, {@code optimizer} and {@code scaling} (may be null) from {@code file}
+     * and returns the position. The file must be a checkpoint whose metadata has the values of
+     * {@code expect} (a different model or batch size is reported, not loaded) and whose position
+     * {@code check} accepts.
+     *
+     * <p>All or nothing: the whole file is checked first (the position, the weights' names, dtypes
+     * and shapes, the optimizer's name, groups, hyperparameters, within
+     * {@link HyperparameterRanges}, steps and buffers, the loss scaler's state, the batch counts
+     * and the generators), and only then is anything copied. A bad file is an {@link IOException}
+     * with one line naming it and the field; the model, the optimizer and the scaling are then as
+     * they were. The work before the first error is linear in the file's length: counts in the
+     * metadata are compared with the model and optimizer before any loop runs over them. Fields
+     * added after the first checkpoints ({@code planned_steps}, {@code loss_scale.*}) are optional.
+     */
+    public static Position load(Path file, Module model, Optimizer optimizer, Map<String, String> expect,
+            LossScaling scaling, PositionCheck check) throws IOException {
+        try {
+            return checkThenApply(file, model, optimizer, expect, scaling, check);
+        } catch (IOException e) {
+            throw ModelFile.oneLine(e); // names and values from the file may hold line breaks
+        }
+    }
+
+    private static Position checkThenApply(Path file, Module model, Optimizer optimizer, Map<String, String> expect,
+            LossScaling scaling, PositionCheck check) throws IOException {
         String name = file.toString();
         try (Scope scope = Scope.open()) {
             SafeTensors.Contents c = SafeTensors.read(file, scope);
@@ -168,12 +206,10 @@ public final class Checkpoint {
                             + quote(meta.get(e.getKey())) + ", this run has " + quote(e.getValue()));
                 }
             }
-            Position position = new Position(integer(meta, "epoch", name), integer(meta, "batch", name),
-                    number(meta, "step", name), real(meta, "epoch_loss_sum", name), number(meta, "seed", name),
-                    meta.containsKey("planned_steps") ? number(meta, "planned_steps", name) : 0);
-            if (position.plannedSteps() < 0) {
-                throw new SafeTensorsException(name, "checkpoint metadata 'planned_steps' is negative");
-            }
+            Position position = position(meta, name);
+            check.check(position);
+
+            // ---- check everything, changing nothing ----
             Runnable restoreScaling = () -> { };
             if (scaling != null) {
                 Map<String, String> saved = new LinkedHashMap<>();
@@ -203,23 +239,70 @@ public final class Checkpoint {
                     modelState.put(e.getKey(), tensor(e.getValue(), e.getKey(), name));
                 }
             }
-            StateDict sd = stateDict(c, meta, name);
+            checkModelState(modelState, model, name);
+            StateDict sd = stateDict(c, meta, optimizer, name);
+            try {
+                optimizer.checkStateDict(sd);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(name + ": does not fit this optimizer: " + e.getMessage(), e);
+            }
             Map<Dropout, Long> rngs = new LinkedHashMap<>();
             for (Map.Entry<String, Module> e : model.namedModules().entrySet()) {
                 if (e.getValue() instanceof Dropout d) {
                     rngs.put(d, number(meta, "rng." + e.getKey(), name));
                 }
             }
-            try {
-                model.loadStateDict(modelState);
-                optimizer.loadStateDict(sd);
-            } catch (IllegalArgumentException e) {
-                throw new IOException(name + ": does not fit this model and optimizer: " + e.getMessage(), e);
-            }
+
+            // ---- apply: every check above passed, so none of these throws ----
+            model.loadStateDict(modelState);
+            optimizer.loadStateDict(sd);
             rngs.forEach(Dropout::setRngState);
             tracked.forEach(BatchNorm::setNumBatchesTracked);
             restoreScaling.run();
             return position;
+        }
+    }
+
+    /** The loop position of the metadata, each field in its range. */
+    private static Position position(Map<String, String> meta, String name) throws IOException {
+        int epoch = integer(meta, "epoch", name);
+        long step = number(meta, "step", name);
+        if (step < 0) {
+            throw new SafeTensorsException(name, "checkpoint metadata 'step' is out of range: " + step);
+        }
+        double lossSum = real(meta, "epoch_loss_sum", name);
+        if (!Double.isFinite(lossSum)) {
+            throw new SafeTensorsException(name, "checkpoint metadata 'epoch_loss_sum' is not finite: " + lossSum);
+        }
+        long planned = meta.containsKey("planned_steps") ? number(meta, "planned_steps", name) : 0;
+        if (planned < 0) {
+            throw new SafeTensorsException(name, "checkpoint metadata 'planned_steps' is negative");
+        }
+        return new Position(epoch, integer(meta, "batch", name), step, lossSum, number(meta, "seed", name), planned);
+    }
+
+    /** Checks that {@code state} is exactly {@code model}'s state dict in names, dtypes and shapes. */
+    private static void checkModelState(Map<String, Tensor> state, Module model, String file) throws IOException {
+        Map<String, Tensor> mine = model.stateDict();
+        for (Map.Entry<String, Tensor> e : mine.entrySet()) {
+            Tensor src = state.get(e.getKey());
+            if (src == null) {
+                throw new IOException(file + ": does not fit this model: it lacks tensor '" + e.getKey() + "' ("
+                        + e.getValue().describe() + ")");
+            }
+            if (src.dtype() != e.getValue().dtype() || !Arrays.equals(src.shape(), e.getValue().shape())) {
+                throw new IOException(file + ": does not fit this model: tensor '" + e.getKey() + "' is "
+                        + src.describe() + " in the file but " + e.getValue().describe() + " in the model");
+            }
+        }
+        List<String> extra = new ArrayList<>();
+        for (String k : state.keySet()) {
+            if (!mine.containsKey(k)) {
+                extra.add(k);
+            }
+        }
+        if (!extra.isEmpty()) {
+            throw new IOException(file + ": does not fit this model: it has tensors the model lacks: " + extra);
         }
     }
 
@@ -247,9 +330,19 @@ public final class Checkpoint {
         return n;
     }
 
-    private static StateDict stateDict(SafeTensors.Contents c, Map<String, String> meta, String name)
-            throws IOException {
+    /**
+     * The optimizer's state dict of the file. The group count and each group's parameter count
+     * are compared with {@code optimizer}'s before anything is read per group or parameter, so a
+     * hostile count (2^31 - 1 groups) costs nothing; hyperparameters are range-checked.
+     */
+    private static StateDict stateDict(SafeTensors.Contents c, Map<String, String> meta, Optimizer optimizer,
+            String name) throws IOException {
         int groups = integer(meta, "optimizer.groups", name);
+        if (groups != optimizer.groups().size()) {
+            throw new IOException(name + ": does not fit this optimizer: checkpoint metadata 'optimizer.groups' is "
+                    + groups + ", this optimizer has " + optimizer.groups().size() + " parameter groups");
+        }
+        Map<Integer, Map<String, StateDict.Buffer>> buffers = buffersByParameter(c, optimizer.params().size(), name);
         List<StateDict.Group> gs = new ArrayList<>();
         Map<Integer, StateDict.ParamState> states = new LinkedHashMap<>();
         for (int g = 0; g < groups; g++) {
@@ -258,31 +351,88 @@ public final class Checkpoint {
             for (Map.Entry<String, String> e : meta.entrySet()) {
                 String k = e.getKey();
                 if (k.startsWith(prefix) && !k.equals(prefix + "params")) {
-                    hyper.put(k.substring(prefix.length()), real(meta, k, name));
+                    String hp = k.substring(prefix.length());
+                    double v = real(meta, k, name);
+                    try {
+                        HyperparameterRanges.check(hp, v);
+                    } catch (IllegalArgumentException ex) {
+                        throw new IOException(name + ": checkpoint metadata '" + k + "': " + ex.getMessage(), ex);
+                    }
+                    hyper.put(hp, v);
                 }
             }
-            String ids = meta.getOrDefault(prefix + "params", "");
+            String key = prefix + "params";
+            String ids = meta.getOrDefault(key, "");
+            int expected = optimizer.groups().get(g).params().size();
+            // Count the commas first: the list is split only when its length is this group's.
+            int count = ids.isEmpty() ? 0 : (int) ids.chars().filter(ch -> ch == ',').count() + 1;
+            if (count != expected) {
+                throw new IOException(name + ": does not fit this optimizer: checkpoint metadata '" + key + "' lists "
+                        + count + " parameters, this optimizer's group " + g + " has " + expected);
+            }
             String[] parts = ids.isEmpty() ? new String[0] : ids.split(",");
             int[] params = new int[parts.length];
             for (int i = 0; i < parts.length; i++) {
                 try {
                     params[i] = Integer.parseInt(parts[i]);
                 } catch (NumberFormatException e) {
-                    throw new SafeTensorsException(name, "metadata " + prefix + "params is not a list of indices");
+                    throw new SafeTensorsException(name, "metadata " + key + " is not a list of indices");
                 }
                 int p = params[i];
-                Map<String, StateDict.Buffer> buffers = new LinkedHashMap<>();
-                String bp = STATE + p + ".";
-                for (Map.Entry<String, SafeTensors.Entry> e : c.tensors().entrySet()) {
-                    if (e.getKey().startsWith(bp)) {
-                        buffers.put(e.getKey().substring(bp.length()), buffer(e.getValue(), e.getKey(), name));
-                    }
+                if (p < 0 || p >= optimizer.params().size() || states.containsKey(p)) {
+                    throw new IOException(name + ": does not fit this optimizer: checkpoint metadata '" + key
+                            + "' lists parameter " + p + (states.containsKey(p) ? " twice" : ", this optimizer has "
+                            + optimizer.params().size()));
                 }
-                states.put(p, new StateDict.ParamState(number(meta, bp + "step", name), buffers));
+                long step = number(meta, STATE + p + ".step", name);
+                if (step < 0) {
+                    throw new SafeTensorsException(name, "checkpoint metadata '" + STATE + p + ".step' is out of"
+                            + " range: " + step);
+                }
+                states.put(p, new StateDict.ParamState(step, buffers.getOrDefault(p, Map.of())));
             }
             gs.add(new StateDict.Group(hyper, params));
         }
+        for (Integer p : buffers.keySet()) {
+            if (!states.containsKey(p)) {
+                throw new IOException(name + ": does not fit this optimizer: it has state tensors of parameter " + p
+                        + ", which no group lists");
+            }
+        }
         return new StateDict(meta.getOrDefault("optimizer", "?"), gs, states);
+    }
+
+    /**
+     * The optimizer's buffers of the file by parameter index, in one pass over the tensors;
+     * indices beyond the optimizer's {@code parameters} are an error.
+     */
+    private static Map<Integer, Map<String, StateDict.Buffer>> buffersByParameter(SafeTensors.Contents c,
+            int parameters, String name) throws IOException {
+        Map<Integer, Map<String, StateDict.Buffer>> out = new LinkedHashMap<>();
+        for (Map.Entry<String, SafeTensors.Entry> e : c.tensors().entrySet()) {
+            String key = e.getKey();
+            if (!key.startsWith(STATE)) {
+                if (key.startsWith(OPT)) {
+                    throw new IOException(name + ": tensor '" + key + "' is not an optimizer state tensor"
+                            + " (optimizer.state.<parameter>.<buffer>)");
+                }
+                continue;
+            }
+            int dot = key.indexOf('.', STATE.length());
+            int p;
+            try {
+                p = dot < 0 ? -1 : Integer.parseInt(key, STATE.length(), dot, 10);
+            } catch (NumberFormatException ex) {
+                p = -1;
+            }
+            if (p < 0 || p >= parameters) {
+                throw new IOException(name + ": does not fit this optimizer: tensor '" + key + "' is not the state"
+                        + " of one of its " + parameters + " parameters");
+            }
+            out.computeIfAbsent(p, k -> new LinkedHashMap<>()).put(key.substring(dot + 1),
+                    buffer(e.getValue(), key, name));
+        }
+        return out;
     }
 
     private static Tensor tensor(SafeTensors.Entry e, String tensor, String file) throws SafeTensorsException {

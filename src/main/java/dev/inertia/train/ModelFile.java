@@ -51,7 +51,9 @@ import java.util.Objects;
  *
  * <p>Writing is atomic ({@link SafeTensors#write}: a temporary file renamed over the target), and
  * everything is checked before the file is touched. Reading checks the whole file before it
- * copies anything into a model: a file that is not a model file, lacks a metadata key or holds
+ * copies anything into a model, and costs no more than the file's length: the architecture is
+ * built only once it is known to need at most twice the tensor elements the file holds, plus
+ * 1 Mi ({@link Architecture#build(String, Scope, DType, long)}): a file that is not a model file, lacks a metadata key or holds
  * weights that do not fit is an {@link IOException} whose one-line message names the file and
  * the problem (the key, or the tensor and both shapes).
  */
@@ -180,6 +182,26 @@ public final class ModelFile {
      *                     only (use {@link #loadWeights}) or weights that do not fit its architecture
      */
     public static LoadedModel load(Path file) throws IOException {
+        try {
+            return build(file);
+        } catch (IOException e) {
+            throw oneLine(e); // names and values from the file may hold line breaks
+        }
+    }
+
+    /**
+     * {@code e}, or when its message has control characters (a tensor name or metadata value of
+     * the file may hold a line break), an IOException with them escaped: a message is one line.
+     */
+    static IOException oneLine(IOException e) {
+        String m = e.getMessage();
+        if (m == null || Json.oneLine(m).equals(m)) {
+            return e;
+        }
+        return new IOException(Json.oneLine(m), e);
+    }
+
+    private static LoadedModel build(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
         String name = file.toString();
         Scope scope = Scope.open();
@@ -196,7 +218,14 @@ public final class ModelFile {
             }
             Module model;
             try {
-                model = Architecture.build(spec, scope, dtype);
+                // Checked before anything is allocated: at most twice the elements the file's weights
+                // hold, plus 1 Mi. Loose enough that a near miss is reported tensor by tensor below,
+                // tight enough that what a file makes us allocate stays linear in its length.
+                long held = 0;
+                for (SafeTensors.Entry e : c.tensors().values()) {
+                    held += e.elementCount();
+                }
+                model = Architecture.build(spec, scope, dtype, 2 * held + (1 << 20));
             } catch (IllegalArgumentException e) {
                 throw new IOException(name + ": " + e.getMessage(), e);
             }
@@ -219,6 +248,14 @@ public final class ModelFile {
      *                     named); {@code into} is unchanged then
      */
     public static ModelInfo loadWeights(Path file, Module into) throws IOException {
+        try {
+            return checkThenCopy(file, into);
+        } catch (IOException e) {
+            throw oneLine(e);
+        }
+    }
+
+    private static ModelInfo checkThenCopy(Path file, Module into) throws IOException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(into, "into");
         String name = file.toString();

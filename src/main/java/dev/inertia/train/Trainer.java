@@ -375,11 +375,12 @@ public final class Trainer implements AutoCloseable {
         if (resume == null) {
             return;
         }
-        Checkpoint.Position p = Checkpoint.load(resume, model, optimizer, identity, lossScaling);
-        if (configTrain != null && p.batch() > batchesPerEpoch()) {
-            throw new IOException(resume + ": checkpoint is at batch " + p.batch() + " of an epoch that has "
-                    + batchesPerEpoch() + " batches here (different data?)");
-        }
+        Checkpoint.Position p = Checkpoint.load(resume, model, optimizer, identity, lossScaling, at -> {
+            if (configTrain != null && at.batch() > batchesPerEpoch()) { // checked before anything is restored
+                throw new IOException(resume + ": checkpoint is at batch " + at.batch() + " of an epoch that has "
+                        + batchesPerEpoch() + " batches here (different data?)");
+            }
+        });
         seed = p.seed(); // a resumed run shuffles with the checkpoint's seed
         globalStep = p.step();
         startEpoch = p.epoch();

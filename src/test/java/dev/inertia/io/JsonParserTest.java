@@ -37,4 +37,26 @@ class JsonParserTest {
                     text + " -> " + e.getMessage());
         }
     }
+
+    /** Issue 18, item 1: a 10-million-digit integer was turned into a BigInteger (minutes); now the length is checked first. */
+    @Test
+    void hugeNumbersAreRejectedBeforeConversion() {
+        String digits = "9".repeat(10_000_000);
+        for (String text : new String[] {"{\"x\":" + digits + "}", "[-" + digits + "]", "[1." + digits + "]",
+            "[1e" + digits + "]"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JsonParser.parse(text));
+            assertTrue(e.getMessage().contains("a number longer than " + JsonParser.MAX_NUMBER_CHARS + " characters"),
+                    e.getMessage());
+            int start = text.startsWith("{") ? 5 : 1; // where the number token begins
+            assertTrue(e.getMessage().endsWith("at character " + start), e.getMessage());
+        }
+        // The limit is the longest token converted: one digit more is refused, the limit itself is parsed.
+        String longest = "1".repeat(JsonParser.MAX_NUMBER_CHARS);
+        assertEquals(new BigInteger(longest), JsonParser.parse(longest));
+        assertThrows(IllegalArgumentException.class, () -> JsonParser.parse(longest + "1"));
+        assertEquals(Long.MAX_VALUE, JsonParser.parse(Long.toString(Long.MAX_VALUE)));
+        assertEquals(Long.MIN_VALUE, JsonParser.parse(Long.toString(Long.MIN_VALUE)));
+        assertEquals(new BigInteger("9223372036854775808"), JsonParser.parse("9223372036854775808"));
+        assertEquals(-123456789012345678L, JsonParser.parse("-123456789012345678"));
+    }
 }

@@ -212,7 +212,7 @@ class SafeTensorsTest {
                 "\"shape\" value -1, not a non-negative integer");
         assertCorrupt(withHeader("floatshape", "{\"a\":" + info("F32", "[1.0]", 0, 4) + "}", 4),
                 "\"shape\" value 1.0, not a non-negative integer");
-        assertCorrupt(withHeader("bigshape", "{\"a\":" + info("F32", "[4294967296,4294967296,4]", 0, 4) + "}", 4),
+        assertCorrupt(withHeader("bigshape", "{\"a\":" + info("F32", "[2147483647,2147483647,2147483647]", 0, 4) + "}", 4),
                 "too large to address");
         assertCorrupt(withHeader("offsets3", "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4,8]}}", 4),
                 "has 3 \"data_offsets\", not 2");
@@ -231,6 +231,22 @@ class SafeTensorsTest {
         assertCorrupt(withHeader("metaobj", "{\"__metadata__\":[]}", 0), "'__metadata__' is not an object");
         assertCorrupt(withHeader("dup", "{\"a\":" + info("F32", "[0]", 0, 0) + ",\"a\":" + info("F32", "[0]", 0, 0)
                 + "}", 0), "duplicate member \"a\"");
+    }
+
+    /** Issue 18, items 1 and 3: the hostile headers found, each one SafeTensorsException line. */
+    @Test
+    void hostileHeadersFoundByHandAreOneLine() throws IOException {
+        // an empty tensor with a dimension beyond int used to escape as ArithmeticException
+        assertCorrupt(withHeader("intdim", "{\"a\":" + info("F32", "[1]", 0, 4) + ",\"zz.weight\":"
+                + info("F32", "[0,3000000000]", 4, 4) + "}", 4), "tensor 'zz.weight' has a shape [0, 3000000000] with"
+                + " a dimension beyond 2147483647");
+        // a 10-million-digit integer used to be converted to a BigInteger (minutes): refused by its length
+        assertCorrupt(withHeader("digits", "{\"x\":" + "9".repeat(10_000_000) + "}", 0),
+                "a number longer than " + JsonParser.MAX_NUMBER_CHARS + " characters at character 5");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SafeTensors.Entry(SafeDtype.F32, new long[] {0, 3_000_000_000L},
+                        MemorySegment.ofArray(new float[0])).intShape());
+        assertTrue(e.getMessage().contains("dimension 1 of shape [0, 3000000000] is beyond"), e.getMessage());
     }
 
     @Test
