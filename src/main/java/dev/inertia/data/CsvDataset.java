@@ -8,7 +8,6 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,7 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -48,7 +46,8 @@ import java.util.zip.ZipException;
  * trimmed of surrounding spaces before they are parsed or compared with class and column names.
  */
 public final class CsvDataset implements Dataset {
-    private static final int GZIP_MAGIC_0 = 0x1f, GZIP_MAGIC_1 = 0x8b;
+    /** Most rows, and most values, one data set holds (a Java array's practical limit). */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
     private static final Set<String> NON_FINITE = Set.of("nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity",
             "+infinity", "-infinity");
 
@@ -294,11 +293,16 @@ public final class CsvDataset implements Dataset {
         }
 
         private InputStream open() throws IOException {
-            BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-            in.mark(2);
-            int b0 = in.read(), b1 = in.read();
-            in.reset();
-            return b0 == GZIP_MAGIC_0 && b1 == GZIP_MAGIC_1 ? new GZIPInputStream(in, 1 << 16) : in;
+            BufferedInputStream in = new BufferedInputStream(DataFiles.open(file), 1 << 16);
+            try {
+                in.mark(2);
+                int b0 = in.read(), b1 = in.read();
+                in.reset();
+                return b0 == GzipMembers.MAGIC_0 && b1 == GzipMembers.MAGIC_1 ? new GzipMembers(in, 1 << 16) : in;
+            } catch (IOException e) {
+                in.close();
+                throw e;
+            }
         }
 
         private CsvDataset parse(CsvReader reader) throws IOException {
@@ -328,17 +332,21 @@ public final class CsvDataset implements Dataset {
                 long line = reader.recordLine();
                 checkWidth(fields, line);
                 if (rows == lines.length) {
-                    lines = Arrays.copyOf(lines, Math.multiplyExact(rows, 2));
-                    labels = labels != null ? Arrays.copyOf(labels, rows * 2) : null;
-                    targets = targets != null ? Arrays.copyOf(targets, rows * 2) : null;
+                    if (rows >= MAX_ARRAY) {
+                        throw new CsvFormatException(source, line, "more than " + MAX_ARRAY + " data rows");
+                    }
+                    int grown = (int) Math.min(MAX_ARRAY, 2L * rows); // arrays grow with the rows present
+                    lines = Arrays.copyOf(lines, grown);
+                    labels = labels != null ? Arrays.copyOf(labels, grown) : null;
+                    targets = targets != null ? Arrays.copyOf(targets, grown) : null;
                 }
                 long need = (long) (rows + 1) * d;
                 if (need > values.length) {
-                    if (need > Integer.MAX_VALUE - 8) {
+                    if (need > MAX_ARRAY) {
                         throw new CsvFormatException(source, line, "too many values for one data set ("
                                 + rows + " rows of " + d + " features)");
                     }
-                    values = Arrays.copyOf(values, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(need,
+                    values = Arrays.copyOf(values, (int) Math.min(MAX_ARRAY, Math.max(need,
                             2L * values.length)));
                 }
                 for (int j = 0; j < d; j++) {
