@@ -149,4 +149,19 @@ class HostileDataFilesTest {
                 + " columns", e.getMessage());
         assertEquals(3, e.column());
     }
+
+    /** Found by fuzzing: 16 bytes claiming 503,316,480 images of 0 x 2147483639 pixels. */
+    @Test
+    void imagesOfNoPixelsAreRefused() throws IOException {
+        Path f = Files.write(dir.resolve("empty-images"), java.util.Base64.getDecoder().decode("AAAIAx4AAAAAAAAAf///9w=="));
+        IdxArray images = Idx.read(f, 3); // a valid IDX file: its product of dimensions is 0
+        assertEquals(503316480, images.dim(0));
+        IdxFormatException e = assertThrows(IdxFormatException.class, () -> Dataset.of("d", images,
+                new IdxArray("labels", new int[] {0}, new byte[0]), 10));
+        assertEquals(f + ": images of 0x2147483639 pixels hold nothing: rows and columns must be at least 1",
+                e.getMessage());
+        IdxArray wide = new IdxArray("wide", new int[] {0, 65536, 65536}, new byte[0]);
+        assertTrue(assertThrows(IdxFormatException.class, () -> Dataset.of("d", wide,
+                new IdxArray("labels", new int[] {0}, new byte[0]), 10)).getMessage().contains("too large"));
+    }
 }
