@@ -3,6 +3,8 @@
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     fuzz each target for SECONDS (default 60)
 #   scripts/fuzz.sh --seeds                   rewrite the valid seed inputs of the corpus
+#   scripts/fuzz.sh --acceptance [N [SEED]]   N mutated IDX and N mutated CSV files (default 10000)
+#                                             through the command line's load calls, 5 s limit each
 #
 # TARGET is one of idx csv json safetensors checkpoint model (default: all six, one after the other).
 # FUZZ_SEED (default 1) seeds libFuzzer. Each target's growing corpus is kept in target/fuzz/corpus/,
@@ -34,6 +36,11 @@ run_java() { "$jdk/bin/java" -Xmx1g -XX:+UseParallelGC --enable-native-access=AL
 
 if [ "${1:-}" = "--seeds" ]; then
   run_java dev.inertia.fuzz.SeedCorpus src/test/resources/dev/inertia/fuzz
+  exit 0
+fi
+if [ "${1:-}" = "--acceptance" ]; then
+  shift
+  run_java dev.inertia.fuzz.LoadPathAcceptance "$@"
   exit 0
 fi
 seconds=60

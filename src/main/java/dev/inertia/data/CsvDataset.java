@@ -360,8 +360,9 @@ public final class CsvDataset implements Dataset {
                     Integer index = classIndex.get(value);
                     if (index == null) {
                         if (fixedClasses) {
-                            throw cell(line, targetColumn, "class '" + value + "' is not one of the known classes ("
-                                    + String.join(", ", options.classNames()) + ")");
+                            throw cell(line, targetColumn, "class " + CsvFormatException.quoted(value)
+                                    + " is not one of the known classes (" + CsvFormatException.list(options.classNames())
+                                    + ")");
                         }
                         index = classIndex.size();
                         classIndex.put(value, index);
@@ -450,7 +451,7 @@ public final class CsvDataset implements Dataset {
                 }
                 if (selected.isEmpty()) {
                     throw new CsvFormatException(source, line, "no feature columns left (columns: "
-                            + String.join(", ", names) + ")");
+                            + CsvFormatException.list(names) + ")");
                 }
             }
             featureColumns = selected.stream().mapToInt(Integer::intValue).toArray();
@@ -460,7 +461,7 @@ public final class CsvDataset implements Dataset {
             int c = names.indexOf(name);
             if (c < 0) {
                 throw new CsvFormatException(source, line, "no " + role + " '" + name + "' in the header; the columns"
-                        + " are: " + String.join(", ", names));
+                        + " are: " + CsvFormatException.list(names));
             }
             return c;
         }
@@ -473,8 +474,8 @@ public final class CsvDataset implements Dataset {
                         + fields.size() + " fields but the header has " + n + " columns");
             }
             if (fields.size() > n) {
-                throw new CsvFormatException(source, line, n + 1, null, "extra field '" + fields.get(n)
-                        + "': the row has " + fields.size() + " fields but the header has " + n + " columns");
+                throw new CsvFormatException(source, line, n + 1, null, "extra field "
+                        + CsvFormatException.quoted(fields.get(n)) + ": the row has " + fields.size() + " fields but the header has " + n + " columns");
             }
         }
 
@@ -486,7 +487,7 @@ public final class CsvDataset implements Dataset {
                         + " (missing values are not supported)");
             }
             if (NON_FINITE.contains(s.toLowerCase(Locale.ROOT))) {
-                throw cell(line, column, what + "'" + s + "' is not finite");
+                throw cell(line, column, what + CsvFormatException.quoted(s) + " is not finite");
             }
             double v;
             try {
@@ -495,11 +496,12 @@ public final class CsvDataset implements Dataset {
                 v = Double.NaN;
             }
             if (Double.isNaN(v)) {
-                throw cell(line, column, what + "'" + s + "' is not a number");
+                throw cell(line, column, what + CsvFormatException.quoted(s) + " is not a number");
             }
             float f = (float) v;
             if (!Float.isFinite(f)) {
-                throw cell(line, column, what + "'" + s + "' is not finite as a float (beyond +-3.4e38)");
+                throw cell(line, column, what + CsvFormatException.quoted(s)
+                        + " is not finite as a float (beyond +-3.4e38)");
             }
             return f;
         }

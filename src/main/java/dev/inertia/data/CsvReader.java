@@ -95,7 +95,8 @@ final class CsvReader {
             }
             if (column > maxFields) {
                 throw new CsvFormatException(file, recordLine, column, null, maxFields == MAX_COLUMNS
-                        ? "more than " + MAX_COLUMNS + " columns" : "extra field '" + field + "': the row has more than "
+                        ? "more than " + MAX_COLUMNS + " columns" : "extra field " + CsvFormatException.quoted(field.toString())
+                        + ": the row has more than "
                         + maxFields + " fields but the header has " + maxFields + " columns");
             }
             fields.add(field.toString());

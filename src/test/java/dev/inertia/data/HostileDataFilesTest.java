@@ -164,4 +164,16 @@ class HostileDataFilesTest {
         assertTrue(assertThrows(IdxFormatException.class, () -> Dataset.of("d", wide,
                 new IdxArray("labels", new int[] {0}, new byte[0]), 10)).getMessage().contains("too large"));
     }
+
+    /** Found by the acceptance run: a quoted field's line break made a two-line message. */
+    @Test
+    void csvMessagesStayOneLineAndShort() throws IOException {
+        Path f = Files.writeString(dir.resolve("multi.csv"), "a,y\n1,x,\"multi\nline\"\n");
+        assertEquals(f + ": line 2, column 3: extra field 'multi\\nline': the row has more than 2 fields but the"
+                + " header has 2 columns", assertThrows(CsvFormatException.class,
+                        () -> CsvDataset.read(f, CsvOptions.target("y"))).getMessage());
+        Path g = Files.writeString(dir.resolve("long.csv"), "a,y\n" + "7".repeat(100) + "x,p\n");
+        assertEquals(g + ": line 2, column 1 'a': '" + "7".repeat(40) + "' (101 characters, cut) is not a number",
+                assertThrows(CsvFormatException.class, () -> CsvDataset.read(g, CsvOptions.target("y"))).getMessage());
+    }
 }
