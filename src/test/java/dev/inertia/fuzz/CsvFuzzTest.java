@@ -16,8 +16,9 @@ import java.util.List;
  */
 class CsvFuzzTest {
     @FuzzTest
-    @DictionaryEntries({"a", "b", "y", ",", ";", "\t", "\"", "\"\"", "\r\n", "\n", "\uFEFF", "1e308", "1e39", "-0.5",
-            "nan", "inf", "0x1p3"})
+    // libFuzzer's dictionary syntax: bytes other than printable ASCII are written \xNN
+    @DictionaryEntries({"a", "b", "y", ",", ";", "\\x09", "\\x22", "\\x22\\x22", "\\x0d\\x0a", "\\x0a",
+            "\\xef\\xbb\\xbf", "1e308", "1e39", "-0.5", "nan", "inf", "0x1p3"})
     void csv(byte[] input) throws IOException {
         if (input.length == 0) {
             return;
