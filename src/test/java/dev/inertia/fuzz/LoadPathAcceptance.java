@@ -3,16 +3,13 @@ package dev.inertia.fuzz;
 import dev.inertia.data.CsvDataset;
 import dev.inertia.data.CsvOptions;
 import dev.inertia.data.FashionMnist;
-import java.io.ByteArrayOutputStream;
+import dev.inertia.data.IdxFixtures;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Issue 18's acceptance run for the data readers: mutated IDX files and mutated CSV files through
@@ -47,15 +44,17 @@ public final class LoadPathAcceptance {
         List<byte[]> originals = new ArrayList<>();
         int[][] shapes = {{6, 28, 28}, {6}, {4, 28, 28}, {4}};
         for (int f = 0; f < 4; f++) {
-            byte[] bytes = idxBytes(shapes[f]);
+            int[] dims = shapes[f];
+            byte[] bytes = IdxFixtures.idx(dims, dims.length == 1 ? IdxFixtures.labels(dims[0], 10)
+                    : IdxFixtures.images(dims[0], dims[1], dims[2]));
             originals.add(bytes);
             Files.write(raw.resolve(IDX_FILES[f]), bytes);
-            Files.write(gz.resolve(IDX_FILES[f] + ".gz"), gzip(bytes));
+            Files.write(gz.resolve(IDX_FILES[f] + ".gz"), IdxFixtures.gzip(bytes));
         }
         List<byte[]> corpus = new ArrayList<>();
         for (byte[] o : originals) {
             corpus.add(o);
-            corpus.add(gzip(o));
+            corpus.add(IdxFixtures.gzip(o));
         }
         // the mutant replaces file (i % 4) of the raw or the gzip directory, whichever form it came from
         int[] counter = {0};
@@ -87,7 +86,7 @@ public final class LoadPathAcceptance {
                 "b,a,y,extra\n1,2,z,\"multi\nline\"\n", "a,b,y\n1e38,-1e-38,x\n"}) {
             corpus.add(text.getBytes(StandardCharsets.UTF_8));
         }
-        corpus.add(gzip(corpus.get(0)));
+        corpus.add(IdxFixtures.gzip(corpus.get(0)));
         Path file = work.resolve("data.csv");
         int[] counter = {0};
         return Campaign.run("csv-load-path", corpus, n, seed, LIMIT_MILLIS, input -> {
@@ -115,31 +114,5 @@ public final class LoadPathAcceptance {
             throw new AssertionError("refused without one line naming the file: " + m, e);
         }
         return e.getClass().getSimpleName();
-    }
-
-    private static byte[] idxBytes(int[] dims) {
-        int count = 1;
-        for (int d : dims) {
-            count *= d;
-        }
-        ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + count);
-        b.put((byte) 0).put((byte) 0).put((byte) 8).put((byte) dims.length);
-        for (int d : dims) {
-            b.putInt(d);
-        }
-        for (int i = 0; i < count; i++) {
-            b.put((byte) (dims.length == 1 ? i % 10 : i * 7));
-        }
-        return b.array();
-    }
-
-    private static byte[] gzip(byte[] raw) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream g = new GZIPOutputStream(out)) {
-            g.write(raw);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }

@@ -3,7 +3,10 @@ package dev.inertia.fuzz;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The build's seeded mutation budget: a fixed number of mutants of each target's committed corpus
@@ -17,64 +20,34 @@ class MutationBudgetTest {
     private static final int SCALE = Integer.getInteger("inertia.fuzz.scale", 1);
     private static final long LIMIT_MILLIS = 5000;
 
-    private static void budget(String testClass, String method, int count, Campaign.Target target) {
+    /** One fuzz target's method, run as a campaign target. */
+    private interface Check {
+        void accept(byte[] input) throws Exception;
+    }
+
+    static Stream<Arguments> targets() {
+        return Stream.of(
+                budget("IdxFuzzTest", "idx", 1500, new IdxFuzzTest()::idx),
+                budget("CsvFuzzTest", "csv", 1500, new CsvFuzzTest()::csv),
+                budget("JsonFuzzTest", "json", 3000, new JsonFuzzTest()::json),
+                budget("SafeTensorsFuzzTest", "safetensors", 1000, new SafeTensorsFuzzTest()::safetensors),
+                budget("CheckpointFuzzTest", "checkpoint", 1000, new CheckpointFuzzTest()::checkpoint),
+                budget("ModelFileFuzzTest", "modelFile", 1000, new ModelFileFuzzTest()::modelFile));
+    }
+
+    private static Arguments budget(String testClass, String method, int count, Check check) {
+        return Arguments.of(testClass, method, count, check);
+    }
+
+    @ParameterizedTest(name = "{1}: {2} mutants")
+    @MethodSource("targets")
+    void mutantsAreReadOrRefusedCleanly(String testClass, String method, int count, Check check) {
         List<byte[]> corpus = Mutator.corpus(testClass, method);
-        Campaign.Result r = Campaign.run(method, corpus, count * SCALE, SEED, LIMIT_MILLIS, target);
+        Campaign.Result r = Campaign.run(method, corpus, count * SCALE, SEED, LIMIT_MILLIS, input -> {
+            check.accept(input);
+            return "checked";
+        });
         System.out.println(r);
         assertEquals(count * SCALE, r.outcomes().values().stream().mapToInt(Integer::intValue).sum());
-    }
-
-    @Test
-    void idx() {
-        IdxFuzzTest t = new IdxFuzzTest();
-        budget("IdxFuzzTest", "idx", 1500, in -> {
-            t.idx(in);
-            return "checked";
-        });
-    }
-
-    @Test
-    void csv() {
-        CsvFuzzTest t = new CsvFuzzTest();
-        budget("CsvFuzzTest", "csv", 1500, in -> {
-            t.csv(in);
-            return "checked";
-        });
-    }
-
-    @Test
-    void json() {
-        JsonFuzzTest t = new JsonFuzzTest();
-        budget("JsonFuzzTest", "json", 3000, in -> {
-            t.json(in);
-            return "checked";
-        });
-    }
-
-    @Test
-    void safetensors() {
-        SafeTensorsFuzzTest t = new SafeTensorsFuzzTest();
-        budget("SafeTensorsFuzzTest", "safetensors", 1000, in -> {
-            t.safetensors(in);
-            return "checked";
-        });
-    }
-
-    @Test
-    void checkpoint() {
-        CheckpointFuzzTest t = new CheckpointFuzzTest();
-        budget("CheckpointFuzzTest", "checkpoint", 1000, in -> {
-            t.checkpoint(in);
-            return "checked";
-        });
-    }
-
-    @Test
-    void modelFile() {
-        ModelFileFuzzTest t = new ModelFileFuzzTest();
-        budget("ModelFileFuzzTest", "modelFile", 1000, in -> {
-            t.modelFile(in);
-            return "checked";
-        });
     }
 }

@@ -1,6 +1,7 @@
 package dev.inertia.fuzz;
 
 import dev.inertia.data.FeatureTransform;
+import dev.inertia.data.IdxFixtures;
 import dev.inertia.io.SafeTensors;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
@@ -10,10 +11,7 @@ import dev.inertia.nn.Sequential;
 import dev.inertia.train.Checkpoint;
 import dev.inertia.train.ModelFile;
 import dev.inertia.train.ModelInfo;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Writes the valid seed inputs of the fuzz targets into Jazzer's layout
@@ -37,19 +34,19 @@ public final class SeedCorpus {
     public static void main(String[] args) throws IOException {
         Path root = Path.of(args.length > 0 ? args[0] : "src/test/resources/dev/inertia/fuzz");
         Path idx = root.resolve("IdxFuzzTestInputs/idx");
-        byte[] images = idx(new int[] {2, 3, 3}, 9 * 2);
-        byte[] labels = idx(new int[] {4}, 4);
+        byte[] images = IdxFixtures.idx(new int[] {2, 3, 3}, IdxFixtures.images(2, 3, 3));
+        byte[] labels = IdxFixtures.idx(new int[] {4}, IdxFixtures.labels(4, 10));
         write(idx, "seed-images", images);
-        write(idx, "seed-images.gz", gzip(images));
+        write(idx, "seed-images.gz", IdxFixtures.gzip(images));
         write(idx, "seed-labels", labels);
-        write(idx, "seed-labels.gz", gzip(labels));
+        write(idx, "seed-labels.gz", IdxFixtures.gzip(labels));
 
         Path csv = root.resolve("CsvFuzzTestInputs/csv");
         write(csv, "seed-train", text("\0a,b,y\n1,2,x\n3.5,-4e1,z\n"));
         write(csv, "seed-regression", text("\1a,y\n1,2.5\n-3,1e-3\n"));
         write(csv, "seed-eval", text("\2y;b;a;extra\r\nx;1;2;q\r\nz;\"3\";4;\"a \"\"quoted\"\" word\"\r\n"));
         write(csv, "seed-predict", text("\3\uFEFFa\tb\n\"1\"\t2\n\n5\t6\n"));
-        byte[] gz = gzip("a,b,y\n1,2,x\n".getBytes(StandardCharsets.UTF_8));
+        byte[] gz = IdxFixtures.gzip("a,b,y\n1,2,x\n".getBytes(StandardCharsets.UTF_8));
         byte[] gzSeed = new byte[gz.length + 1];
         System.arraycopy(gz, 0, gzSeed, 1, gz.length);
         write(csv, "seed-train-gzip", gzSeed);
@@ -83,30 +80,8 @@ public final class SeedCorpus {
         }
     }
 
-    private static byte[] idx(int[] dims, int count) {
-        ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + count);
-        b.put((byte) 0).put((byte) 0).put((byte) 8).put((byte) dims.length);
-        for (int d : dims) {
-            b.putInt(d);
-        }
-        for (int i = 0; i < count; i++) {
-            b.put((byte) (i % 10));
-        }
-        return b.array();
-    }
-
     private static byte[] text(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] gzip(byte[] raw) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(raw);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     private static void write(Path dir, String name, byte[] bytes) throws IOException {
