@@ -176,4 +176,45 @@ class HostileDataFilesTest {
         assertEquals(g + ": line 2, column 1 'a': '" + "7".repeat(40) + "' (101 characters, cut) is not a number",
                 assertThrows(CsvFormatException.class, () -> CsvDataset.read(g, CsvOptions.target("y"))).getMessage());
     }
+
+    /**
+     * Refused files cost no more than their size, counted in heap bytes (not time): a lying IDX
+     * header, a gzip bomb behind a small header, an unclosed CSV quote and an over-wide row all
+     * stop before memory follows what the file claims or how long it goes on.
+     */
+    @Test
+    void refusedFilesCostNoMoreThanTheirSize() throws IOException {
+        Path lying = Files.write(dir.resolve("lying"), idx(new int[] {100000, 28, 28}, new byte[50])); // claims 78 MB
+        long lyingCost = allocatedWhileRefused(() -> Idx.read(lying, 3));
+        assertTrue(lyingCost < 1 << 20, "a 78 MB claim in 66 bytes allocated " + lyingCost + " bytes");
+
+        byte[] bomb = gzip(concat(idx(new int[] {1, 2, 5}, new byte[10]), new byte[16 << 20])); // 16 MB of zeros
+        Path bombFile = Files.write(dir.resolve("bomb.gz"), bomb);
+        long bombCost = allocatedWhileRefused(() -> Idx.read(bombFile, 3));
+        assertTrue(bombCost < 2 << 20, "a " + bomb.length + "-byte gzip bomb allocated " + bombCost + " bytes");
+
+        // an unclosed quote: the cost stops growing at the field limit, whatever the file's length
+        long[] quoteCost = new long[2];
+        for (int k = 0; k < 2; k++) {
+            int length = (k == 0 ? 2 : 8) << 20;
+            Path quote = Files.writeString(dir.resolve("quote" + k + ".csv"), "a,y\n\"" + "7".repeat(length));
+            quoteCost[k] = allocatedWhileRefused(() -> CsvDataset.read(quote, CsvOptions.target("y")));
+        }
+        assertTrue(quoteCost[1] < 16 << 20 && Math.abs(quoteCost[1] - quoteCost[0]) < 1 << 20,
+                "an unclosed quote of 2 and 8 MB allocated " + quoteCost[0] + " and " + quoteCost[1] + " bytes");
+
+        Path wide = Files.writeString(dir.resolve("wide-row.csv"), "a,y\n1,x" + ",1".repeat(2 << 20) + "\n");
+        long wideCost = allocatedWhileRefused(() -> CsvDataset.read(wide, CsvOptions.target("y")));
+        assertTrue(wideCost < 2 << 20, "a 4 MB row of 2 million fields allocated " + wideCost + " bytes");
+    }
+
+    private interface Load {
+        void run() throws IOException;
+    }
+
+    private static long allocatedWhileRefused(Load load) {
+        long before = HeapAllocations.currentThread();
+        assertThrows(IOException.class, load::run);
+        return HeapAllocations.currentThread() - before;
+    }
 }
