@@ -8,7 +8,6 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,7 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -48,7 +46,8 @@ import java.util.zip.ZipException;
  * trimmed of surrounding spaces before they are parsed or compared with class and column names.
  */
 public final class CsvDataset implements Dataset {
-    private static final int GZIP_MAGIC_0 = 0x1f, GZIP_MAGIC_1 = 0x8b;
+    /** Most rows, and most values, one data set holds (a Java array's practical limit). */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
     private static final Set<String> NON_FINITE = Set.of("nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity",
             "+infinity", "-infinity");
 
@@ -294,11 +293,16 @@ public final class CsvDataset implements Dataset {
         }
 
         private InputStream open() throws IOException {
-            BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-            in.mark(2);
-            int b0 = in.read(), b1 = in.read();
-            in.reset();
-            return b0 == GZIP_MAGIC_0 && b1 == GZIP_MAGIC_1 ? new GZIPInputStream(in, 1 << 16) : in;
+            BufferedInputStream in = new BufferedInputStream(DataFiles.open(file), 1 << 16);
+            try {
+                in.mark(2);
+                int b0 = in.read(), b1 = in.read();
+                in.reset();
+                return b0 == GzipMembers.MAGIC_0 && b1 == GzipMembers.MAGIC_1 ? new GzipMembers(in, 1 << 16) : in;
+            } catch (IOException e) {
+                in.close();
+                throw e;
+            }
         }
 
         private CsvDataset parse(CsvReader reader) throws IOException {
@@ -328,17 +332,21 @@ public final class CsvDataset implements Dataset {
                 long line = reader.recordLine();
                 checkWidth(fields, line);
                 if (rows == lines.length) {
-                    lines = Arrays.copyOf(lines, Math.multiplyExact(rows, 2));
-                    labels = labels != null ? Arrays.copyOf(labels, rows * 2) : null;
-                    targets = targets != null ? Arrays.copyOf(targets, rows * 2) : null;
+                    if (rows >= MAX_ARRAY) {
+                        throw new CsvFormatException(source, line, "more than " + MAX_ARRAY + " data rows");
+                    }
+                    int grown = (int) Math.min(MAX_ARRAY, 2L * rows); // arrays grow with the rows present
+                    lines = Arrays.copyOf(lines, grown);
+                    labels = labels != null ? Arrays.copyOf(labels, grown) : null;
+                    targets = targets != null ? Arrays.copyOf(targets, grown) : null;
                 }
                 long need = (long) (rows + 1) * d;
                 if (need > values.length) {
-                    if (need > Integer.MAX_VALUE - 8) {
+                    if (need > MAX_ARRAY) {
                         throw new CsvFormatException(source, line, "too many values for one data set ("
                                 + rows + " rows of " + d + " features)");
                     }
-                    values = Arrays.copyOf(values, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(need,
+                    values = Arrays.copyOf(values, (int) Math.min(MAX_ARRAY, Math.max(need,
                             2L * values.length)));
                 }
                 for (int j = 0; j < d; j++) {
@@ -352,8 +360,9 @@ public final class CsvDataset implements Dataset {
                     Integer index = classIndex.get(value);
                     if (index == null) {
                         if (fixedClasses) {
-                            throw cell(line, targetColumn, "class '" + value + "' is not one of the known classes ("
-                                    + String.join(", ", options.classNames()) + ")");
+                            throw cell(line, targetColumn, "class " + CsvFormatException.quoted(value)
+                                    + " is not one of the known classes (" + CsvFormatException.list(options.classNames())
+                                    + ")");
                         }
                         index = classIndex.size();
                         classIndex.put(value, index);
@@ -442,7 +451,7 @@ public final class CsvDataset implements Dataset {
                 }
                 if (selected.isEmpty()) {
                     throw new CsvFormatException(source, line, "no feature columns left (columns: "
-                            + String.join(", ", names) + ")");
+                            + CsvFormatException.list(names) + ")");
                 }
             }
             featureColumns = selected.stream().mapToInt(Integer::intValue).toArray();
@@ -452,7 +461,7 @@ public final class CsvDataset implements Dataset {
             int c = names.indexOf(name);
             if (c < 0) {
                 throw new CsvFormatException(source, line, "no " + role + " '" + name + "' in the header; the columns"
-                        + " are: " + String.join(", ", names));
+                        + " are: " + CsvFormatException.list(names));
             }
             return c;
         }
@@ -465,8 +474,8 @@ public final class CsvDataset implements Dataset {
                         + fields.size() + " fields but the header has " + n + " columns");
             }
             if (fields.size() > n) {
-                throw new CsvFormatException(source, line, n + 1, null, "extra field '" + fields.get(n)
-                        + "': the row has " + fields.size() + " fields but the header has " + n + " columns");
+                throw new CsvFormatException(source, line, n + 1, null, "extra field "
+                        + CsvFormatException.quoted(fields.get(n)) + ": the row has " + fields.size() + " fields but the header has " + n + " columns");
             }
         }
 
@@ -478,7 +487,7 @@ public final class CsvDataset implements Dataset {
                         + " (missing values are not supported)");
             }
             if (NON_FINITE.contains(s.toLowerCase(Locale.ROOT))) {
-                throw cell(line, column, what + "'" + s + "' is not finite");
+                throw cell(line, column, what + CsvFormatException.quoted(s) + " is not finite");
             }
             double v;
             try {
@@ -487,11 +496,12 @@ public final class CsvDataset implements Dataset {
                 v = Double.NaN;
             }
             if (Double.isNaN(v)) {
-                throw cell(line, column, what + "'" + s + "' is not a number");
+                throw cell(line, column, what + CsvFormatException.quoted(s) + " is not a number");
             }
             float f = (float) v;
             if (!Float.isFinite(f)) {
-                throw cell(line, column, what + "'" + s + "' is not finite as a float (beyond +-3.4e38)");
+                throw cell(line, column, what + CsvFormatException.quoted(s)
+                        + " is not finite as a float (beyond +-3.4e38)");
             }
             return f;
         }

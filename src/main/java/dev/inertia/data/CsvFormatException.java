@@ -1,6 +1,7 @@
 package dev.inertia.data;
 
 import java.io.IOException;
+import java.util.List;
 
 /**
  * A CSV file that cannot be read as a data set: a non-numeric or non-finite feature, a ragged
@@ -45,9 +46,47 @@ public class CsvFormatException extends IOException {
         }
         String at = "line " + line;
         if (column > 0) {
-            at += ", column " + column + (columnName != null ? " '" + columnName + "'" : "");
+            at += ", column " + column + (columnName != null ? " " + quoted(columnName) : "");
         }
         return at + ": ";
+    }
+
+    /** Longest text of the file a message shows before eliding the rest. */
+    static final int SHOWN_CHARS = 40;
+    /** Most names of a list a message shows. */
+    static final int SHOWN_NAMES = 20;
+
+    /**
+     * Text from the file as a message shows it: in single quotes, control characters escaped (the
+     * message stays one line) and cut after {@value #SHOWN_CHARS} characters.
+     */
+    static String quoted(String text) {
+        return "'" + escaped(text) + "'" + (text.length() > SHOWN_CHARS ? " (" + text.length() + " characters, cut)"
+                : "");
+    }
+
+    /** Names from the file, {@link #escaped}, at most {@value #SHOWN_NAMES} of them. */
+    static String list(List<String> names) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(names.size(), SHOWN_NAMES); i++) {
+            sb.append(i == 0 ? "" : ", ").append(escaped(names.get(i)));
+        }
+        return names.size() > SHOWN_NAMES ? sb + ", ... (" + names.size() + " in all)" : sb.toString();
+    }
+
+    /** The first {@value #SHOWN_CHARS} characters of {@code text}, control characters escaped. */
+    private static String escaped(String text) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(text.length(), SHOWN_CHARS); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> sb.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+            }
+        }
+        return sb.toString();
     }
 
     /** The file that was being read. */

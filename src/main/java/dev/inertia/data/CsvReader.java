@@ -12,8 +12,17 @@ import java.util.List;
  * included) are skipped. Text after a closing quote and an unclosed quote are errors naming the
  * line and column; a quote inside an unquoted field ({@code 5"}) is kept as text, as most
  * writers that break the rule mean it. The caller closes the reader.
+ *
+ * <p>Hostile text costs no more than its length: a field longer than {@link #MAX_FIELD_CHARS}
+ * (an unclosed quote, usually), a header of more than {@link #MAX_COLUMNS} columns and a row with
+ * more fields than the header are errors raised as soon as the limit is passed, before the rest
+ * is read into memory.
  */
 final class CsvReader {
+    /** Longest field: numbers and class names are short; a megabyte of text is a broken file. */
+    static final int MAX_FIELD_CHARS = 1 << 20;
+    /** Most columns a header may have. */
+    static final int MAX_COLUMNS = 1 << 20;
     private static final char[] CANDIDATES = {',', ';', '\t'};
 
     private final Reader in;
@@ -29,6 +38,7 @@ final class CsvReader {
     private long line = 1;
     private long recordLine;
     private List<String> columnNames = List.of();
+    private int maxFields = MAX_COLUMNS;
 
     /** Reads from {@code in}, naming {@code file} in errors; {@code separator} may be {@link CsvOptions#AUTO}. */
     CsvReader(Reader in, String file, char separator) throws IOException {
@@ -46,9 +56,13 @@ final class CsvReader {
         return separator;
     }
 
-    /** Names columns in later errors (the header, once read). */
+    /**
+     * Names columns in later errors (the header, once read); a later record with more fields than
+     * the header is an error raised at its first extra field.
+     */
     void columnNames(List<String> names) {
         this.columnNames = names;
+        this.maxFields = names.size();
     }
 
     /** The 1-based line on which the last record returned by {@link #next()} starts. */
@@ -70,13 +84,20 @@ final class CsvReader {
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
         while (true) {
+            int column = fields.size() + 1;
             if (c == '"') {
-                c = quoted(field, fields.size() + 1);
+                c = quoted(field, column);
             } else {
                 while (c != separator && c != '\n' && c != '\r' && c >= 0) {
-                    field.append((char) c);
+                    append(field, c, line, column);
                     c = read();
                 }
+            }
+            if (column > maxFields) {
+                throw new CsvFormatException(file, recordLine, column, null, maxFields == MAX_COLUMNS
+                        ? "more than " + MAX_COLUMNS + " columns" : "extra field " + CsvFormatException.quoted(field.toString())
+                        + ": the row has more than "
+                        + maxFields + " fields but the header has " + maxFields + " columns");
             }
             fields.add(field.toString());
             field.setLength(0);
@@ -112,8 +133,17 @@ final class CsvReader {
             } else if (c == '\n') {
                 line++;
             }
-            field.append((char) c);
+            append(field, c, openedOn, column);
         }
+    }
+
+    /** Adds one character to a field, refusing one that grows past {@link #MAX_FIELD_CHARS}. */
+    private void append(StringBuilder field, int c, long startLine, int column) throws CsvFormatException {
+        if (field.length() == MAX_FIELD_CHARS) {
+            throw new CsvFormatException(file, startLine, column, name(column), "field longer than " + MAX_FIELD_CHARS
+                    + " characters (an unclosed quote?)");
+        }
+        field.append((char) c);
     }
 
     /** Consumes a line end starting with {@code c} (LF, CR or CRLF). */

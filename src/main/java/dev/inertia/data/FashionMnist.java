@@ -18,7 +18,8 @@ import java.util.function.Function;
  *
  * <p>A directory named explicitly (flag or variable) that does not hold the data is an error
  * naming what is missing, not a silent fall-back to the sample. Each of the four files may be
- * gzip-compressed ({@code .gz}, preferred when both exist) or raw.
+ * gzip-compressed ({@code .gz}, preferred when both exist) or raw. Images must be
+ * {@value #IMAGE_SIZE}x{@value #IMAGE_SIZE}: other sizes are refused on loading, naming the file.
  */
 public final class FashionMnist {
     /** The environment variable of the second lookup step. */
@@ -28,6 +29,9 @@ public final class FashionMnist {
     /** Fashion-MNIST's ten classes, in label order. */
     public static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+
+    /** Every Fashion-MNIST image is this many pixels high and wide. */
+    public static final int IMAGE_SIZE = 28;
 
     static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
     static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
@@ -89,6 +93,17 @@ public final class FashionMnist {
     }
 
     private static IdxArray read(DataSource source, String name, int rank) throws IOException {
+        IdxArray array = readFile(source, name, rank);
+        if (rank == 3 && (array.dim(1) != IMAGE_SIZE || array.dim(2) != IMAGE_SIZE)) {
+            // found here, before a model built for 784 inputs meets them in its first forward pass
+            throw new IdxFormatException(array.source(), "images are " + array.dim(1) + "x" + array.dim(2)
+                    + " but Fashion-MNIST images are " + IMAGE_SIZE + "x" + IMAGE_SIZE + " (the models take "
+                    + IMAGE_SIZE * IMAGE_SIZE + " pixels)");
+        }
+        return array;
+    }
+
+    private static IdxArray readFile(DataSource source, String name, int rank) throws IOException {
         if (source.isSample()) {
             String resource = SAMPLE_FOLDER + name + ".gz";
             try (InputStream in = FashionMnist.class.getResourceAsStream(resource)) {

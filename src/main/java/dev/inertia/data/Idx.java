@@ -4,11 +4,9 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -19,7 +17,10 @@ import java.util.zip.ZipException;
  * of dimensions), NN big-endian 32-bit dimensions, then the elements row-major. Only unsigned
  * bytes (type {@code 0x08}) are read, which is what image and label files hold. Every check that
  * fails is an {@link IdxFormatException} naming the file and the problem: never an index
- * exception and never a huge allocation driven by a corrupt header.
+ * exception and never a huge allocation driven by a corrupt header (the data is read as it
+ * arrives, so memory follows the bytes present, not the dimensions claimed). Bytes after the
+ * data are refused, in a raw file and after the last member of a gzip one alike. A file that
+ * cannot be opened says why (missing, a directory, permission denied).
  */
 public final class Idx {
     /** Element type code of unsigned bytes. */
@@ -31,8 +32,6 @@ public final class Idx {
     /** Largest array this reader builds (a Java array's practical limit). */
     static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
-    private static final int GZIP_MAGIC_0 = 0x1f;
-    private static final int GZIP_MAGIC_1 = 0x8b;
     private static final int MAX_RANK = 8;
 
     private Idx() {
@@ -41,7 +40,7 @@ public final class Idx {
     /** Reads an unsigned-byte IDX file of the given rank (1 for labels, 3 for images). */
     public static IdxArray read(Path file, int expectedRank) throws IOException {
         Objects.requireNonNull(file, "file");
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = DataFiles.open(file)) {
             return read(in, file.toString(), expectedRank);
         }
     }
@@ -61,9 +60,9 @@ public final class Idx {
         int b0 = buffered.read();
         int b1 = buffered.read();
         buffered.reset();
-        boolean gzip = b0 == GZIP_MAGIC_0 && b1 == GZIP_MAGIC_1;
+        boolean gzip = b0 == GzipMembers.MAGIC_0 && b1 == GzipMembers.MAGIC_1;
         try {
-            InputStream in = gzip ? new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16), 1 << 16) : buffered;
+            InputStream in = gzip ? new BufferedInputStream(new GzipMembers(buffered, 1 << 16), 1 << 16) : buffered;
             return parse(in, source, expectedRank, gzip);
         } catch (EOFException e) {
             // GZIPInputStream's way of saying the compressed stream stops early

@@ -46,6 +46,15 @@ public final class ImageDataset implements Dataset {
             throw new IdxFormatException(labels.source(), "labels need 1 dimension, not "
                     + IdxArray.describe(labels.dims()));
         }
+        if (images.dim(1) < 1 || images.dim(2) < 1) {
+            // zero-pixel images would let a header claim any number of them in no bytes at all
+            throw new IdxFormatException(images.source(), "images of " + images.dim(1) + "x" + images.dim(2)
+                    + " pixels hold nothing: rows and columns must be at least 1");
+        }
+        if ((long) images.dim(1) * images.dim(2) > Idx.MAX_ELEMENTS) {
+            throw new IdxFormatException(images.source(), "images of " + images.dim(1) + "x" + images.dim(2)
+                    + " pixels are too large (corrupt header?)");
+        }
         if (images.dim(0) != labels.dim(0)) {
             throw new IdxFormatException(labels.source(), "has " + labels.dim(0) + " labels but "
                     + images.source() + " has " + images.dim(0) + " images");

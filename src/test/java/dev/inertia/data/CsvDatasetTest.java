@@ -224,7 +224,7 @@ class CsvDatasetTest {
         CsvOptions y = CsvOptions.target("y");
         assertEquals(f + ": line 3, column 3 'y': missing field: the row has 2 fields but the header has 3 columns",
                 error("bad.csv", "a,b,y\n1,2,p\n3,4\n", y));
-        assertEquals(f + ": line 2, column 4: extra field '9': the row has 4 fields but the header has 3 columns",
+        assertEquals(f + ": line 2, column 4: extra field '9': the row has more than 3 fields but the header has 3 columns",
                 error("bad.csv", "a,b,y\n1,2,p,9\n", y));
         assertEquals(f + ": line 1: no target column 'label' in the header; the columns are: a, b, y",
                 error("bad.csv", "a,b,y\n1,2,p\n", CsvOptions.target("label")));

@@ -8,13 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 
-/** Builds IDX files for tests. */
-final class IdxFixtures {
+/** Builds IDX files for tests (the data tests and the fuzz targets' seeds). */
+public final class IdxFixtures {
     private IdxFixtures() {
     }
 
     /** Raw IDX bytes: magic {@code 00 00 type rank}, the dimensions, the data. */
-    static byte[] idx(int type, int[] dims, byte[] data) {
+    public static byte[] idx(int type, int[] dims, byte[] data) {
         ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + data.length);
         b.put((byte) 0).put((byte) 0).put((byte) type).put((byte) dims.length);
         for (int d : dims) {
@@ -23,11 +23,11 @@ final class IdxFixtures {
         return b.put(data).array();
     }
 
-    static byte[] idx(int[] dims, byte[] data) {
+    public static byte[] idx(int[] dims, byte[] data) {
         return idx(Idx.UNSIGNED_BYTE, dims, data);
     }
 
-    static byte[] gzip(byte[] raw) {
+    public static byte[] gzip(byte[] raw) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
             gz.write(raw);
@@ -38,7 +38,7 @@ final class IdxFixtures {
     }
 
     /** {@code count} images {@code rows x cols} whose pixel p of image i is {@code (i * 7 + p) & 0xFF}. */
-    static byte[] images(int count, int rows, int cols) {
+    public static byte[] images(int count, int rows, int cols) {
         byte[] data = new byte[count * rows * cols];
         for (int i = 0; i < count; i++) {
             for (int p = 0; p < rows * cols; p++) {
@@ -49,7 +49,7 @@ final class IdxFixtures {
     }
 
     /** Labels {@code i % classes}. */
-    static byte[] labels(int count, int classes) {
+    public static byte[] labels(int count, int classes) {
         byte[] data = new byte[count];
         for (int i = 0; i < count; i++) {
             data[i] = (byte) (i % classes);
