@@ -187,7 +187,18 @@ public final class SparkTrainer {
         Scope scope = Scope.open();
         boolean done = false;
         try {
-            List<Integer> counts = packed.map(p -> p.rows).collect();
+            // the model first: a factory that fails or builds an unsupported model fails before the data pass
+            Module model = factory.create(scope);
+            List<Parameter> params = model.parameters();
+            Optimizer opt = Optimizer.builder().group(optimizer.get(), params.stream().map(Parameter::param).toList())
+                    .scope(scope).build();
+            StateLayout layout = StateLayout.of(model, opt);
+            List<Integer> counts;
+            try {
+                counts = packed.map(p -> p.rows).collect();
+            } catch (Exception e) { // a bad row: the packing's own message, not Spark's job-abort text
+                throw badData(e);
+            }
             int partitions = counts.size();
             long[] offsets = new long[partitions + 1];
             for (int i = 0; i < partitions; i++) {
@@ -221,11 +232,6 @@ public final class SparkTrainer {
                 throw new IllegalArgumentException("example shape " + java.util.Arrays.toString(shape) + " holds "
                         + shapeSize + " values, the data has " + features + " features per example");
             }
-            Module model = factory.create(scope);
-            List<Parameter> params = model.parameters();
-            Optimizer opt = Optimizer.builder().group(optimizer.get(), params.stream().map(Parameter::param).toList())
-                    .scope(scope).build();
-            StateLayout layout = StateLayout.of(model, opt);
             Plan plan = new Plan(job, mode, factory, loss, optimizer, layout, stepBatch, partitions, offsets,
                     stepsPerEpoch, seed, threads, shape, requireVector);
             double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
@@ -365,6 +371,15 @@ public final class SparkTrainer {
             }
         }
         return new IllegalStateException("round " + round + " failed: " + e.getMessage(), e);
+    }
+
+    private static RuntimeException badData(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException bad) {
+                return new IllegalArgumentException(bad.getMessage(), e);
+            }
+        }
+        return new IllegalStateException("reading the data failed: " + e.getMessage(), e);
     }
 
     /** Closes the fit's workers on the executors (one task per partition reaches every executor that ran one) and here. */
