@@ -39,12 +39,14 @@ fi
 ./mvnw -q -f spark/pom.xml package -DskipTests dependency:build-classpath -Dmdep.includeScope=compile \
   -Dmdep.outputFile=target/classpath.txt >&2
 jvm_options="$(./mvnw -q -f spark/pom.xml help:evaluate -Dexpression=spark.jvm.options -DforceStdout)"
-classpath="spark/target/classes:$(cat spark/target/classpath.txt)"
+classpath="$root/spark/target/classes:$(cat spark/target/classpath.txt)"
 
-# Executors of local-cluster are launched by Spark's in-process workers, which need a SPARK_HOME;
-# they get this JVM's class path and flags (SparkBench sets them).
+# Executors of local-cluster are launched by Spark's in-process workers, whose command builder
+# wants a SPARK_HOME with a jars/ directory and the Scala version; the executors get this JVM's
+# class path and flags instead (SparkBench sets them).
 export SPARK_HOME="${SPARK_HOME:-$root/spark/target/spark-home}"
-mkdir -p "$SPARK_HOME"
+mkdir -p "$SPARK_HOME/jars"
+export SPARK_SCALA_VERSION="${SPARK_SCALA_VERSION:-2.13}"
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 
 # shellcheck disable=SC2086  # the options are separate flags

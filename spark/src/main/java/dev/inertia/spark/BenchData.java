@@ -25,11 +25,11 @@ import org.apache.spark.api.java.JavaSparkContext;
  * single-process run scales them (Fashion-MNIST's normalization, or standardization fitted on the
  * training split).
  *
- * @param fashionDir the Fashion-MNIST directory, or null
- * @param csv        the CSV file, or null
+ * @param fashionDir the Fashion-MNIST directory (absolute), or null
+ * @param csv        the CSV file (absolute), or null
  * @param target     the CSV's target column
  */
-record BenchData(Path fashionDir, Path csv, String target) implements Serializable {
+record BenchData(String fashionDir, String csv, String target) implements Serializable {
     private static final long SPLIT_SEED = 1;
 
     /** The training and test sets and the scaling, as loaded on this JVM. */
@@ -38,11 +38,11 @@ record BenchData(Path fashionDir, Path csv, String target) implements Serializab
 
     Loaded load() throws IOException {
         if (fashionDir != null) {
-            FashionMnist.Splits s = FashionMnist.load(fashionDir);
+            FashionMnist.Splits s = FashionMnist.load(Path.of(fashionDir));
             return new Loaded(s.train(), s.test(), Normalization.FASHION_MNIST, new int[] {s.train().features()},
                     s.train().classes());
         }
-        CsvDataset data = CsvDataset.read(csv, CsvOptions.target(target));
+        CsvDataset data = CsvDataset.read(Path.of(csv), CsvOptions.target(target));
         if (!data.isClassification()) {
             throw new IllegalArgumentException(csv + ": column '" + target + "' is not a class label");
         }
@@ -52,7 +52,7 @@ record BenchData(Path fashionDir, Path csv, String target) implements Serializab
     }
 
     String describe() {
-        return fashionDir != null ? "fashion-mnist" : csv.getFileName().toString();
+        return fashionDir != null ? "fashion-mnist" : Path.of(csv).getFileName().toString();
     }
 
     /** The training split as {@code partitions} slices, each read on the executor that computes it. */

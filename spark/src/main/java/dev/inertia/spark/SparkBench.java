@@ -177,7 +177,7 @@ public final class SparkBench {
                 case "--data-dir" -> dataDir = Path.of(v).toAbsolutePath();
                 case "--csv" -> csv = Path.of(v).toAbsolutePath();
                 case "--target" -> target = v;
-                case "--masters" -> masters = List.of(v.split(","));
+                case "--masters" -> masters = List.of(v.split(",(?![^\\[]*\\])")); // not the commas of local-cluster[2,1,M]
                 case "--runs" -> runs = checkRuns(List.of(v.split(",")));
                 case "--workers" -> workers = positive(flag, v);
                 case "--epochs" -> epochs = positive(flag, v);
@@ -199,7 +199,8 @@ public final class SparkBench {
             throw new IllegalArgumentException(file + " does not exist");
         }
         OptimizerRegistry.create(optimizer); // an unknown name fails here, naming the known ones
-        return new Options(new BenchData(dataDir, csv, target), masters, runs, workers, epochs, batch, optimizer, lr,
+        return new Options(new BenchData(dataDir == null ? null : dataDir.normalize().toString(),
+                csv == null ? null : csv.normalize().toString(), target), masters, runs, workers, epochs, batch, optimizer, lr,
                 seed);
     }
 
