@@ -34,22 +34,33 @@ if [[ " $* " != *" --data-dir "* && " $* " != *" --csv "* ]]; then
   fi
 fi
 
-# The library into the local repository, then inertia-spark and its class path (Spark included).
-./mvnw -q install -DskipTests >&2
-./mvnw -q -f spark/pom.xml package -DskipTests dependency:build-classpath -Dmdep.includeScope=compile \
-  -Dmdep.outputFile=target/classpath.txt >&2
+# The library into the local repository, then inertia-spark and its class path (Spark included);
+# SPARK_BENCH_NO_BUILD=1 reuses the last build (to run while another build uses target/).
+if [ -z "${SPARK_BENCH_NO_BUILD:-}" ]; then
+  ./mvnw -q install -DskipTests >&2
+  ./mvnw -q -f spark/pom.xml package -DskipTests dependency:build-classpath -Dmdep.includeScope=compile \
+    -Dmdep.outputFile=target/classpath.txt >&2
+fi
 jvm_options="$(./mvnw -q -f spark/pom.xml help:evaluate -Dexpression=spark.jvm.options -DforceStdout)"
-classpath="$root/spark/target/classes:$(cat spark/target/classpath.txt)"
+# A private copy of the jars: a rebuild during the run must not change the classes that executor
+# JVMs started later load.
+run_dir="$(mktemp -d "${TMPDIR:-/tmp}/spark_vs_single.XXXXXX")"
+trap 'rm -rf "$run_dir"' EXIT
+cp spark/target/inertia-spark.jar target/inertia.jar "$run_dir/"
+classpath="$run_dir/inertia-spark.jar:$run_dir/inertia.jar"
+while IFS= read -r -d: entry || [ -n "$entry" ]; do
+  case "$entry" in */dev/inertia/inertia/*) ;; *) classpath="$classpath:$entry" ;; esac
+done < <(tr -d '\n' < spark/target/classpath.txt)
 
 # Executors of local-cluster are launched by Spark's in-process workers, whose command builder
 # wants a SPARK_HOME with a jars/ directory and the Scala version; the executors get this JVM's
 # class path and flags instead (SparkBench sets them).
-export SPARK_HOME="${SPARK_HOME:-$root/spark/target/spark-home}"
+export SPARK_HOME="${SPARK_HOME:-$run_dir/spark-home}"
 mkdir -p "$SPARK_HOME/jars"
 export SPARK_SCALA_VERSION="${SPARK_SCALA_VERSION:-2.13}"
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 
 # shellcheck disable=SC2086  # the options are separate flags
-exec "$jdk/bin/java" -Xmx4g -XX:+UseParallelGC --add-modules=jdk.incubator.vector -Dinertia.threads=1 $jvm_options \
+"$jdk/bin/java" -Xmx4g -XX:+UseParallelGC --add-modules=jdk.incubator.vector -Dinertia.threads=1 $jvm_options \
   "-Dinertia.spark.executorJavaOptions=$jvm_options" -Dlog4j2.configurationFile=spark/bench-log4j2.properties \
   -cp "$classpath" dev.inertia.spark.SparkBench "${data_flags[@]}" "$@"

@@ -36,10 +36,31 @@ public final class SparkBench {
 
     /** What to run, from the command line. */
     record Options(BenchData data, List<String> masters, List<String> runs, int workers, int epochs, int batch,
-            String optimizer, double lr, long seed) {
+            String optimizer, double lr, long seed, long maxSteps) {
     }
 
+    static final String USAGE = """
+            usage: bench/spark_vs_single.sh [flags]      (the class: dev.inertia.spark.SparkBench)
+              --data-dir DIR            Fashion-MNIST (IDX files); the mlp of docs/DESIGN.md
+              --csv FILE --target COL   a CSV with a class column, split 80/20; a 64-64 relu mlp
+              --masters M1,M2           Spark masters, one after the other (default local[2],local-cluster[2,1,1536])
+              --runs R1,R2              exact and/or local:K (local SGD averaging every K steps)
+                                        (default exact,local:1,local:8,local:32)
+              --workers N               partitions, one worker each (default 2)
+              --epochs E                epochs of every run, the single-process one included (default 1)
+              --batch B                 examples per worker and step; the single process's batch (default 64)
+              --optimizer NAME --lr X   innaprop (default), inna, adamw, sgd, rmsprop; default learning rate
+              --seed S                  the order examples are visited in (default 1)
+              --max-steps N             stop each Spark run after N optimizer steps (its throughput and
+                                        round times, not its accuracy, compare with the full runs)
+            Prints one JSON line per Spark run; progress and Spark's warnings go to stderr.
+            """;
+
     public static void main(String[] args) throws Exception {
+        if (List.of(args).contains("--help")) {
+            System.out.print(USAGE);
+            return;
+        }
         Options o;
         try {
             o = parse(args);
@@ -74,7 +95,7 @@ public final class SparkBench {
         try (Scope scope = Scope.open()) {
             Module model = model(o.data(), data.exampleShape()[0], data.classes()).create(scope);
             try (Trainer trainer = Trainer.builder(model).optimizer(optimizer(o).get()).batchSize(o.batch())
-                    .epochs(o.epochs()).seed(o.seed()).transform(data.transform()).threads(1).build()) {
+                    .epochs(o.epochs()).seed(o.seed()).transform(data.transform()).flattenInputs(true).threads(1).build()) {
                 long t0 = System.nanoTime();
                 trainer.fit(data.train());
                 double seconds = (System.nanoTime() - t0) / 1e9;
@@ -91,19 +112,19 @@ public final class SparkBench {
         int k = exact ? 1 : Integer.parseInt(run.substring("local:".length()));
         SparkTrainer trainer = SparkTrainer.builder(model(o.data(), data.exampleShape()[0], data.classes()))
                 .optimizer(optimizer(o)).mode(exact ? Mode.EXACT : Mode.LOCAL_SGD).syncEvery(k)
-                .batchSize(o.batch()).seed(o.seed()).threadsPerTask(1).build();
+                .batchSize(o.batch()).seed(o.seed()).threadsPerTask(1).maxSteps(o.maxSteps()).build();
         try (SparkFit fit = trainer.fit(rdd, o.epochs())) {
             SparkHistory h = fit.history();
             // the test set is scaled by the predictor's caller: apply the training transform here
             double acc = Evaluation.metric(fit.model(), scaled(data), data.exampleShape());
             double sps = h.samplesPerSecond();
             return String.format(Locale.ROOT, "{\"mode\":\"%s\",\"master\":\"%s\",\"workers\":%d,\"sync_every\":%d,"
-                    + "\"epochs\":%d,\"batch_per_worker\":%d,\"rounds\":%d,\"samples_per_s\":%.1f,"
+                    + "\"epochs\":%d,\"batch_per_worker\":%d,\"rounds\":%d,\"steps\":%d,\"samples_per_s\":%.1f,"
                     + "\"single_process_samples_per_s\":%.1f,\"scaling_efficiency\":%.3f,\"test_acc\":%.4f,"
                     + "\"single_process_test_acc\":%.4f,\"bytes_per_round\":%d,\"sync_ms_p50\":%.1f,"
                     + "\"compute_ms_p50\":%.1f,\"seconds\":%.1f,\"setup_s\":%.1f,\"data\":\"%s\"}",
                     exact ? "exact" : "local_sgd", master, o.workers(), k, o.epochs(), o.batch(), h.rounds().size(),
-                    sps, single.samplesPerSecond(), sps / (o.workers() * single.samplesPerSecond()), acc,
+                    h.rounds().stream().mapToLong(RoundReport::steps).sum(), sps, single.samplesPerSecond(), sps / (o.workers() * single.samplesPerSecond()), acc,
                     single.testAccuracy(), h.bytesPerRound(), h.syncMsP50(), h.computeMsP50(), h.seconds(),
                     h.setupSeconds(), o.data().describe());
         }
@@ -162,13 +183,9 @@ public final class SparkBench {
         String optimizer = "innaprop";
         double lr = Double.NaN;
         long seed = 1;
+        long maxSteps = 0;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
-            if (flag.equals("--help")) {
-                throw new IllegalArgumentException("usage: SparkBench [--data-dir DIR | --csv FILE --target COLUMN]"
-                        + " [--masters M1,M2] [--runs exact,local:K,...] [--workers N] [--epochs E] [--batch B]"
-                        + " [--optimizer NAME] [--lr X] [--seed S]");
-            }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(flag + " needs a value");
             }
@@ -185,6 +202,7 @@ public final class SparkBench {
                 case "--optimizer" -> optimizer = v;
                 case "--lr" -> lr = Double.parseDouble(v);
                 case "--seed" -> seed = Long.parseLong(v);
+                case "--max-steps" -> maxSteps = positive(flag, v);
                 default -> throw new IllegalArgumentException("unknown flag " + flag + " (--help lists them)");
             }
         }
@@ -201,7 +219,7 @@ public final class SparkBench {
         OptimizerRegistry.create(optimizer); // an unknown name fails here, naming the known ones
         return new Options(new BenchData(dataDir == null ? null : dataDir.normalize().toString(),
                 csv == null ? null : csv.normalize().toString(), target), masters, runs, workers, epochs, batch, optimizer, lr,
-                seed);
+                seed, maxSteps);
     }
 
     private static List<String> checkRuns(List<String> runs) {

@@ -87,6 +87,7 @@ public final class SparkTrainer {
     private final int threadsPerTask;
     private final long seed;
     private final int treeDepth;
+    private final long maxSteps;
     private final boolean reproducible;
     private final int[] exampleShape;
     private final boolean requireVector;
@@ -104,6 +105,7 @@ public final class SparkTrainer {
         this.threadsPerTask = b.threadsPerTask;
         this.seed = b.seed;
         this.treeDepth = b.treeDepth;
+        this.maxSteps = b.maxSteps;
         this.reproducible = b.reproducible;
         this.exampleShape = b.exampleShape;
         this.requireVector = b.requireVector;
@@ -249,8 +251,10 @@ public final class SparkTrainer {
     private SparkHistory rounds(JavaSparkContext sc, JavaRDD<PackedPartition> packed, Plan plan, Module model,
             Optimizer opt, int epochs, double setupSeconds) {
         StateLayout layout = plan.layout();
-        long totalSteps = epochs * plan.stepsPerEpoch();
-        LrSchedule lr = schedule == null ? null : schedule.over(totalSteps);
+        long plannedSteps = epochs * plan.stepsPerEpoch();
+        // a step limit stops the fit early without shortening the schedule (as the Trainer's)
+        LrSchedule lr = schedule == null ? null : schedule.over(plannedSteps);
+        long totalSteps = maxSteps > 0 ? Math.min(maxSteps, plannedSteps) : plannedSteps;
         int k = mode == Mode.EXACT ? 1 : syncEvery;
         int rounds = Math.toIntExact((totalSteps + k - 1) / k);
         float[] state = new float[mode == Mode.EXACT ? layout.modelLength() : layout.totalLength()];
@@ -406,6 +410,7 @@ public final class SparkTrainer {
         private int threadsPerTask;
         private long seed = 1;
         private int treeDepth = 2;
+        private long maxSteps;
         private boolean reproducible;
         private int[] exampleShape;
         private boolean requireVector = true;
@@ -442,28 +447,19 @@ public final class SparkTrainer {
 
         /** K, local SGD's optimizer steps between averagings; default {@link #DEFAULT_SYNC_EVERY}. */
         public Builder syncEvery(int k) {
-            if (k < 1) {
-                throw new IllegalArgumentException("syncEvery must be at least 1, got " + k);
-            }
-            this.syncEvery = k;
+            this.syncEvery = atLeastOne(k, "syncEvery");
             return this;
         }
 
         /** Examples per partition and step (exact mode's global batch is this times the partitions); default 64. */
         public Builder batchSize(int batch) {
-            if (batch < 1) {
-                throw new IllegalArgumentException("batch size must be at least 1, got " + batch);
-            }
-            this.batch = batch;
+            this.batch = atLeastOne(batch, "batch size");
             return this;
         }
 
         /** Kernel threads per task; default {@code spark.task.cpus} (give Spark the same figure). */
         public Builder threadsPerTask(int threads) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("threads per task must be at least 1, got " + threads);
-            }
-            this.threadsPerTask = threads;
+            this.threadsPerTask = atLeastOne(threads, "threads per task");
             return this;
         }
 
@@ -473,12 +469,18 @@ public final class SparkTrainer {
             return this;
         }
 
+        /** Stops after this many optimizer steps in all (0, the default: the epochs' steps). */
+        public Builder maxSteps(long steps) {
+            if (steps < 0) {
+                throw new IllegalArgumentException("max steps must be >= 0, got " + steps);
+            }
+            this.maxSteps = steps;
+            return this;
+        }
+
         /** {@code treeAggregate}'s depth; default 2 (more levels relieve the driver when there are many partitions). */
         public Builder treeDepth(int depth) {
-            if (depth < 1) {
-                throw new IllegalArgumentException("tree depth must be at least 1, got " + depth);
-            }
-            this.treeDepth = depth;
+            this.treeDepth = atLeastOne(depth, "tree depth");
             return this;
         }
 
@@ -517,6 +519,13 @@ public final class SparkTrainer {
         public Builder validation(Dataset validation) {
             this.validation = validation;
             return this;
+        }
+
+        private static int atLeastOne(int value, String what) {
+            if (value < 1) {
+                throw new IllegalArgumentException(what + " must be at least 1, got " + value);
+            }
+            return value;
         }
 
         public SparkTrainer build() {

@@ -7,6 +7,7 @@ import dev.inertia.kernels.KernelPool;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
+import dev.inertia.nn.Dropout;
 import dev.inertia.nn.Module;
 import dev.inertia.nn.Parameter;
 import dev.inertia.optim.Optimizer;
@@ -37,6 +38,8 @@ final class Worker implements AutoCloseable {
     private final Tape tape = new Tape();
     private final KernelPool pool;
     private final List<Parameter> parameters;
+    /** Reseeded at every round's start, so that a retried task draws the same masks. */
+    private final List<Dropout> dropouts;
     private final List<StateLayout.Slot> parameterSlots = new ArrayList<>();
     private final int features;
     private final int targetWidth;
@@ -57,6 +60,8 @@ final class Worker implements AutoCloseable {
         try {
             this.model = plan.factory().create(scope);
             this.parameters = model.parameters();
+            this.dropouts = model.namedModules().values().stream().filter(Dropout.class::isInstance)
+                    .map(Dropout.class::cast).toList();
             this.optimizer = Optimizer.builder().group(plan.optimizer().get(), parameters.stream()
                     .map(Parameter::param).toList()).scope(scope).build();
             String mine = StateLayout.of(model, optimizer).signature();
@@ -109,6 +114,7 @@ final class Worker implements AutoCloseable {
         StateLayout layout = plan.layout();
         layout.unpackModel(state, model);
         layout.unpackOptimizer(state, startStep, optimizer, template);
+        reseedDropout(partition, startStep);
         double lossSum = 0;
         for (int s = 0; s < lrFactors.length; s++) {
             long step = startStep + s;
@@ -133,6 +139,7 @@ final class Worker implements AutoCloseable {
         long t0 = System.nanoTime();
         StateLayout layout = plan.layout();
         layout.unpackModel(state, model);
+        reseedDropout(partition, step);
         int n = fillGlobal(part, partition, step);
         double l = 0;
         if (n > 0) {
@@ -254,6 +261,12 @@ final class Worker implements AutoCloseable {
         } else {
             MemorySegment.copy(part.targets, row * targetWidth, targets.segment(), ValueLayout.JAVA_FLOAT,
                     (long) at * targetWidth * Float.BYTES, targetWidth);
+        }
+    }
+
+    private void reseedDropout(int partition, long step) {
+        for (int i = 0; i < dropouts.size(); i++) {
+            dropouts.get(i).setRngState(partitionSeed(partitionSeed(plan.seed(), partition) + step, i));
         }
     }
 

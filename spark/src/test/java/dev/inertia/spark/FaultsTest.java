@@ -9,8 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.inertia.autodiff.Var;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
+import dev.inertia.nn.Dropout;
+import dev.inertia.nn.Linear;
 import dev.inertia.nn.Models;
 import dev.inertia.nn.Module;
+import dev.inertia.nn.ReLU;
+import dev.inertia.nn.Sequential;
 import dev.inertia.optim.INNAprop;
 import dev.inertia.optim.TensorOptimizer;
 import dev.inertia.train.Loss;
@@ -18,6 +22,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.TaskContext;
@@ -94,6 +99,13 @@ class FaultsTest {
         };
     }
 
+    /** The small mlp with dropout: a retried task must draw the same masks. */
+    static Module dropoutMlp(Scope scope) {
+        SplittableRandom r = new SplittableRandom(11);
+        return new Sequential(new Linear(scope, DType.F32, 16, 32, r), new ReLU(), new Dropout(scope, 0.3, 5),
+                new Linear(scope, DType.F32, 32, 4, r));
+    }
+
     private static SparkTrainer.Builder localSgd() {
         return SparkTrainer.builder(SparkTests::smallMlp).optimizer(FaultsTest::innaprop).mode(Mode.LOCAL_SGD)
                 .syncEvery(3).batchSize(16).seed(2);
@@ -103,13 +115,15 @@ class FaultsTest {
     void aTaskThatFailsItsFirstAttemptIsRetriedAndTheFitIsUnchanged() {
         JavaRDD<Example> rdd = sc.parallelize(SparkTests.synthetic(400, 5), 2);
         Map<String, float[]> clean, retried;
-        try (SparkFit fit = localSgd().build().fit(rdd, 2)) {
+        SparkTrainer.Builder withDropout = SparkTrainer.builder(FaultsTest::dropoutMlp).optimizer(FaultsTest::innaprop)
+                .syncEvery(3).batchSize(16).seed(2);
+        try (SparkFit fit = withDropout.build().fit(rdd, 2)) {
             clean = SparkTests.weights(fit.model());
         }
         LOSSES.set(0);
         RETRIED.set(false);
         ARMED.set(true);
-        try (SparkFit fit = localSgd().loss(FaultsTest::failingOnce).build().fit(rdd, 2)) {
+        try (SparkFit fit = withDropout.loss(FaultsTest::failingOnce).build().fit(rdd, 2)) {
             retried = SparkTests.weights(fit.model());
         }
         assertFalse(ARMED.get(), "the failure was never injected");

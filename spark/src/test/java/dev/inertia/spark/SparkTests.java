@@ -87,10 +87,6 @@ final class SparkTests {
             if (Files.exists(candidate)) {
                 return candidate;
             }
-            candidate = dir.getParent() == null ? null : dir.getParent().resolve("shared/data").resolve(relative);
-            if (candidate != null && Files.exists(candidate)) {
-                return candidate;
-            }
         }
         throw new IllegalStateException("shared/data/" + relative + " not found above " + Path.of("").toAbsolutePath());
     }
