@@ -44,8 +44,8 @@ public final class SparkBench {
               --data-dir DIR            Fashion-MNIST (IDX files); the mlp of docs/DESIGN.md
               --csv FILE --target COL   a CSV with a class column, split 80/20; a 64-64 relu mlp
               --masters M1,M2           Spark masters, one after the other (default local[2],local-cluster[2,1,1536])
-              --runs R1,R2              exact and/or local:K (local SGD averaging every K steps)
-                                        (default exact,local:1,local:8,local:32)
+              --runs R1,R2              exact and/or local:K (local SGD averaging every K steps), each
+                                        optionally @N: at most N steps (default exact,local:1,local:8,local:32)
               --workers N               partitions, one worker each (default 2)
               --epochs E                epochs of every run, the single-process one included (default 1)
               --batch B                 examples per worker and step; the single process's batch (default 64)
@@ -108,11 +108,13 @@ public final class SparkBench {
 
     private static String sparkRun(Options o, BenchData.Loaded data, SingleRun single, String master,
             JavaRDD<Example> rdd, String run) {
-        boolean exact = run.equals("exact");
-        int k = exact ? 1 : Integer.parseInt(run.substring("local:".length()));
+        String[] parts = run.split("@");
+        long maxSteps = parts.length > 1 ? Long.parseLong(parts[1]) : o.maxSteps();
+        boolean exact = parts[0].equals("exact");
+        int k = exact ? 1 : Integer.parseInt(parts[0].substring("local:".length()));
         SparkTrainer trainer = SparkTrainer.builder(model(o.data(), data.exampleShape()[0], data.classes()))
                 .optimizer(optimizer(o)).mode(exact ? Mode.EXACT : Mode.LOCAL_SGD).syncEvery(k)
-                .batchSize(o.batch()).seed(o.seed()).threadsPerTask(1).maxSteps(o.maxSteps()).build();
+                .batchSize(o.batch()).seed(o.seed()).threadsPerTask(1).maxSteps(maxSteps).build();
         try (SparkFit fit = trainer.fit(rdd, o.epochs())) {
             SparkHistory h = fit.history();
             // the test set is scaled by the predictor's caller: apply the training transform here
@@ -225,8 +227,9 @@ public final class SparkBench {
     private static List<String> checkRuns(List<String> runs) {
         List<String> out = new ArrayList<>();
         for (String r : runs) {
-            if (!r.equals("exact") && !r.matches("local:[1-9][0-9]*")) {
-                throw new IllegalArgumentException("--runs takes exact or local:K (K >= 1), got '" + r + "'");
+            if (!r.matches("(exact|local:[1-9][0-9]*)(@[1-9][0-9]*)?")) {
+                throw new IllegalArgumentException("--runs takes exact or local:K (K >= 1), each optionally @N (at"
+                        + " most N steps), got '" + r + "'");
             }
             out.add(r);
         }
