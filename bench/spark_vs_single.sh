@@ -6,7 +6,9 @@
 # workers of one thread each, batch 64 per worker. Prints one JSON line per Spark run (mode,
 # workers, sync_every, rounds, samples_per_s, single_process_samples_per_s, scaling_efficiency,
 # test_acc, single_process_test_acc, bytes_per_round, sync_ms_p50, compute_ms_p50, ...); progress
-# and Spark's warnings go to stderr. About 10 minutes on a quiet 2-core machine.
+# and Spark's warnings go to stderr. Its duration is dominated by the exact and K = 1 rows (468
+# rounds each per master); under the load of the session that wrote it those rounds took ~1-3 s
+# each, so `--runs 'local:8,local:32,exact@64,local:1@64'` (the docs' table) is the short form.
 #
 # Usage: bench/spark_vs_single.sh [SparkBench flags]      (no flags: the table of docs/spark.md)
 #   e.g. bench/spark_vs_single.sh --csv ../shared/data/tabular/digits.csv --target digit --epochs 10
