@@ -22,18 +22,10 @@ import java.util.SplittableRandom;
 
 /**
  * Checkpoints as {@code --resume} loads them, into a small model (a linear layer and a batch norm)
- * and an AdamW optimizer: a refused file must say so in one line naming it and, once loads are all
- * or nothing, leave both exactly as they were.
+ * and an AdamW optimizer: a refused file must say so in one line naming it and leave both exactly
+ * as they were (loads are all or nothing).
  */
 class CheckpointFuzzTest {
-    /**
-     * Whether a refused file must leave model and optimizer unchanged. Off until the load side
-     * validates everything before applying anything (issue 18 item 4; fuzzing found a mutant that
-     * replaces the weights and then refuses the optimizer state, /work/fuzz-findings.md F1);
-     * {@code -Dinertia.fuzz.atomic-loads=true} checks it now.
-     */
-    static final boolean ATOMIC_LOADS = Boolean.getBoolean("inertia.fuzz.atomic-loads");
-
     /** One model and optimizer for the whole run: a fuzzing process never closes its scope. */
     private static final Scope SCOPE = Scope.open();
     static final Sequential MODEL = new Sequential(new Linear(SCOPE, DType.F32, 4, 3, new SplittableRandom(1)),
@@ -55,9 +47,6 @@ class CheckpointFuzzTest {
             Checkpoint.load(file, MODEL, OPTIMIZER, Map.of());
         } catch (IOException e) {
             FuzzFiles.requireDocumented(e, file);
-            if (!ATOMIC_LOADS) {
-                return;
-            }
             List<float[]> after = fingerprint(MODEL);
             for (int i = 0; i < model.size(); i++) {
                 if (!Arrays.equals(model.get(i), after.get(i))) {
