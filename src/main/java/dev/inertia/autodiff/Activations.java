@@ -55,10 +55,8 @@ final class Activations {
         return x.tape.record(out, rule(x.tape).set(Kind.ABS, "abs", 0, 0, k.absAtZero(), 0, 0), x);
     }
 
-    /** The previous run's rule at this position, or a new one (see {@link Tape#reusableRule}). */
     private static ActivationRule rule(Tape tape) {
-        ActivationRule r = tape.reusableRule(ActivationRule.class);
-        return r == null ? new ActivationRule() : r;
+        return tape.rule(ActivationRule.class, ActivationRule::new);
     }
 
     private static final class ActivationRule extends UnaryRule {

@@ -109,8 +109,7 @@ final class Arithmetic {
                 case DIV -> Kern.broadcast(Kern.Bc.DIV, a.value, bv, out, l.outer, l.channels, l.inner);
             }
         }
-        BinaryRule rule = a.tape.reusableRule(BinaryRule.class);
-        return a.tape.record(out, (rule == null ? new BinaryRule() : rule).set(kind, l), a, b);
+        return a.tape.record(out, a.tape.rule(BinaryRule.class, BinaryRule::new).set(kind, l), a, b);
     }
 
     /** -b in a scratch buffer (a broadcast subtraction adds the negated, small, operand). */
@@ -296,8 +295,7 @@ final class Arithmetic {
     static Var scale(Var x, double c, String name) {
         Tensor out = x.tape.buffer(x.dtype(), x.shape);
         Kern.scale(c, x.value, out);
-        ScaleRule rule = x.tape.reusableRule(ScaleRule.class);
-        return x.tape.record(out, (rule == null ? new ScaleRule() : rule).set(c, name), x);
+        return x.tape.record(out, x.tape.rule(ScaleRule.class, ScaleRule::new).set(c, name), x);
     }
 
     /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
@@ -353,9 +351,8 @@ final class Arithmetic {
     }
 
     private static final class AddScalarRule extends PassThroughRule {
-        @Override
-        String name() {
-            return "addScalar";
+        AddScalarRule() {
+            super("addScalar");
         }
 
         @Override

@@ -39,6 +39,10 @@ final class AvgPooling {
         private int planes;
         private Window2d g;
 
+        PoolRule() {
+            super("avgPool2d");
+        }
+
         PoolRule set(int planes, Window2d g) {
             this.planes = planes;
             this.g = g;
@@ -65,11 +69,6 @@ final class AvgPooling {
                     }
                 }
             }
-        }
-
-        @Override
-        String name() {
-            return "avgPool2d";
         }
 
         @Override
@@ -122,6 +121,10 @@ final class AvgPooling {
     private static final class GlobalRule extends UnaryRule {
         private int planes, area;
 
+        GlobalRule() {
+            super("globalAvgPool2d");
+        }
+
         GlobalRule set(int planes, int area) {
             this.planes = planes;
             this.area = area;
@@ -138,11 +141,6 @@ final class AvgPooling {
                 }
                 out.setDouble(p, s / area);
             }
-        }
-
-        @Override
-        String name() {
-            return "globalAvgPool2d";
         }
 
         @Override

@@ -26,8 +26,7 @@ final class MatMul {
         }
         Tensor out = a.tape.buffer(a.dtype(), m, n);
         Kern.gemm(ta, tb, m, n, k, 1, a.value, 0, a.shape[1], b.value, 0, b.shape[1], 0, out, 0, n);
-        MatMulRule rule = a.tape.reusableRule(MatMulRule.class);
-        return a.tape.record(out, (rule == null ? new MatMulRule() : rule).set(ta, tb, m, n, k), a, b);
+        return a.tape.record(out, a.tape.rule(MatMulRule.class, MatMulRule::new).set(ta, tb, m, n, k), a, b);
     }
 
     private static String describe(Var v, boolean t) {
@@ -39,6 +38,10 @@ final class MatMul {
         private boolean ta, tb;
         private int m, n, k;
 
+        MatMulRule() {
+            super("matmul");
+        }
+
         MatMulRule set(boolean ta, boolean tb, int m, int n, int k) {
             this.ta = ta;
             this.tb = tb;
@@ -46,11 +49,6 @@ final class MatMul {
             this.n = n;
             this.k = k;
             return this;
-        }
-
-        @Override
-        String name() {
-            return "matmul";
         }
 
         @Override

@@ -24,17 +24,8 @@ final class Maximum {
         private final double tieFirst;
 
         MaxRule(double tieFirst) {
+            super("max", true);
             this.tieFirst = tieFirst;
-        }
-
-        @Override
-        String name() {
-            return "max";
-        }
-
-        @Override
-        boolean hasKinks() {
-            return true;
         }
 
         @Override
@@ -117,20 +108,11 @@ final class Maximum {
         private final double beta;
 
         ReduceRule(int outer, int n, int inner, double beta) {
+            super("maxReduce", true);
             this.outer = outer;
             this.n = n;
             this.inner = inner;
             this.beta = beta;
-        }
-
-        @Override
-        String name() {
-            return "maxReduce";
-        }
-
-        @Override
-        boolean hasKinks() {
-            return true;
         }
 
         @Override

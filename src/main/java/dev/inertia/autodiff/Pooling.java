@@ -23,21 +23,15 @@ final class Pooling {
         private Window2d g;
         private double beta;
 
+        PoolRule() {
+            super("maxPool2d", true);
+        }
+
         PoolRule set(int planes, Window2d g, double beta) {
             this.planes = planes;
             this.g = g;
             this.beta = beta;
             return this;
-        }
-
-        @Override
-        String name() {
-            return "maxPool2d";
-        }
-
-        @Override
-        boolean hasKinks() {
-            return true;
         }
 
         @Override

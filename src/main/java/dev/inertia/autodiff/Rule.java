@@ -7,8 +7,29 @@ package dev.inertia.autodiff;
  * whatever the rules need from the forward pass (geometry, kink values, saved statistics).
  */
 abstract class Rule {
+    private final String name;
+    private final boolean kinks;
+
+    /** A rule of a fixed name, with or without kinks. */
+    Rule(String name, boolean kinks) {
+        this.name = name;
+        this.kinks = kinks;
+    }
+
+    /** A rule of a fixed name and no kinks. */
+    Rule(String name) {
+        this(name, false);
+    }
+
+    /** A rule whose name (and kinks) depend on how it is configured: it overrides {@link #name}. */
+    Rule() {
+        this(null, false);
+    }
+
     /** The op's name in kink reports. */
-    abstract String name();
+    String name() {
+        return name;
+    }
 
     /**
      * Adds the op's contribution to the gradients of those inputs that require one, given
@@ -33,6 +54,6 @@ abstract class Rule {
 
     /** Whether the op has kinks, counted in {@link Var#kinkCounts}. */
     boolean hasKinks() {
-        return false;
+        return kinks;
     }
 }
