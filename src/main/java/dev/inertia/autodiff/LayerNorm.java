@@ -106,26 +106,25 @@ final class LayerNorm {
             }
             if (gamma.requiresGrad) {
                 Tensor dg = gamma.gradSink(1);
-                for (int j = 0; j < cols; j++) {
-                    double sum = 0;
-                    for (int r = 0; r < rows; r++) {
-                        long at = (long) r * cols + j;
-                        sum += dy.getDouble(at) * xhat(xv, r, at);
-                    }
-                    dg.setDouble(j, sum);
-                }
+                columnSums(dy, xv, true, dg, rows, cols);
                 gamma.gradCommit(dg);
             }
             if (beta.requiresGrad) {
                 Tensor db = beta.gradSink(2);
-                for (int j = 0; j < cols; j++) {
-                    double sum = 0;
-                    for (int r = 0; r < rows; r++) {
-                        sum += dy.getDouble((long) r * cols + j);
-                    }
-                    db.setDouble(j, sum);
-                }
+                columnSums(dy, xv, false, db, rows, cols);
                 beta.gradCommit(db);
+            }
+        }
+
+        /** dst[j] = the sum over rows of dy (times xhat when {@code byXhat}): dgamma, or dbeta. */
+        private void columnSums(Tensor dy, Tensor xv, boolean byXhat, Tensor dst, int rows, int cols) {
+            for (int j = 0; j < cols; j++) {
+                double sum = 0;
+                for (int r = 0; r < rows; r++) {
+                    long at = (long) r * cols + j;
+                    sum += byXhat ? dy.getDouble(at) * xhat(xv, r, at) : dy.getDouble(at);
+                }
+                dst.setDouble(j, sum);
             }
         }
 

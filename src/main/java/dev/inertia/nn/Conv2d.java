@@ -10,9 +10,8 @@ import java.util.random.RandomGenerator;
  * and {@code bias [O]}, square kernel, the same stride and zero padding on both axes; lowered to
  * GEMM by the tape's conv2d op. Names and layout as {@code torch.nn.Conv2d}.
  */
-public final class Conv2d extends Module {
+public final class Conv2d extends Weighted {
     private final int in, out, kernel, stride, padding;
-    private final Parameter weight, bias;
 
     /** Stride 1, with a bias. */
     public Conv2d(Scope scope, DType dtype, int in, int out, int kernel, int padding, RandomGenerator random) {
@@ -32,8 +31,7 @@ public final class Conv2d extends Module {
         this.stride = stride;
         this.padding = padding;
         int fanIn = in * kernel * kernel;
-        weight = registerParameter("weight", Init.defaultWeight(scope, dtype, fanIn, random, out, in, kernel, kernel));
-        bias = withBias ? registerParameter("bias", Init.defaultBias(scope, dtype, fanIn, random, out)) : null;
+        registerDefault(scope, dtype, fanIn, random, withBias, out, in, kernel, kernel);
     }
 
     /** Input channels. */
@@ -60,23 +58,14 @@ public final class Conv2d extends Module {
         return padding;
     }
 
-    public Parameter weight() {
-        return weight;
-    }
-
-    /** The bias, or null without one. */
-    public Parameter bias() {
-        return bias;
-    }
-
     @Override
     public Var forward(Var x) {
-        return x.conv2d(weight.on(x.tape()), bias == null ? null : bias.on(x.tape()), stride, padding);
+        return x.conv2d(weightOn(x), biasOn(x), stride, padding);
     }
 
     @Override
     protected String describe() {
         return "Conv2d(" + in + ", " + out + ", kernel_size=" + kernel + ", stride=" + stride + ", padding=" + padding
-                + (bias == null ? ", bias=false)" : ")");
+                + biasFlag() + ")";
     }
 }

@@ -41,26 +41,46 @@ final class KernelFixtures {
             return KernelFixtures.buffer(arena, n, bytes);
         }
 
-        /** {@link #randomF32} or {@link #randomF64}. */
+        /** Element {@code i} (sentinels included in the count), widened to double. */
+        double get(MemorySegment s, long i) {
+            return this == F32 ? s.getAtIndex(F, i) : s.getAtIndex(D, i);
+        }
+
+        /** Writes {@code v}, rounded to this type, at element index {@code i}. */
+        void set(MemorySegment s, long i, double v) {
+            if (this == F32) {
+                s.setAtIndex(F, i, (float) v);
+            } else {
+                s.setAtIndex(D, i, v);
+            }
+        }
+
+        /** The bits of element {@code i}, NaNs collapsed to one (as {@code floatToIntBits} does). */
+        long bits(MemorySegment s, long i) {
+            return this == F32 ? Float.floatToIntBits(s.getAtIndex(F, i)) : Double.doubleToLongBits(s.getAtIndex(D, i));
+        }
+
+        /** {@code n} seeded values (see {@link KernelFixtures#value}) between sentinels. */
         MemorySegment random(Arena arena, int n, Random r, double... kinkPoints) {
-            return this == F32 ? randomF32(arena, n, r, kinkPoints) : randomF64(arena, n, r, kinkPoints);
+            MemorySegment s = buffer(arena, n);
+            for (int i = 0; i < n; i++) {
+                set(s, PAD + i, value(r, kinkPoints.length == 0 ? new double[] {0} : kinkPoints));
+            }
+            return s;
         }
 
         /** Writes a NaN of this type at element index {@code i} (sentinels included in the count). */
         void setNaN(MemorySegment s, long i) {
-            if (this == F32) {
-                s.setAtIndex(F, i, Float.NaN);
-            } else {
-                s.setAtIndex(D, i, Double.NaN);
-            }
+            set(s, i, Double.NaN);
         }
 
-        /** {@link #assertSameF32} or {@link #assertSameF64}: bitwise equal, sentinels included. */
+        /** Asserts that two buffers of this type are bitwise equal, sentinels included. */
         void assertSame(MemorySegment expected, MemorySegment actual, int n, String what) {
-            if (this == F32) {
-                assertSameF32(expected, actual, n, what);
-            } else {
-                assertSameF64(expected, actual, n, what);
+            for (int i = 0; i < n + 2 * PAD; i++) {
+                if (bits(expected, i) != bits(actual, i)) {
+                    String where = "element " + (i - PAD) + (i < PAD || i >= PAD + n ? " (sentinel)" : "");
+                    assertEquals(get(expected, i), get(actual, i), what + ": n=" + n + ", " + where);
+                }
             }
         }
     }
@@ -87,55 +107,30 @@ final class KernelFixtures {
 
     /** A buffer of {@code n} elements surrounded by sentinels; element i is at index PAD + i. */
     static MemorySegment buffer(Arena arena, int n, int bytesPerElement) {
+        Precision p = bytesPerElement == 4 ? Precision.F32 : Precision.F64;
         MemorySegment s = arena.allocate((long) (n + 2 * PAD) * bytesPerElement, 64);
         for (int i = 0; i < n + 2 * PAD; i++) {
-            if (bytesPerElement == 4) {
-                s.setAtIndex(F, i, (float) SENTINEL);
-            } else {
-                s.setAtIndex(D, i, SENTINEL);
-            }
+            p.set(s, i, SENTINEL);
         }
         return s;
     }
 
     static MemorySegment randomF32(Arena arena, int n, Random r, double... kinkPoints) {
-        MemorySegment s = buffer(arena, n, 4);
-        for (int i = 0; i < n; i++) {
-            s.setAtIndex(F, PAD + i, (float) value(r, kinkPoints.length == 0 ? new double[] {0} : kinkPoints));
-        }
-        return s;
+        return Precision.F32.random(arena, n, r, kinkPoints);
     }
 
     static MemorySegment randomF64(Arena arena, int n, Random r, double... kinkPoints) {
-        MemorySegment s = buffer(arena, n, 8);
-        for (int i = 0; i < n; i++) {
-            s.setAtIndex(D, PAD + i, value(r, kinkPoints.length == 0 ? new double[] {0} : kinkPoints));
-        }
-        return s;
+        return Precision.F64.random(arena, n, r, kinkPoints);
     }
 
     /** Asserts that two F32 buffers are bitwise equal, sentinels included. */
     static void assertSameF32(MemorySegment expected, MemorySegment actual, int n, String what) {
-        for (int i = 0; i < n + 2 * PAD; i++) {
-            int e = Float.floatToIntBits(expected.getAtIndex(F, i));
-            int a = Float.floatToIntBits(actual.getAtIndex(F, i));
-            if (e != a) {
-                assertEquals(expected.getAtIndex(F, i), actual.getAtIndex(F, i),
-                        what + ": n=" + n + ", element " + (i - PAD) + (i < PAD || i >= PAD + n ? " (sentinel)" : ""));
-            }
-        }
+        Precision.F32.assertSame(expected, actual, n, what);
     }
 
     /** Asserts that two F64 buffers are bitwise equal, sentinels included. */
     static void assertSameF64(MemorySegment expected, MemorySegment actual, int n, String what) {
-        for (int i = 0; i < n + 2 * PAD; i++) {
-            long e = Double.doubleToLongBits(expected.getAtIndex(D, i));
-            long a = Double.doubleToLongBits(actual.getAtIndex(D, i));
-            if (e != a) {
-                assertEquals(expected.getAtIndex(D, i), actual.getAtIndex(D, i),
-                        what + ": n=" + n + ", element " + (i - PAD) + (i < PAD || i >= PAD + n ? " (sentinel)" : ""));
-            }
-        }
+        Precision.F64.assertSame(expected, actual, n, what);
     }
 
     static MemorySegment copyOf(Arena arena, MemorySegment s) {
