@@ -61,29 +61,18 @@ final class Activations {
 
     private static final class ActivationRule extends UnaryRule {
         private Kind kind;
-        private String name;
         private double lo, hi, atFirst, atSecond, slope;
 
         ActivationRule set(Kind kind, String name, double lo, double hi, double atFirst, double atSecond,
                 double slope) {
             this.kind = kind;
-            this.name = name;
+            named(name, true);
             this.lo = lo;
             this.hi = hi;
             this.atFirst = atFirst;
             this.atSecond = atSecond;
             this.slope = slope;
             return this;
-        }
-
-        @Override
-        String name() {
-            return name;
-        }
-
-        @Override
-        boolean hasKinks() {
-            return true;
         }
 
         /** dx = dy · (the chosen element of the derivative at x) */

@@ -115,7 +115,7 @@ final class BatchNorm {
 
         @Override
         long tangentOps(Var out) {
-            return out.size();
+            return backwardOps(out); // the same multiply
         }
     }
 
@@ -131,20 +131,12 @@ final class BatchNorm {
         @Override
         void backward(Var out) {
             Var x = out.input(0), gamma = out.input(1), beta = out.input(2);
-            Tensor dx = x.requiresGrad ? x.gradSink(0) : null;
-            Tensor dg = gamma.requiresGrad ? gamma.gradSink(1) : null;
-            Tensor db = beta.requiresGrad ? beta.gradSink(2) : null;
+            Tensor dx = x.gradSinkIfRequired(0), dg = gamma.gradSinkIfRequired(1), db = beta.gradSinkIfRequired(2);
             Kern.batchNormBackward(x.value, gamma.value, mean, invstd, out.grad, dx, dg, db, x.shape[0],
                     x.shape[1], inner(x));
-            if (dx != null) {
-                x.gradCommit(dx);
-            }
-            if (dg != null) {
-                gamma.gradCommit(dg);
-            }
-            if (db != null) {
-                beta.gradCommit(db);
-            }
+            x.gradCommit(dx);
+            gamma.gradCommit(dg);
+            beta.gradCommit(db);
         }
 
         @Override

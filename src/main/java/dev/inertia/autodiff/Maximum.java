@@ -31,15 +31,10 @@ final class Maximum {
         @Override
         void backward(Var out) {
             Var a = out.input(0), b = out.input(1);
-            Tensor sa = a.requiresGrad ? a.gradSink(0) : null;
-            Tensor sb = b.requiresGrad ? b.gradSink(1) : null;
+            Tensor sa = a.gradSinkIfRequired(0), sb = b.gradSinkIfRequired(1);
             Kern.maxBackward(a.value, b.value, out.grad, sa, sb, tieFirst, out.kinkCounts);
-            if (sa != null) {
-                a.gradCommit(sa);
-            }
-            if (sb != null) {
-                b.gradCommit(sb);
-            }
+            a.gradCommit(sa);
+            b.gradCommit(sb);
         }
 
         @Override

@@ -39,7 +39,8 @@ final class Pooling {
         @Override
         void tangent(Var out) {
             Var x = out.input(0);
-            Kern.maxPoolTangent(x.value, x.tangent, out.tangentBuffer(), PoolWindows.planes(x.value), g, beta, out.kinkCounts);
+            int planes = PoolWindows.planes(x.value);
+            Kern.maxPoolTangent(x.value, x.tangent, out.tangentBuffer(), planes, g, beta, out.kinkCounts);
         }
 
         private long scanned(Var out) {

@@ -7,8 +7,8 @@ package dev.inertia.autodiff;
  * whatever the rules need from the forward pass (geometry, kink values, saved statistics).
  */
 abstract class Rule {
-    private final String name;
-    private final boolean kinks;
+    private String name;
+    private boolean kinks;
 
     /** A rule of a fixed name, with or without kinks. */
     Rule(String name, boolean kinks) {
@@ -21,13 +21,17 @@ abstract class Rule {
         this(name, false);
     }
 
-    /** A rule whose name (and kinks) depend on how it is configured: it overrides {@link #name}. */
-    Rule() {
-        this(null, false);
+    /** A rule whose name and kinks depend on how it is configured: its {@code set} calls {@link #named}. */
+    Rule() {}
+
+    /** Sets the name and whether the op has kinks, for a rule configured by each recording. */
+    final void named(String name, boolean kinks) {
+        this.name = name;
+        this.kinks = kinks;
     }
 
     /** The op's name in kink reports. */
-    String name() {
+    final String name() {
         return name;
     }
 
@@ -53,7 +57,7 @@ abstract class Rule {
     abstract long tangentOps(Var out);
 
     /** Whether the op has kinks, counted in {@link Var#kinkCounts}. */
-    boolean hasKinks() {
+    final boolean hasKinks() {
         return kinks;
     }
 }

@@ -64,12 +64,8 @@ final class Softmax {
 
         SoftmaxRule set(boolean log) {
             this.log = log;
+            named(log ? "logSoftmax" : "softmax", false);
             return this;
-        }
-
-        @Override
-        String name() {
-            return log ? "logSoftmax" : "softmax";
         }
 
         /**

@@ -43,7 +43,8 @@ final class SoftmaxCrossEntropy {
         double loss = Kern.softmaxCrossEntropy(logits.value, ls, probs, rows, classes);
         Tensor out = logits.tape.buffer(logits.dtype(), SCALAR);
         out.setDouble(0, rows == 0 ? 0 : loss / rows);
-        return logits.tape.record(out, logits.tape.rule(CrossEntropyRule.class, CrossEntropyRule::new).set(ls, probs), logits);
+        CrossEntropyRule rule = logits.tape.rule(CrossEntropyRule.class, CrossEntropyRule::new);
+        return logits.tape.record(out, rule.set(ls, probs), logits);
     }
 
     private static final int[] SCALAR = {};

@@ -97,17 +97,8 @@ final class TargetLoss {
             this.kind = kind;
             this.delta = delta;
             this.atZero = atZero;
+            named(TargetLoss.name(kind), kind == Kind.L1);
             return this;
-        }
-
-        @Override
-        String name() {
-            return TargetLoss.name(kind);
-        }
-
-        @Override
-        boolean hasKinks() {
-            return kind == Kind.L1;
         }
 
         @Override

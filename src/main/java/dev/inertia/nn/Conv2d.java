@@ -11,7 +11,7 @@ import java.util.random.RandomGenerator;
  * GEMM by the tape's conv2d op. Names and layout as {@code torch.nn.Conv2d}.
  */
 public final class Conv2d extends Weighted {
-    private final int in, out, kernel, stride, padding;
+    private final int stride, padding;
 
     /** Stride 1, with a bias. */
     public Conv2d(Scope scope, DType dtype, int in, int out, int kernel, int padding, RandomGenerator random) {
@@ -25,9 +25,6 @@ public final class Conv2d extends Weighted {
                     + " got in=" + in + " out=" + out + " kernel=" + kernel + " stride=" + stride + " padding="
                     + padding);
         }
-        this.in = in;
-        this.out = out;
-        this.kernel = kernel;
         this.stride = stride;
         this.padding = padding;
         int fanIn = in * kernel * kernel;
@@ -36,17 +33,17 @@ public final class Conv2d extends Weighted {
 
     /** Input channels. */
     public int in() {
-        return in;
+        return weight().value().dim(1);
     }
 
     /** Output channels. */
     public int out() {
-        return out;
+        return weight().value().dim(0);
     }
 
     /** The side of the square kernel. */
     public int kernel() {
-        return kernel;
+        return weight().value().dim(2);
     }
 
     public int stride() {
@@ -65,7 +62,7 @@ public final class Conv2d extends Weighted {
 
     @Override
     protected String describe() {
-        return "Conv2d(" + in + ", " + out + ", kernel_size=" + kernel + ", stride=" + stride + ", padding=" + padding
-                + biasFlag() + ")";
+        return "Conv2d(" + in() + ", " + out() + ", kernel_size=" + kernel() + ", stride=" + stride + ", padding="
+                + padding + biasFlag() + ")";
     }
 }

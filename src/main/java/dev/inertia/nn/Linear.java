@@ -13,7 +13,6 @@ import java.util.random.RandomGenerator;
  * ({@link Var#linear}).
  */
 public final class Linear extends Weighted {
-    private final int in, out;
 
     /** With a bias; PyTorch's default initialization from {@code random}. */
     public Linear(Scope scope, DType dtype, int in, int out, RandomGenerator random) {
@@ -24,19 +23,17 @@ public final class Linear extends Weighted {
         if (in < 1 || out < 1) {
             throw new IllegalArgumentException("Linear needs positive sizes, got " + in + " -> " + out);
         }
-        this.in = in;
-        this.out = out;
         registerDefault(scope, dtype, in, random, withBias, out, in);
     }
 
     /** Input features. */
     public int in() {
-        return in;
+        return weight().value().dim(1);
     }
 
     /** Output features. */
     public int out() {
-        return out;
+        return weight().value().dim(0);
     }
 
     @Override
@@ -55,6 +52,6 @@ public final class Linear extends Weighted {
 
     @Override
     protected String describe() {
-        return "Linear(" + in + ", " + out + biasFlag() + ")";
+        return "Linear(" + in() + ", " + out() + biasFlag() + ")";
     }
 }

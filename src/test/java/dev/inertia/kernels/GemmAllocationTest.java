@@ -23,8 +23,6 @@ import org.junit.jupiter.api.Test;
  */
 class GemmAllocationTest {
     private static final int ROUNDS = 600;
-    private static final int WARM_CALLS = 200;
-    private static final int MEASURED_CALLS = 20;
 
     @Test
     void warmCallsAllocateNothing() {
@@ -39,9 +37,9 @@ class GemmAllocationTest {
             MemorySegment a = arena.allocate(8L * m * k, 64), b = arena.allocate(8L * k * n, 64);
             MemorySegment c = arena.allocate(8L * m * n, 64), bias = arena.allocate(8L * n, 64);
             Epilogue relu = Epilogue.NONE.withColumnBias(bias, 0).relu();
-            long allocated = Allocations.whenWarm(ROUNDS, WARM_CALLS, MEASURED_CALLS,
-                    () -> calls(gemm, m, n, k, a, b, c, relu));
-            assertEquals(0, allocated, "bytes allocated by " + MEASURED_CALLS + " warm rounds of GEMM calls on "
+            long allocated = Allocations.whenWarm(ROUNDS, () -> calls(gemm, m, n, k, a, b, c, relu));
+            assertEquals(0, allocated, "bytes allocated by " + Allocations.MEASURED_CALLS
+                    + " warm rounds of GEMM calls on "
                     + gemm.getClass().getSimpleName());
         } finally {
             Parallel.setThreads(saved);

@@ -6,7 +6,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Random;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * Shared fixtures for kernel tests: the sizes every kernel is run on, seeded data that hits
@@ -44,6 +47,21 @@ final class KernelFixtures {
         /** Element {@code i} (sentinels included in the count), widened to double. */
         double get(MemorySegment s, long i) {
             return this == F32 ? s.getAtIndex(F, i) : s.getAtIndex(D, i);
+        }
+
+        /** {@code f32} or {@code f64}: the F32 or F64 call of a test written once for both. */
+        <T> T pick(T f32, T f64) {
+            return this == F32 ? f32 : f64;
+        }
+
+        /** {@code name} with its {@code $} replaced by this precision's name, like {@code add$} to {@code addF32}. */
+        String name(String name) {
+            return name.replace("$", name());
+        }
+
+        /** {@code v} rounded to this type. */
+        double round(double v) {
+            return this == F32 ? (float) v : v;
         }
 
         /** Writes {@code v}, rounded to this type, at element index {@code i}. */
@@ -91,6 +109,21 @@ final class KernelFixtures {
         IntStream larger = IntStream.of(97, 127, 128, 129, 255, 256, 257, 511, 512, 513, 1000, 1021, 1024, 2047,
                 2053, 4093, 4096, 4099, 4100);
         return IntStream.concat(small, larger);
+    }
+
+    /** (precision, n) for each precision and each of {@link #sizes()}. */
+    static Stream<Arguments> sizesInBoth() {
+        return inBoth(() -> sizes().mapToObj(Arguments::of));
+    }
+
+    /** {@code cases} with each precision in front of their arguments: F32's, then F64's. */
+    static Stream<Arguments> inBoth(Supplier<Stream<Arguments>> cases) {
+        return Stream.of(Precision.values()).flatMap(p -> cases.get().map(a -> {
+            Object[] args = new Object[a.get().length + 1];
+            args[0] = p;
+            System.arraycopy(a.get(), 0, args, 1, a.get().length);
+            return Arguments.of(args);
+        }));
     }
 
     /** A random value; about one in six is exactly 0, one of the kink points, or a signed zero. */

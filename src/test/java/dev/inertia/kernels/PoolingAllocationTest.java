@@ -19,8 +19,6 @@ import org.junit.jupiter.api.Test;
  */
 class PoolingAllocationTest {
     private static final int ROUNDS = 200;
-    private static final int WARM_CALLS = 200;
-    private static final int MEASURED_CALLS = 20;
     private static final long SEED = 11;
 
     @Test
@@ -45,9 +43,9 @@ class PoolingAllocationTest {
             for (long i = 0; i < out; i++) {
                 dy.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) r.nextGaussian());
             }
-            long allocated = Allocations.whenWarm(ROUNDS, WARM_CALLS, MEASURED_CALLS,
-                    () -> calls(pool, x, y, dy, dx, planes, narrow, odd, kinks));
-            assertEquals(0, allocated, "bytes allocated by " + MEASURED_CALLS + " warm rounds of pooling calls on "
+            long allocated = Allocations.whenWarm(ROUNDS, () -> calls(pool, x, y, dy, dx, planes, narrow, odd, kinks));
+            assertEquals(0, allocated, "bytes allocated by " + Allocations.MEASURED_CALLS
+                    + " warm rounds of pooling calls on "
                     + pool.getClass().getSimpleName() + " (seed " + SEED + ")");
         }
     }

@@ -13,6 +13,9 @@ import java.lang.management.ManagementFactory;
  * {@code jdk.management}, and an exact invocation boxes nothing, so a reading allocates nothing.
  */
 public final class Allocations {
+    /** Calls of a warm-up round, then calls measured, in {@link #whenWarm}. */
+    public static final int WARM_CALLS = 200, MEASURED_CALLS = 20;
+
     /** The bound counter, or null where this JVM cannot count a thread's allocations. */
     private static final MethodHandle COUNTER = counter();
 
@@ -53,19 +56,19 @@ public final class Allocations {
     }
 
     /**
-     * Bytes that {@code measuredCalls} runs of {@code calls} allocate once warm: rounds of
-     * {@code warmCalls} runs then a measured batch repeat until a batch allocates nothing (the JIT
-     * compiles in the background, so early rounds may still run interpreted or C1 code) or
+     * Bytes that {@link #MEASURED_CALLS} runs of {@code calls} allocate once warm: rounds of
+     * {@link #WARM_CALLS} runs then a measured batch repeat until a batch allocates nothing (the
+     * JIT compiles in the background, so early rounds may still run interpreted or C1 code) or
      * {@code rounds} are spent; the last batch's count.
      */
-    public static long whenWarm(int rounds, int warmCalls, int measuredCalls, Runnable calls) {
+    public static long whenWarm(int rounds, Runnable calls) {
         long allocated = -1;
         for (int round = 0; round < rounds && allocated != 0; round++) {
-            for (int i = 0; i < warmCalls; i++) {
+            for (int i = 0; i < WARM_CALLS; i++) {
                 calls.run();
             }
             long before = currentThread();
-            for (int i = 0; i < measuredCalls; i++) {
+            for (int i = 0; i < MEASURED_CALLS; i++) {
                 calls.run();
             }
             allocated = currentThread() - before;
