@@ -20,6 +20,7 @@ import javatemplate  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KERNELS = 'src/main/java/dev/inertia/kernels'
 SIMD = KERNELS + '/simd'
+SCALAR = KERNELS + '/scalar'
 
 # (output, template): F32 and F64 halves of one class from a javatemplate template
 TEMPLATED = [
@@ -29,18 +30,18 @@ TEMPLATED = [
     (f'{SIMD}/PanamaBroadcast.java', 'PanamaBroadcast.java.template'),
     (f'{SIMD}/PanamaConv.java', 'PanamaConv.java.template'),
     (f'{SIMD}/PanamaOptimizerKernels.java', 'PanamaOptimizerKernels.java.template'),
-    (f'{KERNELS}/ScalarPooling.java', 'ScalarPooling.java.template'),
-    (f'{KERNELS}/ScalarBroadcast.java', 'ScalarBroadcast.java.template'),
-    (f'{KERNELS}/ScalarConv.java', 'ScalarConv.java.template'),
-    (f'{KERNELS}/ScalarOptimizerKernels.java', 'ScalarOptimizerKernels.java.template'),
-    (f'{KERNELS}/ScalarMath.java', 'ScalarMath.java.template'),
-    (f'{KERNELS}/ScalarNorm.java', 'ScalarNorm.java.template'),
-    (f'{KERNELS}/ScalarActivations.java', 'ScalarActivations.java.template'),
-    (f'{KERNELS}/ScalarReductions.java', 'ScalarReductions.java.template'),
-    (f'{KERNELS}/ScalarSoftmax.java', 'ScalarSoftmax.java.template'),
-    (f'{KERNELS}/ScalarElementwise.java', 'ScalarElementwise.java.template'),
-    (f'{KERNELS}/ScalarGemm.java', 'ScalarGemm.java.template'),
-    (f'{KERNELS}/ScalarDirectConv.java', 'ScalarDirectConv.java.template'),
+    (f'{SCALAR}/ScalarPooling.java', 'ScalarPooling.java.template'),
+    (f'{SCALAR}/ScalarBroadcast.java', 'ScalarBroadcast.java.template'),
+    (f'{SCALAR}/ScalarConv.java', 'ScalarConv.java.template'),
+    (f'{SCALAR}/ScalarOptimizerKernels.java', 'ScalarOptimizerKernels.java.template'),
+    (f'{SCALAR}/ScalarMath.java', 'ScalarMath.java.template'),
+    (f'{SCALAR}/ScalarNorm.java', 'ScalarNorm.java.template'),
+    (f'{SCALAR}/ScalarActivations.java', 'ScalarActivations.java.template'),
+    (f'{SCALAR}/ScalarReductions.java', 'ScalarReductions.java.template'),
+    (f'{SCALAR}/ScalarSoftmax.java', 'ScalarSoftmax.java.template'),
+    (f'{SCALAR}/ScalarElementwise.java', 'ScalarElementwise.java.template'),
+    (f'{SCALAR}/ScalarGemm.java', 'ScalarGemm.java.template'),
+    (f'{SCALAR}/ScalarDirectConv.java', 'ScalarDirectConv.java.template'),
     (f'{SIMD}/PanamaElementwise.java', 'PanamaElementwise.java.template'),
     (f'{SIMD}/PanamaGemm.java', 'PanamaGemm.java.template'),
 ]

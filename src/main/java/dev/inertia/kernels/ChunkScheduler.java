@@ -30,7 +30,7 @@ final class ChunkScheduler {
     private static final long WORKER_SPIN_NANOS = Math.max(0, Long.getLong(Parallel.SPIN_PROPERTY, 500)) * 1_000;
 
     private final String workerPrefix;
-    private volatile int threads;
+    private final int threads;
     private volatile boolean shutDown;
     private final AtomicBoolean busy = new AtomicBoolean();
     /** High bits: job generation; low bits: the next chunk to claim. */
@@ -55,10 +55,6 @@ final class ChunkScheduler {
 
     int threads() {
         return threads;
-    }
-
-    void setThreads(int n) {
-        threads = n;
     }
 
     boolean isShutDown() {

@@ -71,8 +71,8 @@ public final class KernelPool implements AutoCloseable {
 
     /**
      * The process's default pool, which threads that bound no other use: sized by
-     * {@code -Dinertia.threads=N}, default the number of available processors, and resized only
-     * by {@link Parallel#setThreads(int)}. Its {@link #close()} does nothing.
+     * {@code -Dinertia.threads=N}, default the number of available processors, never resized (a
+     * caller that wants other threads binds a pool of its own). Its {@link #close()} does nothing.
      */
     public static KernelPool shared() {
         return SHARED;
@@ -145,14 +145,6 @@ public final class KernelPool implements AutoCloseable {
         } finally {
             BOUND.set(previous);
         }
-    }
-
-    /** Resizes the shared pool: only {@link Parallel#setThreads(int)} calls this. */
-    void resize(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
-        }
-        scheduler.setThreads(threads);
     }
 
     /**

@@ -31,15 +31,6 @@ public final class Parallel {
     }
 
     /**
-     * Resizes the {@link KernelPool#shared() shared} pool (at least 1). This is a process-wide
-     * setting: it changes the threads of every caller that has bound no pool of its own. The
-     * library never calls it; prefer binding a {@link KernelPool#ofThreads(int)} pool.
-     */
-    public static synchronized void setThreads(int n) {
-        KernelPool.shared().resize(n);
-    }
-
-    /**
      * Runs {@code task} for every chunk in {@code [0, chunks)} on up to {@link #threads()}
      * threads of the calling thread's pool and returns when all are done. A chunk's exception is
      * rethrown here.

@@ -1,5 +1,6 @@
 package dev.inertia.kernels;
 
+import dev.inertia.kernels.scalar.ScalarKernels;
 import static dev.inertia.kernels.KernelFixtures.PAD;
 import static dev.inertia.kernels.KernelFixtures.copyOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -21,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ActivationKernelsTest {
     private final ActivationKernels simd = Kernels.activations();
-    private final ActivationKernels scalar = new ScalarActivations();
+    private final ActivationKernels scalar = ScalarKernels.activations();
 
     static Stream<Arguments> sizesInBoth() {
         return KernelFixtures.sizesInBoth();

@@ -4,6 +4,7 @@ import static dev.inertia.kernels.KernelFixtures.PAD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.inertia.kernels.KernelFixtures.Precision;
+import dev.inertia.kernels.scalar.ScalarKernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BroadcastKernelsTest {
     private final BroadcastKernels simd = Kernels.broadcast();
-    private final BroadcastKernels scalar = Kernels.scalarBroadcast();
+    private final BroadcastKernels scalar = ScalarKernels.broadcast();
 
     /** (outer, channels, inner) layouts: bias rows, channel planes, scalars, odd sizes. */
     static Stream<Arguments> layouts() {

@@ -1,5 +1,6 @@
 package dev.inertia.kernels;
 
+import dev.inertia.kernels.scalar.ScalarKernels;
 import static dev.inertia.kernels.KernelFixtures.PAD;
 import static dev.inertia.kernels.KernelFixtures.Precision.F32;
 
@@ -15,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The selected im2col / col2im against the scalar twin, bit for bit, sentinels included. */
 class ConvKernelsTest {
     private final ConvKernels simd = Kernels.conv();
-    private final ConvKernels scalar = Kernels.scalarConv();
+    private final ConvKernels scalar = ScalarKernels.conv();
 
     /** channels, h, w, k, stride, padding */
     static Stream<Arguments> geometries() {

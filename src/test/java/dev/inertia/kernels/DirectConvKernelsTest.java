@@ -1,5 +1,6 @@
 package dev.inertia.kernels;
 
+import dev.inertia.kernels.scalar.ScalarKernels;
 import static dev.inertia.kernels.KernelFixtures.PAD;
 import static dev.inertia.kernels.KernelFixtures.assertSameF32;
 import static dev.inertia.kernels.KernelFixtures.assertSameF64;
@@ -26,7 +27,7 @@ class DirectConvKernelsTest {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE_UNALIGNED;
     private final DirectConvKernels simd = Kernels.directConv();
-    private final DirectConvKernels scalar = Kernels.scalarDirectConv();
+    private final DirectConvKernels scalar = ScalarKernels.directConv();
 
     /**
      * images, channels, outChannels, h, w, k, stride, padding: rows wider than two vectors and

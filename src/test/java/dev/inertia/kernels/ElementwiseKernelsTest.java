@@ -1,5 +1,6 @@
 package dev.inertia.kernels;
 
+import dev.inertia.kernels.scalar.ScalarKernels;
 import static dev.inertia.kernels.KernelFixtures.PAD;
 import static dev.inertia.kernels.KernelFixtures.assertSameF32;
 import static dev.inertia.kernels.KernelFixtures.copyOf;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The selected elementwise kernels against their scalar twin, bit for bit, sentinels included. */
 class ElementwiseKernelsTest {
     private final ElementwiseKernels simd = Kernels.elementwise();
-    private final ElementwiseKernels scalar = new ScalarElementwise();
+    private final ElementwiseKernels scalar = ScalarKernels.elementwise();
 
     static IntStream sizes() {
         return KernelFixtures.sizes();

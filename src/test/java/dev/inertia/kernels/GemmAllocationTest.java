@@ -29,11 +29,10 @@ class GemmAllocationTest {
         assumeTrue(System.getProperty(Simd.PROPERTY) == null, "vector width forced: a coverage run");
         assumeTrue(Allocations.available(), "thread allocation counting unsupported");
         GemmKernels gemm = Kernels.gemm();
-        int saved = Parallel.threads();
-        Parallel.setThreads(1);
         // Edge sizes on purpose: partial row panels, masked column vectors, transposed packing with tails.
         int m = 21, n = 53, k = 19;
-        try (Arena arena = Arena.ofShared()) {
+        try (Arena arena = Arena.ofShared(); KernelPool pool = KernelPool.ofThreads(1);
+                KernelPool.Binding bound = pool.bind()) {
             MemorySegment a = arena.allocate(8L * m * k, 64), b = arena.allocate(8L * k * n, 64);
             MemorySegment c = arena.allocate(8L * m * n, 64), bias = arena.allocate(8L * n, 64);
             Epilogue relu = Epilogue.NONE.withColumnBias(bias, 0).relu();
@@ -41,8 +40,6 @@ class GemmAllocationTest {
             assertEquals(0, allocated, "bytes allocated by " + Allocations.MEASURED_CALLS
                     + " warm rounds of GEMM calls on "
                     + gemm.getClass().getSimpleName());
-        } finally {
-            Parallel.setThreads(saved);
         }
     }
 

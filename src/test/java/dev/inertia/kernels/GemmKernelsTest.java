@@ -1,5 +1,6 @@
 package dev.inertia.kernels;
 
+import dev.inertia.kernels.scalar.ScalarKernels;
 import static dev.inertia.kernels.KernelFixtures.D;
 import static dev.inertia.kernels.KernelFixtures.F;
 import static dev.inertia.kernels.KernelFixtures.PAD;
@@ -29,7 +30,7 @@ class GemmKernelsTest {
     private static final boolean[][] TRANSPOSES = {{false, false}, {true, false}, {false, true}, {true, true}};
 
     private final GemmKernels gemm = Kernels.gemm();
-    private final GemmKernels scalar = Kernels.scalarGemm();
+    private final GemmKernels scalar = ScalarKernels.gemm();
 
     /** One GEMM problem with its stored operands, laid out with offsets and padded strides. */
     static final class Problem {
@@ -275,23 +276,19 @@ class GemmKernelsTest {
     @Test
     void threadedEqualsSingleThread() {
         assumeTrue(Simd.enabled(), "the scalar twin runs on one thread");
-        int saved = Parallel.threads();
-        try (Arena arena = Arena.ofShared()) {
+        try (Arena arena = Arena.ofShared(); KernelPool one = KernelPool.ofThreads(1);
+                KernelPool two = KernelPool.ofThreads(2)) {
             for (boolean[] t : TRANSPOSES) {
                 for (boolean f64 : new boolean[] {false, true}) {
                     Problem pr = new Problem(arena, t[0], t[1], 64, 100, 530, 0.7, 1.3, f64, 1, 4242);
                     MemorySegment original = pr.copyOfC(arena);
-                    Parallel.setThreads(1);
-                    pr.run(gemm, Epilogue.NONE);
+                    one.run(() -> pr.run(gemm, Epilogue.NONE));
                     MemorySegment single = pr.copyOfC(arena);
                     pr.c.copyFrom(original);
-                    Parallel.setThreads(2);
-                    pr.run(gemm, Epilogue.NONE);
+                    two.run(() -> pr.run(gemm, Epilogue.NONE));
                     assertEquals(-1, single.mismatch(pr.c), pr.describe() + ": 2 threads differ from 1");
                 }
             }
-        } finally {
-            Parallel.setThreads(saved);
         }
     }
 

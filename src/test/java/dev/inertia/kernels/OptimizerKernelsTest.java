@@ -1,5 +1,6 @@
 package dev.inertia.kernels;
 
+import dev.inertia.kernels.scalar.ScalarKernels;
 import static dev.inertia.kernels.KernelFixtures.PAD;
 import static dev.inertia.kernels.KernelFixtures.assertSameF32;
 import static dev.inertia.kernels.KernelFixtures.assertSameF64;
@@ -21,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class OptimizerKernelsTest {
     private final OptimizerKernels simd = Kernels.optimizers();
-    private final OptimizerKernels scalar = Kernels.scalarOptimizers();
+    private final OptimizerKernels scalar = ScalarKernels.optimizers();
 
     static IntStream sizes() {
         return KernelFixtures.sizes();

@@ -26,9 +26,7 @@ class ParallelTest {
     /** Workers spin a while after a job, then park: jobs arriving in either state run every chunk once. */
     @Test
     void jobsAfterSpinningAndAfterParkingRunEveryChunk() throws Exception {
-        int saved = Parallel.threads();
-        Parallel.setThreads(3);
-        try {
+        try (KernelPool pool = KernelPool.ofThreads(3); KernelPool.Binding bound = pool.bind()) {
             for (long pauseMillis : new long[] {0, 0, 5, 0, 20, 1}) {
                 Thread.sleep(pauseMillis); // 5 and 20 ms outlast the default spin: the workers park
                 AtomicIntegerArray runs = new AtomicIntegerArray(12);
@@ -37,8 +35,6 @@ class ParallelTest {
                     assertEquals(1, runs.get(c), "after a pause of " + pauseMillis + " ms, chunk " + c);
                 }
             }
-        } finally {
-            Parallel.setThreads(saved);
         }
     }
 
@@ -84,6 +80,6 @@ class ParallelTest {
 
     @Test
     void rejectsBadThreadCount() {
-        assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
+        assertThrows(IllegalArgumentException.class, () -> KernelPool.ofThreads(0));
     }
 }

@@ -5,6 +5,7 @@ import static dev.inertia.kernels.KernelFixtures.Precision.F32;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.inertia.kernels.KernelFixtures.Precision;
+import dev.inertia.kernels.scalar.ScalarKernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
@@ -20,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PoolingKernelsTest {
     private final PoolingKernels simd = Kernels.pooling();
-    private final PoolingKernels scalar = Kernels.scalarPooling();
+    private final PoolingKernels scalar = ScalarKernels.pooling();
     private static final double[] BETAS = {0, 0.3, 1};
 
     /**

@@ -1,5 +1,6 @@
 package dev.inertia.kernels;
 
+import dev.inertia.kernels.scalar.ScalarKernels;
 import static dev.inertia.kernels.KernelFixtures.PAD;
 import static dev.inertia.kernels.KernelFixtures.assertSameF32;
 import static dev.inertia.kernels.KernelFixtures.assertSameF64;
@@ -22,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PrecisionKernelsTest {
     private final PrecisionKernels simd = Kernels.precision();
-    private final PrecisionKernels scalar = new ScalarPrecision();
+    private final PrecisionKernels scalar = ScalarKernels.precision();
 
     static IntStream sizes() {
         return KernelFixtures.sizes();

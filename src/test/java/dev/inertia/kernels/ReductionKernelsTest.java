@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.inertia.kernels.KernelFixtures.Precision;
+import dev.inertia.kernels.scalar.ScalarKernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Reductions against the scalar twin: max and argmax exactly, sums within n·eps·sum|terms|. */
 class ReductionKernelsTest {
     private final ReductionKernels simd = Kernels.reductions();
-    private final ReductionKernels scalar = new ScalarReductions();
+    private final ReductionKernels scalar = ScalarKernels.reductions();
 
     static Stream<Arguments> sizesInBoth() {
         return KernelFixtures.sizesInBoth();

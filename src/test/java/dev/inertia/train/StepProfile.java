@@ -6,6 +6,7 @@ import dev.inertia.autodiff.Var;
 import dev.inertia.data.Batcher;
 import dev.inertia.data.FashionMnist;
 import dev.inertia.data.Normalization;
+import dev.inertia.kernels.KernelPool;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
@@ -37,7 +38,8 @@ public final class StepProfile {
     public static void main(String[] args) throws Exception {
         Models.Kind kind = Models.Kind.parse(args[0]);
         String opt = args[1];
-        Parallel.setThreads(Integer.parseInt(args[2]));
+        // Held for the process's life: the profiled steps run on this thread's pool.
+        KernelPool.ofThreads(Integer.parseInt(args[2])).bind();
         int steps = Integer.parseInt(args[3]);
         String dataDir = System.getProperty("data", "../shared/data/fashion-mnist");
         FashionMnist.Splits data = FashionMnist.load(Path.of(dataDir));

@@ -1,5 +1,6 @@
 package dev.inertia.jmh;
 
+import dev.inertia.kernels.scalar.ScalarKernels;
 import dev.inertia.kernels.ConvKernels;
 import dev.inertia.kernels.Kernels;
 import dev.inertia.kernels.Window2d;
@@ -46,7 +47,7 @@ public class ConvLoweringBench {
     private Window2d g;
     private long image, cols;
     private final ConvKernels simd = Kernels.conv();
-    private final ConvKernels scalar = Kernels.scalarConv();
+    private final ConvKernels scalar = ScalarKernels.conv();
 
     @Setup(Level.Trial)
     public void setUp() {

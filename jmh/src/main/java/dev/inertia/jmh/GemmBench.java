@@ -2,7 +2,7 @@ package dev.inertia.jmh;
 
 import dev.inertia.kernels.GemmKernels;
 import dev.inertia.kernels.Kernels;
-import dev.inertia.kernels.Parallel;
+import dev.inertia.kernels.KernelPool;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -68,6 +68,9 @@ public class GemmBench {
         }
     }
 
+    private KernelPool pool;
+    private KernelPool.Binding binding;
+
     @Setup(Level.Trial)
     public void setUp() {
         String[] parts = shape.split("[x:]");
@@ -79,7 +82,8 @@ public class GemmBench {
         lda = ta ? m : k;
         ldb = tb ? k : n;
         f64 = dtype.equals("f64");
-        Parallel.setThreads(threads);
+        pool = KernelPool.ofThreads(threads); // the benchmark thread runs setup and measurement
+        binding = pool.bind();
         openblas_nolapack.blas_set_num_threads(threads);
         arena = Arena.ofShared();
         a = random(arena, (long) m * k, 1);
@@ -112,6 +116,8 @@ public class GemmBench {
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        binding.close();
+        pool.close();
         arena.close();
     }
 

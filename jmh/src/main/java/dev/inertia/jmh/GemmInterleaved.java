@@ -2,7 +2,7 @@ package dev.inertia.jmh;
 
 import dev.inertia.kernels.GemmKernels;
 import dev.inertia.kernels.Kernels;
-import dev.inertia.kernels.Parallel;
+import dev.inertia.kernels.KernelPool;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -66,7 +66,7 @@ public final class GemmInterleaved {
             }
         }
         String[] shapes = i < args.length ? Arrays.copyOfRange(args, i, args.length) : SHAPES;
-        Parallel.setThreads(threads);
+        KernelPool.ofThreads(threads).bind(); // held for the run: this thread's kernels use it
         openblas_nolapack.blas_set_num_threads(threads);
         GemmKernels gemm = Kernels.gemm();
         String coretype = System.getenv().getOrDefault("OPENBLAS_CORETYPE", "default")

@@ -1,5 +1,6 @@
 package dev.inertia.jmh;
 
+import dev.inertia.kernels.scalar.ScalarKernels;
 import dev.inertia.kernels.GemmKernels;
 import dev.inertia.kernels.Kernels;
 import java.lang.foreign.Arena;
@@ -35,7 +36,7 @@ public class GemmNaiveBench {
     @Param({"128", "256"})
     public int size;
 
-    private final GemmKernels naive = Kernels.scalarGemm();
+    private final GemmKernels naive = ScalarKernels.gemm();
     private final GemmKernels gemm = Kernels.gemm();
     private Arena arena;
     private MemorySegment a, b, c;

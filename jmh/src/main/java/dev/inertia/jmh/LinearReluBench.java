@@ -5,7 +5,7 @@ import dev.inertia.kernels.BroadcastKernels;
 import dev.inertia.kernels.Epilogue;
 import dev.inertia.kernels.GemmKernels;
 import dev.inertia.kernels.Kernels;
-import dev.inertia.kernels.Parallel;
+import dev.inertia.kernels.KernelPool;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -53,13 +53,17 @@ public class LinearReluBench {
     private Epilogue biasRelu;
     private int m, n, k;
 
+    private KernelPool pool;
+    private KernelPool.Binding binding;
+
     @Setup(Level.Trial)
     public void setUp() {
         String[] parts = shape.split("x");
         m = Integer.parseInt(parts[0]);
         n = Integer.parseInt(parts[1]);
         k = Integer.parseInt(parts[2]);
-        Parallel.setThreads(threads);
+        pool = KernelPool.ofThreads(threads); // the benchmark thread runs setup and measurement
+        binding = pool.bind();
         arena = Arena.ofShared();
         x = random((long) m * k, 1);
         w = random((long) k * n, 2);
@@ -79,6 +83,8 @@ public class LinearReluBench {
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        binding.close();
+        pool.close();
         arena.close();
     }
 

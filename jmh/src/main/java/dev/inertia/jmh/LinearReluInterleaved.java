@@ -5,7 +5,7 @@ import dev.inertia.kernels.BroadcastKernels;
 import dev.inertia.kernels.Epilogue;
 import dev.inertia.kernels.GemmKernels;
 import dev.inertia.kernels.Kernels;
-import dev.inertia.kernels.Parallel;
+import dev.inertia.kernels.KernelPool;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -41,7 +41,7 @@ public final class LinearReluInterleaved {
             }
         }
         String[] shapes = i < args.length ? Arrays.copyOfRange(args, i, args.length) : SHAPES;
-        Parallel.setThreads(1);
+        KernelPool.ofThreads(1).bind(); // held for the run: this thread's kernels use it
         for (int round = 0; round <= rounds; round++) {
             for (String shape : shapes) {
                 measure(shape, round == 0 ? warmup : seconds, round);

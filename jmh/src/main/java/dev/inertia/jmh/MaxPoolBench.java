@@ -1,5 +1,6 @@
 package dev.inertia.jmh;
 
+import dev.inertia.kernels.scalar.ScalarKernels;
 import dev.inertia.kernels.Kernels;
 import dev.inertia.kernels.PoolingKernels;
 import dev.inertia.kernels.Window2d;
@@ -43,7 +44,7 @@ public class MaxPoolBench {
     private int planes;
     private Window2d g;
     private final PoolingKernels simd = Kernels.pooling();
-    private final PoolingKernels scalar = Kernels.scalarPooling();
+    private final PoolingKernels scalar = ScalarKernels.pooling();
     private final long[] kinks = new long[2];
 
     @Setup(Level.Trial)

@@ -2,6 +2,7 @@ package dev.inertia.jmh;
 
 import dev.inertia.kernels.ElementwiseKernels;
 import dev.inertia.kernels.Kernels;
+import dev.inertia.kernels.KernelPool;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Tensor;
@@ -81,9 +82,13 @@ public class OptimizerStepBench {
     private MemorySegment tmp, den;
     private final ElementwiseKernels ew = Kernels.elementwise();
 
+    private KernelPool pool;
+    private KernelPool.Binding binding;
+
     @Setup(Level.Trial)
     public void setUp() {
-        Parallel.setThreads(threads);
+        pool = KernelPool.ofThreads(threads); // the benchmark thread runs setup and measurement
+        binding = pool.bind();
         arena = Arena.ofShared();
         SplittableRandom r = new SplittableRandom(42);
         int size = params / tensors;
@@ -111,6 +116,8 @@ public class OptimizerStepBench {
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        binding.close();
+        pool.close();
         arena.close();
     }
 

@@ -1,5 +1,6 @@
 package dev.inertia.jmh;
 
+import dev.inertia.kernels.scalar.ScalarKernels;
 import dev.inertia.kernels.ActivationKernels;
 import dev.inertia.kernels.Kernels;
 import java.lang.foreign.Arena;
@@ -44,7 +45,7 @@ public class ReluBench {
     private Arena arena;
     private MemorySegment x, y, dy, dx;
     private final ActivationKernels simd = Kernels.activations();
-    private final ActivationKernels scalar = Kernels.scalarActivations();
+    private final ActivationKernels scalar = ScalarKernels.activations();
     private final long[] kinks = new long[2];
 
     @Setup(Level.Trial)

@@ -1,5 +1,6 @@
 package dev.inertia.kernels.simd;
 
+import dev.inertia.kernels.scalar.ScalarKernels;
 import dev.inertia.kernels.DirectConvKernels;
 import dev.inertia.kernels.Kernels;
 import dev.inertia.kernels.Window2d;
@@ -122,7 +123,7 @@ public final class PanamaDirectConv implements DirectConvKernels {
     public void convForwardF32(MemorySegment x, long xOff, int images, int channels, Window2d g, MemorySegment w,
             long wOff, int outChannels, MemorySegment bias, long biasOff, MemorySegment y, long yOff) {
         if (!unitStride(g)) {
-            Kernels.scalarDirectConv().convForwardF32(x, xOff, images, channels, g, w, wOff, outChannels, bias, biasOff,
+            ScalarKernels.directConv().convForwardF32(x, xOff, images, channels, g, w, wOff, outChannels, bias, biasOff,
                     y, yOff);
             return;
         }
@@ -354,7 +355,7 @@ public final class PanamaDirectConv implements DirectConvKernels {
     public void convWeightGradF32(MemorySegment x, long xOff, int images, int channels, Window2d g, MemorySegment dy,
             long dyOff, int outChannels, MemorySegment dw, long dwOff) {
         if (!unitStride(g)) {
-            Kernels.scalarDirectConv().convWeightGradF32(x, xOff, images, channels, g, dy, dyOff, outChannels, dw,
+            ScalarKernels.directConv().convWeightGradF32(x, xOff, images, channels, g, dy, dyOff, outChannels, dw,
                     dwOff);
             return;
         }
@@ -591,14 +592,14 @@ public final class PanamaDirectConv implements DirectConvKernels {
     @Override
     public void convForwardF64(MemorySegment x, long xOff, int images, int channels, Window2d g, MemorySegment w,
             long wOff, int outChannels, MemorySegment bias, long biasOff, MemorySegment y, long yOff) {
-        Kernels.scalarDirectConv().convForwardF64(x, xOff, images, channels, g, w, wOff, outChannels, bias, biasOff, y,
+        ScalarKernels.directConv().convForwardF64(x, xOff, images, channels, g, w, wOff, outChannels, bias, biasOff, y,
                 yOff);
     }
 
     @Override
     public void convWeightGradF64(MemorySegment x, long xOff, int images, int channels, Window2d g, MemorySegment dy,
             long dyOff, int outChannels, MemorySegment dw, long dwOff) {
-        Kernels.scalarDirectConv().convWeightGradF64(x, xOff, images, channels, g, dy, dyOff, outChannels, dw, dwOff);
+        ScalarKernels.directConv().convWeightGradF64(x, xOff, images, channels, g, dy, dyOff, outChannels, dw, dwOff);
     }
 
     /**

@@ -1,10 +1,12 @@
-package dev.inertia.kernels;
+package dev.inertia.kernels.scalar;
+
+import dev.inertia.kernels.PrecisionKernels;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /** The scalar twin of the rounding kernels; fp16 uses the JDK's Float.floatToFloat16 as reference. */
-final class ScalarPrecision implements PrecisionKernels {
+public final class ScalarPrecision implements PrecisionKernels {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE_UNALIGNED;
 
