@@ -36,25 +36,16 @@ class ConvKernelsTest {
      */
     private static void lower(Precision p, ConvKernels k, boolean back, MemorySegment image, MemorySegment cols,
             int off, int ld, int channels, Window2d g) {
-        boolean f32 = p == F32, plain = ld == 0;
-        if (!back) {
-            if (f32 && plain) {
-                k.im2colF32(image, PAD, channels, g, cols, off);
-            } else if (f32) {
-                k.im2colF32(image, PAD, channels, g, cols, off, ld);
-            } else if (plain) {
-                k.im2colF64(image, PAD, channels, g, cols, off);
-            } else {
-                k.im2colF64(image, PAD, channels, g, cols, off, ld);
-            }
-        } else if (f32 && plain) {
-            k.col2imF32(cols, off, channels, g, image, PAD);
-        } else if (f32) {
-            k.col2imF32(cols, off, ld, channels, g, image, PAD);
-        } else if (plain) {
-            k.col2imF64(cols, off, channels, g, image, PAD);
-        } else {
-            k.col2imF64(cols, off, ld, channels, g, image, PAD);
+        // one case per direction, precision and overload (ld 0: the one without a leading dimension)
+        switch ((back ? 4 : 0) + (p == F32 ? 2 : 0) + (ld == 0 ? 1 : 0)) {
+            case 0 -> k.im2colF64(image, PAD, channels, g, cols, off, ld);
+            case 1 -> k.im2colF64(image, PAD, channels, g, cols, off);
+            case 2 -> k.im2colF32(image, PAD, channels, g, cols, off, ld);
+            case 3 -> k.im2colF32(image, PAD, channels, g, cols, off);
+            case 4 -> k.col2imF64(cols, off, ld, channels, g, image, PAD);
+            case 5 -> k.col2imF64(cols, off, channels, g, image, PAD);
+            case 6 -> k.col2imF32(cols, off, ld, channels, g, image, PAD);
+            default -> k.col2imF32(cols, off, channels, g, image, PAD);
         }
     }
 
