@@ -55,37 +55,24 @@ final class Activations {
         return x.tape.record(out, rule(x.tape).set(Kind.ABS, "abs", 0, 0, k.absAtZero(), 0, 0), x);
     }
 
-    /** The previous run's rule at this position, or a new one (see {@link Tape#reusableRule}). */
     private static ActivationRule rule(Tape tape) {
-        ActivationRule r = tape.reusableRule(ActivationRule.class);
-        return r == null ? new ActivationRule() : r;
+        return tape.rule(ActivationRule.class, ActivationRule::new);
     }
 
     private static final class ActivationRule extends UnaryRule {
         private Kind kind;
-        private String name;
         private double lo, hi, atFirst, atSecond, slope;
 
         ActivationRule set(Kind kind, String name, double lo, double hi, double atFirst, double atSecond,
                 double slope) {
             this.kind = kind;
-            this.name = name;
+            named(name, true);
             this.lo = lo;
             this.hi = hi;
             this.atFirst = atFirst;
             this.atSecond = atSecond;
             this.slope = slope;
             return this;
-        }
-
-        @Override
-        String name() {
-            return name;
-        }
-
-        @Override
-        boolean hasKinks() {
-            return true;
         }
 
         /** dx = dy · (the chosen element of the derivative at x) */

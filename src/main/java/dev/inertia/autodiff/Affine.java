@@ -91,6 +91,7 @@ final class Affine {
             this.out = out;
             this.z = z;
             this.atZero = atZero;
+            named(relu() ? "linearRelu" : "linear", relu());
             if (shape == null || shape[0] != n || shape[1] != out) {
                 shape = new int[] {n, out};
             }
@@ -108,16 +109,6 @@ final class Affine {
 
         private boolean relu() {
             return !Double.isNaN(atZero);
-        }
-
-        @Override
-        String name() {
-            return relu() ? "linearRelu" : "linear";
-        }
-
-        @Override
-        boolean hasKinks() {
-            return relu();
         }
 
         @Override

@@ -2,6 +2,7 @@ package dev.inertia.autodiff;
 
 import dev.inertia.memory.Tensor;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * add, sub, mul, div (with broadcasting), scale / neg, adding a scalar, and the per-channel
@@ -14,7 +15,12 @@ import java.util.Arrays;
 final class Arithmetic {
     private Arithmetic() {}
 
-    enum Kind { ADD, SUB, MUL, DIV }
+    enum Kind {
+        ADD, SUB, MUL, DIV;
+
+        /** The op's name: add, sub, mul, div. */
+        final String label = name().toLowerCase(Locale.ROOT);
+    }
 
     /** The broadcast layout of b over a, or null when both have the same shape. */
     private record Layout(int outer, int channels, int inner) {}
@@ -30,7 +36,7 @@ final class Arithmetic {
         }
         Layout ba = layout(b, a);
         if (ba == null) {
-            throw new IllegalArgumentException(kind.name().toLowerCase() + ": shapes " + Arrays.toString(a.shape)
+            throw new IllegalArgumentException(kind.label + ": shapes " + Arrays.toString(a.shape)
                     + " and " + Arrays.toString(b.shape) + " do not broadcast (same shape, a scalar, or a suffix)");
         }
         return switch (kind) {
@@ -59,7 +65,7 @@ final class Arithmetic {
 
     private static void checkPair(Kind kind, Var a, Var b) {
         if (a.dtype() != b.dtype()) {
-            throw new IllegalArgumentException(kind.name().toLowerCase() + ": dtypes differ, " + a.dtype() + " and "
+            throw new IllegalArgumentException(kind.label + ": dtypes differ, " + a.dtype() + " and "
                     + b.dtype());
         }
     }
@@ -109,8 +115,7 @@ final class Arithmetic {
                 case DIV -> Kern.broadcast(Kern.Bc.DIV, a.value, bv, out, l.outer, l.channels, l.inner);
             }
         }
-        BinaryRule rule = a.tape.reusableRule(BinaryRule.class);
-        return a.tape.record(out, (rule == null ? new BinaryRule() : rule).set(kind, l), a, b);
+        return a.tape.record(out, a.tape.rule(BinaryRule.class, BinaryRule::new).set(kind, l), a, b);
     }
 
     /** -b in a scratch buffer (a broadcast subtraction adds the negated, small, operand). */
@@ -128,12 +133,8 @@ final class Arithmetic {
         BinaryRule set(Kind kind, Layout l) {
             this.kind = kind;
             this.l = l;
+            named(kind.label, false);
             return this;
-        }
-
-        @Override
-        String name() {
-            return kind.name().toLowerCase();
         }
 
         @Override
@@ -296,24 +297,17 @@ final class Arithmetic {
     static Var scale(Var x, double c, String name) {
         Tensor out = x.tape.buffer(x.dtype(), x.shape);
         Kern.scale(c, x.value, out);
-        ScaleRule rule = x.tape.reusableRule(ScaleRule.class);
-        return x.tape.record(out, (rule == null ? new ScaleRule() : rule).set(c, name), x);
+        return x.tape.record(out, x.tape.rule(ScaleRule.class, ScaleRule::new).set(c, name), x);
     }
 
     /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
     private static final class ScaleRule extends UnaryRule {
         private double c;
-        private String name;
 
         ScaleRule set(double c, String name) {
             this.c = c;
-            this.name = name;
+            named(name, false);
             return this;
-        }
-
-        @Override
-        String name() {
-            return name;
         }
 
         @Override
@@ -338,7 +332,7 @@ final class Arithmetic {
 
         @Override
         long tangentOps(Var out) {
-            return out.size();
+            return backwardOps(out); // the same scaling
         }
     }
 
@@ -353,9 +347,8 @@ final class Arithmetic {
     }
 
     private static final class AddScalarRule extends PassThroughRule {
-        @Override
-        String name() {
-            return "addScalar";
+        AddScalarRule() {
+            super("addScalar");
         }
 
         @Override

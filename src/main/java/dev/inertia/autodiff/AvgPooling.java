@@ -17,37 +17,36 @@ final class AvgPooling {
         PoolWindows.requirePooling(x, k, padding, "avgPool2d");
         PoolRule rule = x.tape.reusableRule(PoolRule.class);
         Window2d g = PoolWindows.square(rule == null ? null : rule.g, x, k, stride, padding);
-        int planes = x.shape[0] * x.shape[1];
         Tensor out = x.tape.buffer(x.dtype(), x.shape[0], x.shape[1], g.outH(), g.outW());
-        (rule == null ? rule = new PoolRule() : rule).set(planes, g);
+        (rule == null ? rule = new PoolRule() : rule).set(g);
         rule.pool(x.value, out);
         return x.tape.record(out, rule, x);
     }
 
     static Var globalAvgPool2d(Var x) {
         PoolWindows.requireNchw(x, "globalAvgPool2d");
-        int planes = x.shape[0] * x.shape[1], area = x.shape[2] * x.shape[3];
         Tensor out = x.tape.buffer(x.dtype(), x.shape[0], x.shape[1]);
-        GlobalRule rule = x.tape.reusableRule(GlobalRule.class);
-        (rule == null ? rule = new GlobalRule() : rule).set(planes, area);
+        GlobalRule rule = x.tape.rule(GlobalRule.class, GlobalRule::new);
         rule.pool(x.value, out);
         return x.tape.record(out, rule, x);
     }
 
     /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
     private static final class PoolRule extends UnaryRule {
-        private int planes;
         private Window2d g;
 
-        PoolRule set(int planes, Window2d g) {
-            this.planes = planes;
+        PoolRule() {
+            super("avgPool2d");
+        }
+
+        PoolRule set(Window2d g) {
             this.g = g;
             return this;
         }
 
         /** out = the window means of x (also the tangent rule: the op is linear). */
         void pool(Tensor x, Tensor out) {
-            int h = g.h(), w = g.w(), oh = g.outH(), ow = g.outW();
+            int planes = PoolWindows.planes(x), h = g.h(), w = g.w(), oh = g.outH(), ow = g.outW();
             double inv = 1.0 / (g.kh() * g.kw());
             for (int p = 0; p < planes; p++) {
                 long in = (long) p * h * w, o = (long) p * oh * ow;
@@ -68,15 +67,10 @@ final class AvgPooling {
         }
 
         @Override
-        String name() {
-            return "avgPool2d";
-        }
-
-        @Override
         void backward(Var out, Var x, Tensor dx) {
             Kern.fill(0, dx);
             Tensor dy = out.grad;
-            int h = g.h(), w = g.w(), oh = g.outH(), ow = g.outW();
+            int planes = PoolWindows.planes(x.value), h = g.h(), w = g.w(), oh = g.outH(), ow = g.outW();
             double inv = 1.0 / (g.kh() * g.kw());
             for (int p = 0; p < planes; p++) {
                 long in = (long) p * h * w, o = (long) p * oh * ow;
@@ -120,16 +114,18 @@ final class AvgPooling {
 
     /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
     private static final class GlobalRule extends UnaryRule {
-        private int planes, area;
+        GlobalRule() {
+            super("globalAvgPool2d");
+        }
 
-        GlobalRule set(int planes, int area) {
-            this.planes = planes;
-            this.area = area;
-            return this;
+        /** The elements of one plane of {@code [N, C, H, W]}. */
+        private static int area(Tensor nchw) {
+            return nchw.dim(2) * nchw.dim(3);
         }
 
         /** out[p] = the mean of plane p (also the tangent rule). */
         void pool(Tensor x, Tensor out) {
+            int planes = PoolWindows.planes(x), area = area(x);
             for (int p = 0; p < planes; p++) {
                 long base = (long) p * area;
                 double s = 0;
@@ -141,12 +137,8 @@ final class AvgPooling {
         }
 
         @Override
-        String name() {
-            return "globalAvgPool2d";
-        }
-
-        @Override
         void backward(Var out, Var x, Tensor dx) {
+            int planes = PoolWindows.planes(x.value), area = area(x.value);
             for (int p = 0; p < planes; p++) {
                 // a plain loop: the SIMD fill called on small planes would run cold (see Tape#backward)
                 double share = out.grad.getDouble(p) / area;
@@ -164,12 +156,12 @@ final class AvgPooling {
 
         @Override
         long forwardOps(Var out) {
-            return (long) planes * (area + 1);
+            return out.input(0).size() + out.size(); // an add per element, a divide per plane
         }
 
         @Override
         long backwardOps(Var out) {
-            return planes; // one divide per plane, then a fill
+            return out.size(); // one divide per plane, then a fill
         }
 
         @Override

@@ -16,8 +16,7 @@ final class BatchNorm {
         if (x.shape.length < 2) {
             throw new IllegalArgumentException("batchNorm needs [N, C, ...], got " + Arrays.toString(x.shape));
         }
-        int outer = x.shape[0], channels = x.shape[1];
-        int inner = (int) (x.size() / Math.max(1L, (long) outer * channels));
+        int outer = x.shape[0], channels = x.shape[1], inner = inner(x);
         for (Var p : new Var[] {gamma, beta}) {
             if (p.shape.length != 1 || p.shape[0] != channels || p.dtype() != x.dtype()) {
                 throw new IllegalArgumentException("batchNorm: gamma and beta must be " + x.dtype() + "[" + channels
@@ -31,7 +30,7 @@ final class BatchNorm {
         Tensor mean = x.tape.buffer(x.dtype(), new int[] {channels});
         Tensor invstd = x.tape.buffer(x.dtype(), new int[] {channels});
         Kern.batchNorm(x.value, gamma.value, beta.value, y, mean, invstd, outer, channels, inner, eps);
-        return x.tape.record(y, new NormRule(mean, invstd, outer, channels, inner), x, gamma, beta);
+        return x.tape.record(y, new NormRule(mean, invstd), x, gamma, beta);
     }
 
     /** Evaluation mode: fixed statistics folded into a per-channel scale and shift. */
@@ -39,8 +38,7 @@ final class BatchNorm {
         if (x.shape.length < 2) {
             throw new IllegalArgumentException("batchNormEval needs [N, C, ...], got " + Arrays.toString(x.shape));
         }
-        int outer = x.shape[0], channels = x.shape[1];
-        int inner = (int) (x.size() / Math.max(1L, (long) outer * channels));
+        int outer = x.shape[0], channels = x.shape[1], inner = inner(x);
         for (Tensor p : new Tensor[] {gamma, beta, runningMean, runningVar}) {
             if (p.rank() != 1 || p.dim(0) != channels || p.dtype() != x.dtype()) {
                 throw new IllegalArgumentException("batchNormEval: gamma, beta and the running statistics must be "
@@ -60,7 +58,12 @@ final class BatchNorm {
         Tensor y = x.tape.buffer(x.dtype(), x.shape);
         Kern.broadcast(Kern.Bc.MUL, x.value, scale, y, outer, channels, inner);
         Kern.broadcast(Kern.Bc.ADD, y, shift, y, outer, channels, inner);
-        return x.tape.record(y, new EvalRule(scale, outer, channels, inner), x);
+        return x.tape.record(y, new EvalRule(scale), x);
+    }
+
+    /** The length of the axes after the channel axis of {@code [N, C, ...]}, taken together. */
+    private static int inner(Var x) {
+        return (int) (x.size() / Math.max(1L, (long) x.shape[0] * x.shape[1]));
     }
 
     /** The batch mean of a batchNorm result. */
@@ -83,33 +86,26 @@ final class BatchNorm {
     /** y = x · scale + shift per channel: the derivative in x is the scale. */
     private static final class EvalRule extends UnaryRule {
         private final Tensor scale;
-        private final int outer, channels, inner;
 
-        EvalRule(Tensor scale, int outer, int channels, int inner) {
+        EvalRule(Tensor scale) {
+            super("batchNormEval");
             this.scale = scale;
-            this.outer = outer;
-            this.channels = channels;
-            this.inner = inner;
-        }
-
-        @Override
-        String name() {
-            return "batchNormEval";
         }
 
         @Override
         void backward(Var out, Var x, Tensor s) {
-            Kern.broadcast(Kern.Bc.MUL, out.grad, scale, s, outer, channels, inner);
+            Kern.broadcast(Kern.Bc.MUL, out.grad, scale, s, x.shape[0], x.shape[1], inner(x));
         }
 
         @Override
         void tangent(Var out) {
-            Kern.broadcast(Kern.Bc.MUL, out.input(0).tangent, scale, out.tangentBuffer(), outer, channels, inner);
+            Var x = out.input(0);
+            Kern.broadcast(Kern.Bc.MUL, x.tangent, scale, out.tangentBuffer(), x.shape[0], x.shape[1], inner(x));
         }
 
         @Override
         long forwardOps(Var out) {
-            return 2 * out.size() + 4L * channels;
+            return 2 * out.size() + 4L * scale.size();
         }
 
         @Override
@@ -119,62 +115,47 @@ final class BatchNorm {
 
         @Override
         long tangentOps(Var out) {
-            return out.size();
+            return backwardOps(out); // the same multiply
         }
     }
 
     private static final class NormRule extends Rule {
         final Tensor mean, invstd;
-        private final int outer, channels, inner;
 
-        NormRule(Tensor mean, Tensor invstd, int outer, int channels, int inner) {
+        NormRule(Tensor mean, Tensor invstd) {
+            super("batchNorm");
             this.mean = mean;
             this.invstd = invstd;
-            this.outer = outer;
-            this.channels = channels;
-            this.inner = inner;
-        }
-
-        @Override
-        String name() {
-            return "batchNorm";
         }
 
         @Override
         void backward(Var out) {
             Var x = out.input(0), gamma = out.input(1), beta = out.input(2);
-            Tensor dx = x.requiresGrad ? x.gradSink(0) : null;
-            Tensor dg = gamma.requiresGrad ? gamma.gradSink(1) : null;
-            Tensor db = beta.requiresGrad ? beta.gradSink(2) : null;
-            Kern.batchNormBackward(x.value, gamma.value, mean, invstd, out.grad, dx, dg, db, outer, channels, inner);
-            if (dx != null) {
-                x.gradCommit(dx);
-            }
-            if (dg != null) {
-                gamma.gradCommit(dg);
-            }
-            if (db != null) {
-                beta.gradCommit(db);
-            }
+            Tensor dx = x.gradSinkIfRequired(0), dg = gamma.gradSinkIfRequired(1), db = beta.gradSinkIfRequired(2);
+            Kern.batchNormBackward(x.value, gamma.value, mean, invstd, out.grad, dx, dg, db, x.shape[0],
+                    x.shape[1], inner(x));
+            x.gradCommit(dx);
+            gamma.gradCommit(dg);
+            beta.gradCommit(db);
         }
 
         @Override
         void tangent(Var out) {
             Var x = out.input(0), gamma = out.input(1), beta = out.input(2);
             Kern.batchNormTangent(x.value, gamma.value, mean, invstd, x.tangent, gamma.tangent, beta.tangent,
-                    out.tangentBuffer(), outer, channels, inner);
+                    out.tangentBuffer(), x.shape[0], x.shape[1], inner(x));
         }
 
         @Override
         long forwardOps(Var out) {
             // sum; subtract, square, add; subtract, multiply, add per element
-            return 7 * out.size() + 4L * channels;
+            return 7 * out.size() + 4L * mean.size();
         }
 
         @Override
         long backwardOps(Var out) {
             // sums of dy and dy·xhat (xhat: 2, products and sums: 3), dx: xhat again and 4 more
-            return 11 * out.size() + 4L * channels;
+            return 11 * out.size() + 4L * mean.size();
         }
 
         @Override

@@ -152,6 +152,10 @@ final class Convolution {
         /** Whether the forward pass, and the backward pass (groups of one image then), are direct. */
         private boolean directForward, directBackward;
         private int[] colShape;
+        ConvRule() {
+            super("conv2d");
+        }
+
         // The job of the current per-group pass.
         private boolean forwardJob;
         private Tensor jobX, jobW, jobBias, jobNchw, jobDx, jobDw, jobPartials;
@@ -203,11 +207,6 @@ final class Convolution {
             return g != null && g.h() == x.shape[2] && g.w() == x.shape[3] && g.kh() == w.shape[2]
                     && g.kw() == w.shape[3] && g.sh() == stride && g.sw() == stride && g.ph() == padding
                     && g.pw() == padding;
-        }
-
-        @Override
-        String name() {
-            return "conv2d";
         }
 
         private int ranges() {

@@ -18,21 +18,19 @@ public final class Kinks {
     /** How the elementwise {@code max(a, b)} splits its gradient when {@code a == b}. */
     public enum Tie {
         /** Everything to the first argument. */
-        FIRST(1),
+        FIRST,
         /** Everything to the second argument. */
-        SECOND(0),
+        SECOND,
         /** Half to each. */
-        SPLIT(0.5);
-
-        private final double firstWeight;
-
-        Tie(double firstWeight) {
-            this.firstWeight = firstWeight;
-        }
+        SPLIT;
 
         /** The share of the gradient the first argument gets at a tie. */
         public double firstWeight() {
-            return firstWeight;
+            return switch (this) {
+                case FIRST -> 1;
+                case SECOND -> 0;
+                case SPLIT -> 0.5;
+            };
         }
     }
 

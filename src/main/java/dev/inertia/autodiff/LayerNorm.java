@@ -52,29 +52,29 @@ final class LayerNorm {
                 y.setDouble(base + j, g.getDouble(j) * ((xv.getDouble(base + j) - m) * s) + b.getDouble(j));
             }
         }
-        NormRule rule = x.tape.reusableRule(NormRule.class);
-        return x.tape.record(y, (rule == null ? new NormRule() : rule).set(stats, rows, cols), x, gamma, beta);
+        return x.tape.record(y, x.tape.rule(NormRule.class, NormRule::new).set(stats), x, gamma, beta);
     }
 
     /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
     private static final class NormRule extends Rule {
+        /** [2, rows]: the row means, then the rows' 1/sqrt(var + eps). */
         private Tensor stats;
-        private int rows, cols;
 
-        NormRule set(Tensor stats, int rows, int cols) {
+        NormRule() {
+            super("layerNorm");
+        }
+
+        NormRule set(Tensor stats) {
             this.stats = stats;
-            this.rows = rows;
-            this.cols = cols;
             return this;
         }
 
-        @Override
-        String name() {
-            return "layerNorm";
+        private int rows() {
+            return stats.dim(1);
         }
 
         private double invstd(int r) {
-            return stats.getDouble(rows + r);
+            return stats.getDouble(rows() + r);
         }
 
         private double xhat(Tensor x, int r, long at) {
@@ -85,6 +85,7 @@ final class LayerNorm {
         void backward(Var out) {
             Var x = out.input(0), gamma = out.input(1), beta = out.input(2);
             Tensor xv = x.value, g = gamma.value, dy = out.grad;
+            int rows = rows(), cols = g.dim(0);
             if (x.requiresGrad) {
                 Tensor dx = x.gradSink(0);
                 for (int r = 0; r < rows; r++) {
@@ -105,26 +106,25 @@ final class LayerNorm {
             }
             if (gamma.requiresGrad) {
                 Tensor dg = gamma.gradSink(1);
-                for (int j = 0; j < cols; j++) {
-                    double sum = 0;
-                    for (int r = 0; r < rows; r++) {
-                        long at = (long) r * cols + j;
-                        sum += dy.getDouble(at) * xhat(xv, r, at);
-                    }
-                    dg.setDouble(j, sum);
-                }
+                columnSums(dy, xv, true, dg, rows, cols);
                 gamma.gradCommit(dg);
             }
             if (beta.requiresGrad) {
                 Tensor db = beta.gradSink(2);
-                for (int j = 0; j < cols; j++) {
-                    double sum = 0;
-                    for (int r = 0; r < rows; r++) {
-                        sum += dy.getDouble((long) r * cols + j);
-                    }
-                    db.setDouble(j, sum);
-                }
+                columnSums(dy, xv, false, db, rows, cols);
                 beta.gradCommit(db);
+            }
+        }
+
+        /** dst[j] = the sum over rows of dy (times xhat when {@code byXhat}): dgamma, or dbeta. */
+        private void columnSums(Tensor dy, Tensor xv, boolean byXhat, Tensor dst, int rows, int cols) {
+            for (int j = 0; j < cols; j++) {
+                double sum = 0;
+                for (int r = 0; r < rows; r++) {
+                    long at = (long) r * cols + j;
+                    sum += byXhat ? dy.getDouble(at) * xhat(xv, r, at) : dy.getDouble(at);
+                }
+                dst.setDouble(j, sum);
             }
         }
 
@@ -133,6 +133,7 @@ final class LayerNorm {
             Var x = out.input(0), gamma = out.input(1), beta = out.input(2);
             Tensor xv = x.value, g = gamma.value, tx = x.tangent, tg = gamma.tangent, tb = beta.tangent;
             Tensor t = out.tangentBuffer();
+            int rows = rows(), cols = g.dim(0);
             for (int r = 0; r < rows; r++) {
                 long base = (long) r * cols;
                 double mu = 0, mux = 0;
@@ -165,7 +166,7 @@ final class LayerNorm {
         long forwardOps(Var out) {
             // mean: add; variance: subtract, square, add; y: subtract, multiply, multiply, add; plus
             // a divide, a divide, an add, a sqrt and a divide per row
-            return 8 * out.size() + 5L * rows;
+            return 8 * out.size() + 5L * rows();
         }
 
         @Override
@@ -173,16 +174,13 @@ final class LayerNorm {
             long n = out.size();
             Var x = out.input(0), gamma = out.input(1), beta = out.input(2);
             // dx: u (1), xhat (2), two sums (3), then the projection (5); dgamma: xhat, multiply, add; dbeta: add
-            return (x.requiresGrad ? 11 * n + 2L * rows : 0) + (gamma.requiresGrad ? 4 * n : 0)
+            return (x.requiresGrad ? 11 * n + 2L * rows() : 0) + (gamma.requiresGrad ? 4 * n : 0)
                     + (beta.requiresGrad ? n : 0);
         }
 
         @Override
         long tangentOps(Var out) {
-            long n = out.size();
-            Var x = out.input(0), gamma = out.input(1), beta = out.input(2);
-            return (x.requiresGrad ? 11 * n + 2L * rows : 0) + (gamma.requiresGrad ? 4 * n : 0)
-                    + (beta.requiresGrad ? n : 0);
+            return backwardOps(out); // the same projection, with tx for u
         }
     }
 }

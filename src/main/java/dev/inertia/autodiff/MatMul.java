@@ -26,8 +26,7 @@ final class MatMul {
         }
         Tensor out = a.tape.buffer(a.dtype(), m, n);
         Kern.gemm(ta, tb, m, n, k, 1, a.value, 0, a.shape[1], b.value, 0, b.shape[1], 0, out, 0, n);
-        MatMulRule rule = a.tape.reusableRule(MatMulRule.class);
-        return a.tape.record(out, (rule == null ? new MatMulRule() : rule).set(ta, tb, m, n, k), a, b);
+        return a.tape.record(out, a.tape.rule(MatMulRule.class, MatMulRule::new).set(ta, tb), a, b);
     }
 
     private static String describe(Var v, boolean t) {
@@ -37,27 +36,27 @@ final class MatMul {
     /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
     private static final class MatMulRule extends Rule {
         private boolean ta, tb;
-        private int m, n, k;
 
-        MatMulRule set(boolean ta, boolean tb, int m, int n, int k) {
+        MatMulRule() {
+            super("matmul");
+        }
+
+        MatMulRule set(boolean ta, boolean tb) {
             this.ta = ta;
             this.tb = tb;
-            this.m = m;
-            this.n = n;
-            this.k = k;
             return this;
         }
 
-        @Override
-        String name() {
-            return "matmul";
+        /** The inner dimension of op(A) · op(B), A the first input. */
+        private int k(Var a) {
+            return ta ? a.shape[0] : a.shape[1];
         }
 
         @Override
         void backward(Var out) {
             Var a = out.input(0), b = out.input(1);
             Tensor dc = out.grad;
-            int lda = a.shape[1], ldb = b.shape[1];
+            int lda = a.shape[1], ldb = b.shape[1], m = out.shape[0], n = out.shape[1], k = k(a);
             if (a.requiresGrad) {
                 double beta = a.gradAccumulates() ? 1 : 0;
                 Tensor da = a.gradClaim();
@@ -82,6 +81,7 @@ final class MatMul {
         void tangent(Var out) {
             Var a = out.input(0), b = out.input(1);
             Tensor t = out.tangentBuffer();
+            int m = out.shape[0], n = out.shape[1], k = k(a);
             double beta = 0;
             if (a.tangent != null) {
                 Kern.gemm(ta, tb, m, n, k, 1, a.tangent, 0, a.shape[1], b.value, 0, b.shape[1], 0, t, 0, n);
@@ -92,24 +92,25 @@ final class MatMul {
             }
         }
 
-        private long product() {
-            return 2L * m * n * k;
+        /** 2mnk: one multiply-add per term of the product. */
+        private long product(Var out) {
+            return 2 * out.size() * k(out.input(0));
         }
 
         @Override
         long forwardOps(Var out) {
-            return product();
+            return product(out);
         }
 
         @Override
         long backwardOps(Var out) {
-            return (out.input(0).requiresGrad ? product() : 0) + (out.input(1).requiresGrad ? product() : 0);
+            return (out.input(0).requiresGrad ? product(out) : 0) + (out.input(1).requiresGrad ? product(out) : 0);
         }
 
         @Override
         long tangentOps(Var out) {
             boolean both = out.input(0).requiresGrad && out.input(1).requiresGrad;
-            return both ? 2 * product() + (long) m * n : product();
+            return both ? 2 * product(out) + out.size() : product(out);
         }
     }
 }

@@ -24,31 +24,17 @@ final class Maximum {
         private final double tieFirst;
 
         MaxRule(double tieFirst) {
+            super("max", true);
             this.tieFirst = tieFirst;
-        }
-
-        @Override
-        String name() {
-            return "max";
-        }
-
-        @Override
-        boolean hasKinks() {
-            return true;
         }
 
         @Override
         void backward(Var out) {
             Var a = out.input(0), b = out.input(1);
-            Tensor sa = a.requiresGrad ? a.gradSink(0) : null;
-            Tensor sb = b.requiresGrad ? b.gradSink(1) : null;
+            Tensor sa = a.gradSinkIfRequired(0), sb = b.gradSinkIfRequired(1);
             Kern.maxBackward(a.value, b.value, out.grad, sa, sb, tieFirst, out.kinkCounts);
-            if (sa != null) {
-                a.gradCommit(sa);
-            }
-            if (sb != null) {
-                b.gradCommit(sb);
-            }
+            a.gradCommit(sa);
+            b.gradCommit(sb);
         }
 
         @Override
@@ -117,20 +103,11 @@ final class Maximum {
         private final double beta;
 
         ReduceRule(int outer, int n, int inner, double beta) {
+            super("maxReduce", true);
             this.outer = outer;
             this.n = n;
             this.inner = inner;
             this.beta = beta;
-        }
-
-        @Override
-        String name() {
-            return "maxReduce";
-        }
-
-        @Override
-        boolean hasKinks() {
-            return true;
         }
 
         @Override

@@ -6,6 +6,10 @@ package dev.inertia.autodiff;
  * ({@link Var#gradAlias}) when it is the input's first contribution, at no counted cost.
  */
 abstract class PassThroughRule extends Rule {
+    PassThroughRule(String name) {
+        super(name);
+    }
+
     @Override
     final void backward(Var out) {
         Var x = out.input(0);

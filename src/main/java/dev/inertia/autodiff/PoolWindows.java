@@ -1,6 +1,7 @@
 package dev.inertia.autodiff;
 
 import dev.inertia.kernels.Window2d;
+import dev.inertia.memory.Tensor;
 import java.util.Arrays;
 
 /** The argument checks and the window of the k×k poolings ({@link Pooling}, {@link AvgPooling}). */
@@ -20,6 +21,11 @@ final class PoolWindows {
         if (padding * 2 > k) {
             throw new IllegalArgumentException(name + ": padding " + padding + " exceeds half the kernel " + k);
         }
+    }
+
+    /** The planes (images × channels) of an {@code [N, C, H, W]} value. */
+    static int planes(Tensor nchw) {
+        return nchw.dim(0) * nchw.dim(1);
     }
 
     /**

@@ -11,43 +11,35 @@ final class Pooling {
         PoolWindows.requirePooling(x, k, padding, "maxPool2d");
         PoolRule rule = x.tape.reusableRule(PoolRule.class);
         Window2d g = PoolWindows.square(rule == null ? null : rule.g, x, k, stride, padding);
-        int planes = x.shape[0] * x.shape[1];
         Tensor out = x.tape.buffer(x.dtype(), x.shape[0], x.shape[1], g.outH(), g.outW());
-        Kern.maxPool(x.value, out, planes, g);
-        return x.tape.record(out, (rule == null ? new PoolRule() : rule).set(planes, g, kinks.maxPool().beta()), x);
+        Kern.maxPool(x.value, out, PoolWindows.planes(x.value), g);
+        return x.tape.record(out, (rule == null ? new PoolRule() : rule).set(g, kinks.maxPool().beta()), x);
     }
 
     /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
     private static final class PoolRule extends UnaryRule {
-        private int planes;
         private Window2d g;
         private double beta;
 
-        PoolRule set(int planes, Window2d g, double beta) {
-            this.planes = planes;
+        PoolRule() {
+            super("maxPool2d", true);
+        }
+
+        PoolRule set(Window2d g, double beta) {
             this.g = g;
             this.beta = beta;
             return this;
         }
 
         @Override
-        String name() {
-            return "maxPool2d";
-        }
-
-        @Override
-        boolean hasKinks() {
-            return true;
-        }
-
-        @Override
         void backward(Var out, Var x, Tensor s) {
-            Kern.maxPoolBackward(x.value, out.grad, s, planes, g, beta, out.kinkCounts);
+            Kern.maxPoolBackward(x.value, out.grad, s, PoolWindows.planes(x.value), g, beta, out.kinkCounts);
         }
 
         @Override
         void tangent(Var out) {
             Var x = out.input(0);
+            int planes = PoolWindows.planes(x.value);
             Kern.maxPoolTangent(x.value, x.tangent, out.tangentBuffer(), planes, g, beta, out.kinkCounts);
         }
 

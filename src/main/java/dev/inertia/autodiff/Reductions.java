@@ -17,12 +17,8 @@ final class Reductions {
         private final boolean mean;
 
         SumRule(boolean mean) {
+            super(mean ? "mean" : "sum");
             this.mean = mean;
-        }
-
-        @Override
-        String name() {
-            return mean ? "mean" : "sum";
         }
 
         @Override

@@ -7,8 +7,33 @@ package dev.inertia.autodiff;
  * whatever the rules need from the forward pass (geometry, kink values, saved statistics).
  */
 abstract class Rule {
+    private String name;
+    private boolean kinks;
+
+    /** A rule of a fixed name, with or without kinks. */
+    Rule(String name, boolean kinks) {
+        this.name = name;
+        this.kinks = kinks;
+    }
+
+    /** A rule of a fixed name and no kinks. */
+    Rule(String name) {
+        this(name, false);
+    }
+
+    /** A rule whose name and kinks depend on how it is configured: its {@code set} calls {@link #named}. */
+    Rule() {}
+
+    /** Sets the name and whether the op has kinks, for a rule configured by each recording. */
+    final void named(String name, boolean kinks) {
+        this.name = name;
+        this.kinks = kinks;
+    }
+
     /** The op's name in kink reports. */
-    abstract String name();
+    final String name() {
+        return name;
+    }
 
     /**
      * Adds the op's contribution to the gradients of those inputs that require one, given
@@ -32,7 +57,7 @@ abstract class Rule {
     abstract long tangentOps(Var out);
 
     /** Whether the op has kinks, counted in {@link Var#kinkCounts}. */
-    boolean hasKinks() {
-        return false;
+    final boolean hasKinks() {
+        return kinks;
     }
 }

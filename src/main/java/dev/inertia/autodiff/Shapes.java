@@ -28,9 +28,8 @@ final class Shapes {
     }
 
     private static final class ReshapeRule extends PassThroughRule {
-        @Override
-        String name() {
-            return "reshape";
+        ReshapeRule() {
+            super("reshape");
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.inertia.autodiff;
 
 import dev.inertia.memory.Tensor;
+import java.util.Locale;
 
 /**
  * exp, log, sqrt, tanh, sigmoid: one rule for all, since reverse and tangent rules are the same
@@ -19,12 +20,8 @@ final class Smooth {
         private final Kern.Fn fn;
 
         SmoothRule(Kern.Fn fn) {
+            super(fn.name().toLowerCase(Locale.ROOT));
             this.fn = fn;
-        }
-
-        @Override
-        String name() {
-            return fn.name().toLowerCase();
         }
 
         @Override

@@ -15,8 +15,7 @@ final class Softmax {
         if (x.shape.length < 1) {
             throw new IllegalArgumentException(name + " needs at least one axis, got a scalar");
         }
-        int cols = x.shape[x.shape.length - 1];
-        int rows = cols == 0 ? 0 : (int) (x.size() / cols);
+        int cols = cols(x), rows = rows(x);
         Tensor in = x.value;
         Tensor out = x.tape.buffer(x.dtype(), x.shape);
         for (int r = 0; r < rows; r++) {
@@ -45,25 +44,28 @@ final class Softmax {
                 }
             }
         }
-        SoftmaxRule rule = x.tape.reusableRule(SoftmaxRule.class);
-        return x.tape.record(out, (rule == null ? new SoftmaxRule() : rule).set(log, rows, cols), x);
+        return x.tape.record(out, x.tape.rule(SoftmaxRule.class, SoftmaxRule::new).set(log), x);
+    }
+
+    /** The length of the last axis: one row. */
+    private static int cols(Var v) {
+        return v.shape[v.shape.length - 1];
+    }
+
+    /** How many rows of the last axis's length. */
+    private static int rows(Var v) {
+        int cols = cols(v);
+        return cols == 0 ? 0 : (int) (v.size() / cols);
     }
 
     /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
     private static final class SoftmaxRule extends UnaryRule {
         private boolean log;
-        private int rows, cols;
 
-        SoftmaxRule set(boolean log, int rows, int cols) {
+        SoftmaxRule set(boolean log) {
             this.log = log;
-            this.rows = rows;
-            this.cols = cols;
+            named(log ? "logSoftmax" : "softmax", false);
             return this;
-        }
-
-        @Override
-        String name() {
-            return log ? "logSoftmax" : "softmax";
         }
 
         /**
@@ -71,7 +73,9 @@ final class Softmax {
          * for log-softmax only swaps which side the softmax weights): {@code v} a gradient when
          * {@code reverse}, a tangent otherwise.
          */
-        private void apply(Tensor y, Tensor v, Tensor dst, boolean reverse) {
+        private void apply(Var out, Tensor v, Tensor dst, boolean reverse) {
+            Tensor y = out.value;
+            int rows = rows(out), cols = cols(out);
             for (int r = 0; r < rows; r++) {
                 long base = (long) r * cols;
                 double dot = 0;
@@ -90,12 +94,12 @@ final class Softmax {
 
         @Override
         void backward(Var out, Var x, Tensor s) {
-            apply(out.value, out.grad, s, true);
+            apply(out, out.grad, s, true);
         }
 
         @Override
         void tangent(Var out) {
-            apply(out.value, out.input(0).tangent, out.tangentBuffer(), false);
+            apply(out, out.input(0).tangent, out.tangentBuffer(), false);
         }
 
         @Override
@@ -103,7 +107,7 @@ final class Softmax {
             // max (compare, select), subtract, exp, add per element; then softmax divides, log-softmax
             // subtracts per element after one log and one add per row.
             long n = out.size();
-            return log ? 6 * n + 2L * rows : 6 * n;
+            return log ? 6 * n + 2L * rows(out) : 6 * n;
         }
 
         @Override

@@ -43,9 +43,8 @@ final class SoftmaxCrossEntropy {
         double loss = Kern.softmaxCrossEntropy(logits.value, ls, probs, rows, classes);
         Tensor out = logits.tape.buffer(logits.dtype(), SCALAR);
         out.setDouble(0, rows == 0 ? 0 : loss / rows);
-        CrossEntropyRule rule = logits.tape.reusableRule(CrossEntropyRule.class);
-        rule = (rule == null ? new CrossEntropyRule() : rule).set(ls, probs, rows, classes);
-        return logits.tape.record(out, rule, logits);
+        CrossEntropyRule rule = logits.tape.rule(CrossEntropyRule.class, CrossEntropyRule::new);
+        return logits.tape.record(out, rule.set(ls, probs), logits);
     }
 
     private static final int[] SCALAR = {};
@@ -53,49 +52,48 @@ final class SoftmaxCrossEntropy {
     /** Reconfigured by {@link #set} when the tape recycles it (see {@link Tape#reusableRule}). */
     private static final class CrossEntropyRule extends UnaryRule {
         private MemorySegment labels;
+        /** [rows, classes], the forward pass's softmax. */
         private Tensor probs;
-        private int rows, classes;
 
-        CrossEntropyRule set(MemorySegment labels, Tensor probs, int rows, int classes) {
+        CrossEntropyRule() {
+            super("softmaxCrossEntropy");
+        }
+
+        CrossEntropyRule set(MemorySegment labels, Tensor probs) {
             this.labels = labels;
             this.probs = probs;
-            this.rows = rows;
-            this.classes = classes;
             return this;
         }
 
         @Override
-        String name() {
-            return "softmaxCrossEntropy";
-        }
-
-        @Override
         void backward(Var out, Var x, Tensor s) {
+            int rows = probs.dim(0);
             double scale = out.grad.getDouble(0) / Math.max(rows, 1);
-            Kern.softmaxCrossEntropyBackward(probs, labels, scale, s, rows, classes);
+            Kern.softmaxCrossEntropyBackward(probs, labels, scale, s, rows, probs.dim(1));
         }
 
         @Override
         void tangent(Var out) {
             Var x = out.input(0);
-            double t = Kern.softmaxCrossEntropyTangent(probs, labels, x.tangent, rows, classes);
+            int rows = probs.dim(0);
+            double t = Kern.softmaxCrossEntropyTangent(probs, labels, x.tangent, rows, probs.dim(1));
             out.tangentBuffer().setDouble(0, t / Math.max(rows, 1));
         }
 
         @Override
         long forwardOps(Var out) {
             // max (compare, select), subtract, exp, sum, normalize per logit; log, add, subtract per row
-            return 6L * rows * classes + 3L * rows;
+            return 6 * probs.size() + 3L * probs.dim(0);
         }
 
         @Override
         long backwardOps(Var out) {
-            return 3L * rows * classes;
+            return 3 * probs.size();
         }
 
         @Override
         long tangentOps(Var out) {
-            return 2L * rows * classes + 2L * rows;
+            return 2 * probs.size() + 2L * probs.dim(0);
         }
     }
 }

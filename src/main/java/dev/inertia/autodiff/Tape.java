@@ -6,6 +6,7 @@ import dev.inertia.memory.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.function.Supplier;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -216,6 +217,15 @@ public final class Tape implements AutoCloseable {
     <R extends Rule> R reusableRule(Class<R> type) {
         Var v = nodeCount < nodes.length ? nodes[nodeCount] : null;
         return v != null && v.rule != null && v.rule.getClass() == type ? type.cast(v.rule) : null;
+    }
+
+    /**
+     * {@link #reusableRule} or, when there is none, a new rule from {@code fresh} (a constructor
+     * reference: it captures nothing, so passing it allocates nothing).
+     */
+    <R extends Rule> R rule(Class<R> type, Supplier<R> fresh) {
+        R r = reusableRule(type);
+        return r == null ? fresh.get() : r;
     }
 
     /** The value tensor of the op recorded at this position in the previous run, or null. */

@@ -38,9 +38,8 @@ final class TargetLoss {
         }
         Tensor out = p.tape.buffer(p.dtype(), SCALAR);
         out.setDouble(0, sum / n); // NaN for no elements, as PyTorch's mean
-        LossRule rule = p.tape.reusableRule(LossRule.class);
         double atZero = kind == Kind.L1 ? kinks.absAtZero() : 0;
-        return p.tape.record(out, (rule == null ? new LossRule() : rule).set(kind, delta, atZero), p, t);
+        return p.tape.record(out, p.tape.rule(LossRule.class, LossRule::new).set(kind, delta, atZero), p, t);
     }
 
     static String name(Kind kind) {
@@ -98,17 +97,8 @@ final class TargetLoss {
             this.kind = kind;
             this.delta = delta;
             this.atZero = atZero;
+            named(TargetLoss.name(kind), kind == Kind.L1);
             return this;
-        }
-
-        @Override
-        String name() {
-            return TargetLoss.name(kind);
-        }
-
-        @Override
-        boolean hasKinks() {
-            return kind == Kind.L1;
         }
 
         @Override

@@ -9,6 +9,17 @@ import dev.inertia.memory.Tensor;
  * buffer added to it afterwards).
  */
 abstract class UnaryRule extends Rule {
+    UnaryRule(String name, boolean kinks) {
+        super(name, kinks);
+    }
+
+    UnaryRule(String name) {
+        super(name);
+    }
+
+    /** See {@link Rule#Rule()}. */
+    UnaryRule() {}
+
     @Override
     final void backward(Var out) {
         Var x = out.input(0);

@@ -566,8 +566,14 @@ public final class Var {
         return tape.scratch(slot, value.dtype(), shape);
     }
 
+    /** {@link #gradSink} when this value requires a gradient, else null (for {@link #gradCommit}). */
+    Tensor gradSinkIfRequired(int slot) {
+        return requiresGrad ? gradSink(slot) : null;
+    }
+
+    /** Adds a {@link #gradSink}'s contribution to this gradient; null (no sink taken) does nothing. */
     void gradCommit(Tensor sink) {
-        if (sink != grad) {
+        if (sink != null && sink != grad) {
             Kern.add(grad, sink, grad);
         }
     }

@@ -43,20 +43,21 @@ public final class Tensor {
     /** An F64 tensor holding a copy of {@code data}; the shape defaults to {@code [data.length]}. */
     public static Tensor of(Scope scope, double[] data, int... shape) {
         Objects.requireNonNull(data, "data");
-        int[] dims = shape.length == 0 ? new int[] {data.length} : shape;
-        Tensor t = zeros(scope, DType.F64, dims);
-        requireLength(data.length, t.size, dims);
-        MemorySegment.copy(data, 0, t.segment, F64, 0, data.length);
-        return t;
+        return copyOf(scope, DType.F64, MemorySegment.ofArray(data), data.length, shape);
     }
 
     /** An F32 tensor holding a copy of {@code data}; the shape defaults to {@code [data.length]}. */
     public static Tensor of(Scope scope, float[] data, int... shape) {
         Objects.requireNonNull(data, "data");
-        int[] dims = shape.length == 0 ? new int[] {data.length} : shape;
-        Tensor t = zeros(scope, DType.F32, dims);
-        requireLength(data.length, t.size, dims);
-        MemorySegment.copy(data, 0, t.segment, F32, 0, data.length);
+        return copyOf(scope, DType.F32, MemorySegment.ofArray(data), data.length, shape);
+    }
+
+    /** A new tensor holding a copy of the {@code length} elements of an array's segment. */
+    private static Tensor copyOf(Scope scope, DType dtype, MemorySegment data, int length, int[] shape) {
+        int[] dims = shape.length == 0 ? new int[] {length} : shape;
+        Tensor t = zeros(scope, dtype, dims);
+        requireLength(length, t.size, dims);
+        MemorySegment.copy(data, 0, t.segment, 0, byteSize(length, dtype));
         return t;
     }
 
@@ -76,16 +77,19 @@ public final class Tensor {
 
     /** An F32 view over a Java array (no copy); the shape defaults to {@code [data.length]}. */
     public static Tensor wrap(float[] data, int... shape) {
-        int[] dims = shape.length == 0 ? new int[] {data.length} : shape;
-        requireLength(data.length, sizeOf(checkedShape(dims)), dims);
-        return wrap(MemorySegment.ofArray(data), DType.F32, dims);
+        return arrayView(MemorySegment.ofArray(data), DType.F32, data.length, shape);
     }
 
     /** An F64 view over a Java array (no copy); the shape defaults to {@code [data.length]}. */
     public static Tensor wrap(double[] data, int... shape) {
-        int[] dims = shape.length == 0 ? new int[] {data.length} : shape;
-        requireLength(data.length, sizeOf(checkedShape(dims)), dims);
-        return wrap(MemorySegment.ofArray(data), DType.F64, dims);
+        return arrayView(MemorySegment.ofArray(data), DType.F64, data.length, shape);
+    }
+
+    /** A view over an array's segment of {@code length} elements, which the shape must match. */
+    private static Tensor arrayView(MemorySegment data, DType dtype, int length, int[] shape) {
+        int[] dims = shape.length == 0 ? new int[] {length} : shape;
+        requireLength(length, sizeOf(checkedShape(dims)), dims);
+        return wrap(data, dtype, dims);
     }
 
     /** The same memory seen with another shape of the same number of elements. */
@@ -162,13 +166,7 @@ public final class Tensor {
     public double[] toDoubleArray() {
         ensureAlive();
         double[] out = new double[toArrayLength()];
-        if (dtype == DType.F64) {
-            MemorySegment.copy(segment, F64, 0, out, 0, out.length);
-        } else {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = getDouble(i);
-            }
-        }
+        copyTo(MemorySegment.ofArray(out), DType.F64, out.length);
         return out;
     }
 
@@ -176,14 +174,23 @@ public final class Tensor {
     public float[] toFloatArray() {
         ensureAlive();
         float[] out = new float[toArrayLength()];
-        if (dtype == DType.F32) {
-            MemorySegment.copy(segment, F32, 0, out, 0, out.length);
+        copyTo(MemorySegment.ofArray(out), DType.F32, out.length);
+        return out;
+    }
+
+    /** Copies the first {@code n} elements into {@code out} as {@code type} (F32 or F64): rounded, or as they are. */
+    private void copyTo(MemorySegment out, DType type, int n) {
+        if (dtype == type) {
+            MemorySegment.copy(segment, 0, out, 0, byteSize(n, type));
+        } else if (type == DType.F64) {
+            for (int i = 0; i < n; i++) {
+                out.setAtIndex(F64, i, getDouble(i));
+            }
         } else {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = (float) getDouble(i);
+            for (int i = 0; i < n; i++) {
+                out.setAtIndex(F32, i, (float) getDouble(i));
             }
         }
-        return out;
     }
 
     /** Copies all elements of {@code src}, which must have the same dtype and size. */

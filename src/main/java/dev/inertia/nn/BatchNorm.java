@@ -4,6 +4,7 @@ import dev.inertia.autodiff.Var;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
+import java.util.Arrays;
 
 /**
  * Batch normalization over axis 1 (the shared part of {@link BatchNorm1d} and
@@ -15,14 +16,20 @@ import dev.inertia.memory.Tensor;
  * training-mode forward passes, an integer kept here as a counter (the tensors of
  * {@link #stateDict()} are F32 or F64) and written by checkpoints as the int64 scalar PyTorch has.
  */
-public abstract class BatchNorm extends Module {
+public abstract class BatchNorm extends Weighted {
     private final int features;
     private final double eps, momentum;
-    private final Parameter weight, bias;
     private final Tensor runningMean, runningVar;
+    private final String layout;
+    private final int[] ranks;
     private long numBatchesTracked;
 
-    protected BatchNorm(Scope scope, DType dtype, int features, double eps, double momentum) {
+    /**
+     * A batch norm of {@code features} channels for inputs of the given {@code ranks}, described
+     * as {@code layout} (like {@code "[N, C, H, W]"}) when an input has another rank.
+     */
+    protected BatchNorm(Scope scope, DType dtype, int features, double eps, double momentum, String layout,
+            int... ranks) {
         if (features < 1 || !(eps > 0) || !(momentum >= 0 && momentum <= 1)) {
             throw new IllegalArgumentException("batch norm needs features >= 1, eps > 0 and momentum in [0, 1], got "
                     + features + ", " + eps + ", " + momentum);
@@ -30,18 +37,26 @@ public abstract class BatchNorm extends Module {
         this.features = features;
         this.eps = eps;
         this.momentum = momentum;
-        weight = registerParameter("weight", Parameter.zeros(scope, dtype, features));
-        bias = registerParameter("bias", Parameter.zeros(scope, dtype, features));
+        this.layout = layout;
+        this.ranks = ranks.clone();
+        registerIdentity(scope, dtype, features);
         runningMean = registerBuffer("running_mean", Tensor.zeros(scope, dtype, features));
         runningVar = registerBuffer("running_var", Tensor.zeros(scope, dtype, features));
         for (int c = 0; c < features; c++) {
-            weight.value().setDouble(c, 1);
             runningVar.setDouble(c, 1);
         }
     }
 
     /** Checks the input's rank, naming the layer. */
-    protected abstract void checkInput(Var x);
+    private void checkInput(Var x) {
+        for (int rank : ranks) {
+            if (x.shape().length == rank) {
+                return;
+            }
+        }
+        throw new IllegalArgumentException(getClass().getSimpleName() + " needs " + layout + ", got "
+                + Arrays.toString(x.shape()));
+    }
 
     @Override
     public Var forward(Var x) {
@@ -50,9 +65,9 @@ public abstract class BatchNorm extends Module {
             throw new IllegalArgumentException(describe() + " got " + x.shape()[1] + " channels");
         }
         if (!isTraining()) {
-            return x.batchNormEval(weight.value(), bias.value(), runningMean, runningVar, eps);
+            return x.batchNormEval(weight().value(), bias().value(), runningMean, runningVar, eps);
         }
-        Var y = x.batchNorm(weight.on(x.tape()), bias.on(x.tape()), eps);
+        Var y = x.batchNorm(weightOn(x), biasOn(x), eps);
         updateRunningStats(y, x.size() / features);
         numBatchesTracked++;
         return y;
@@ -82,14 +97,6 @@ public abstract class BatchNorm extends Module {
     /** The weight of each batch's statistics in the running ones. */
     public double momentum() {
         return momentum;
-    }
-
-    public Parameter weight() {
-        return weight;
-    }
-
-    public Parameter bias() {
-        return bias;
     }
 
     public Tensor runningMean() {

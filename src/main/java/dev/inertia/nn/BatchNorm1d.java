@@ -1,9 +1,7 @@
 package dev.inertia.nn;
 
-import dev.inertia.autodiff.Var;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
-import java.util.Arrays;
 
 /** Batch normalization of {@code [N, C]} or {@code [N, C, L]}; see {@link BatchNorm}. */
 public final class BatchNorm1d extends BatchNorm {
@@ -13,14 +11,6 @@ public final class BatchNorm1d extends BatchNorm {
     }
 
     public BatchNorm1d(Scope scope, DType dtype, int features, double eps, double momentum) {
-        super(scope, dtype, features, eps, momentum);
-    }
-
-    @Override
-    protected void checkInput(Var x) {
-        if (x.shape().length != 2 && x.shape().length != 3) {
-            throw new IllegalArgumentException("BatchNorm1d needs [N, C] or [N, C, L], got "
-                    + Arrays.toString(x.shape()));
-        }
+        super(scope, dtype, features, eps, momentum, "[N, C] or [N, C, L]", 2, 3);
     }
 }

@@ -1,9 +1,7 @@
 package dev.inertia.nn;
 
-import dev.inertia.autodiff.Var;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
-import java.util.Arrays;
 
 /** Batch normalization of {@code [N, C, H, W]}; see {@link BatchNorm}. */
 public final class BatchNorm2d extends BatchNorm {
@@ -13,13 +11,6 @@ public final class BatchNorm2d extends BatchNorm {
     }
 
     public BatchNorm2d(Scope scope, DType dtype, int features, double eps, double momentum) {
-        super(scope, dtype, features, eps, momentum);
-    }
-
-    @Override
-    protected void checkInput(Var x) {
-        if (x.shape().length != 4) {
-            throw new IllegalArgumentException("BatchNorm2d needs [N, C, H, W], got " + Arrays.toString(x.shape()));
-        }
+        super(scope, dtype, features, eps, momentum, "[N, C, H, W]", 4);
     }
 }

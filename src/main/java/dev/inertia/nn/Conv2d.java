@@ -10,9 +10,8 @@ import java.util.random.RandomGenerator;
  * and {@code bias [O]}, square kernel, the same stride and zero padding on both axes; lowered to
  * GEMM by the tape's conv2d op. Names and layout as {@code torch.nn.Conv2d}.
  */
-public final class Conv2d extends Module {
-    private final int in, out, kernel, stride, padding;
-    private final Parameter weight, bias;
+public final class Conv2d extends Weighted {
+    private final int stride, padding;
 
     /** Stride 1, with a bias. */
     public Conv2d(Scope scope, DType dtype, int in, int out, int kernel, int padding, RandomGenerator random) {
@@ -26,29 +25,25 @@ public final class Conv2d extends Module {
                     + " got in=" + in + " out=" + out + " kernel=" + kernel + " stride=" + stride + " padding="
                     + padding);
         }
-        this.in = in;
-        this.out = out;
-        this.kernel = kernel;
         this.stride = stride;
         this.padding = padding;
         int fanIn = in * kernel * kernel;
-        weight = registerParameter("weight", Init.defaultWeight(scope, dtype, fanIn, random, out, in, kernel, kernel));
-        bias = withBias ? registerParameter("bias", Init.defaultBias(scope, dtype, fanIn, random, out)) : null;
+        registerDefault(scope, dtype, fanIn, random, withBias, out, in, kernel, kernel);
     }
 
     /** Input channels. */
     public int in() {
-        return in;
+        return weight().value().dim(1);
     }
 
     /** Output channels. */
     public int out() {
-        return out;
+        return weight().value().dim(0);
     }
 
     /** The side of the square kernel. */
     public int kernel() {
-        return kernel;
+        return weight().value().dim(2);
     }
 
     public int stride() {
@@ -60,23 +55,14 @@ public final class Conv2d extends Module {
         return padding;
     }
 
-    public Parameter weight() {
-        return weight;
-    }
-
-    /** The bias, or null without one. */
-    public Parameter bias() {
-        return bias;
-    }
-
     @Override
     public Var forward(Var x) {
-        return x.conv2d(weight.on(x.tape()), bias == null ? null : bias.on(x.tape()), stride, padding);
+        return x.conv2d(weightOn(x), biasOn(x), stride, padding);
     }
 
     @Override
     protected String describe() {
-        return "Conv2d(" + in + ", " + out + ", kernel_size=" + kernel + ", stride=" + stride + ", padding=" + padding
-                + (bias == null ? ", bias=false)" : ")");
+        return "Conv2d(" + in() + ", " + out() + ", kernel_size=" + kernel() + ", stride=" + stride + ", padding="
+                + padding + biasFlag() + ")";
     }
 }

@@ -12,10 +12,9 @@ import java.util.Arrays;
  * mode (no running statistics). Parameters {@code weight} (gamma, initialized to 1) and
  * {@code bias} (beta, 0), both {@code [normalizedSize]}.
  */
-public final class LayerNorm extends Module {
+public final class LayerNorm extends Weighted {
     private final int normalizedSize;
     private final double eps;
-    private final Parameter weight, bias;
 
     /** eps 1e-5, as PyTorch. */
     public LayerNorm(Scope scope, DType dtype, int normalizedSize) {
@@ -29,11 +28,7 @@ public final class LayerNorm extends Module {
         }
         this.normalizedSize = normalizedSize;
         this.eps = eps;
-        weight = registerParameter("weight", Parameter.zeros(scope, dtype, normalizedSize));
-        bias = registerParameter("bias", Parameter.zeros(scope, dtype, normalizedSize));
-        for (int i = 0; i < normalizedSize; i++) {
-            weight.value().setDouble(i, 1);
-        }
+        registerIdentity(scope, dtype, normalizedSize);
     }
 
     /** The size of the last axis it normalizes. */
@@ -52,15 +47,7 @@ public final class LayerNorm extends Module {
             throw new IllegalArgumentException(describe() + " needs a last axis of " + normalizedSize + ", got "
                     + Arrays.toString(s));
         }
-        return x.layerNorm(weight.on(x.tape()), bias.on(x.tape()), eps);
-    }
-
-    public Parameter weight() {
-        return weight;
-    }
-
-    public Parameter bias() {
-        return bias;
+        return x.layerNorm(weightOn(x), biasOn(x), eps);
     }
 
     @Override

@@ -12,9 +12,7 @@ import java.util.random.RandomGenerator;
  * GEMM with the weight read transposed in place and the bias added in the GEMM's epilogue
  * ({@link Var#linear}).
  */
-public final class Linear extends Module {
-    private final int in, out;
-    private final Parameter weight, bias;
+public final class Linear extends Weighted {
 
     /** With a bias; PyTorch's default initialization from {@code random}. */
     public Linear(Scope scope, DType dtype, int in, int out, RandomGenerator random) {
@@ -25,34 +23,22 @@ public final class Linear extends Module {
         if (in < 1 || out < 1) {
             throw new IllegalArgumentException("Linear needs positive sizes, got " + in + " -> " + out);
         }
-        this.in = in;
-        this.out = out;
-        weight = registerParameter("weight", Init.defaultWeight(scope, dtype, in, random, out, in));
-        bias = withBias ? registerParameter("bias", Init.defaultBias(scope, dtype, in, random, out)) : null;
+        registerDefault(scope, dtype, in, random, withBias, out, in);
     }
 
     /** Input features. */
     public int in() {
-        return in;
+        return weight().value().dim(1);
     }
 
     /** Output features. */
     public int out() {
-        return out;
-    }
-
-    public Parameter weight() {
-        return weight;
-    }
-
-    /** The bias, or null without one. */
-    public Parameter bias() {
-        return bias;
+        return weight().value().dim(0);
     }
 
     @Override
     public Var forward(Var x) {
-        return x.linear(weight.on(x.tape()), bias == null ? null : bias.on(x.tape()));
+        return x.linear(weightOn(x), biasOn(x));
     }
 
     /**
@@ -60,12 +46,12 @@ public final class Linear extends Module {
      * records for a Linear followed by a {@link ReLU}. {@code kinks} null means the tape's policy.
      */
     public Var forwardRelu(Var x, Kinks kinks) {
-        Var w = weight.on(x.tape()), b = bias == null ? null : bias.on(x.tape());
+        Var w = weightOn(x), b = biasOn(x);
         return kinks == null ? x.linearRelu(w, b) : x.linearRelu(w, b, kinks);
     }
 
     @Override
     protected String describe() {
-        return "Linear(" + in + ", " + out + (bias == null ? ", bias=false)" : ")");
+        return "Linear(" + in() + ", " + out() + biasFlag() + ")";
     }
 }

@@ -248,13 +248,10 @@ public final class Bifurcation {
                 for (int init = next.getAndIncrement(); init < config.inits(); init = next.getAndIncrement()) {
                     initialize(weights, biases, new Random(config.seed() * 1_000_003L + init));
                     batcher.startEpoch(init);
-                    for (int b = 0; (config.maxBatches() == 0 || b < config.maxBatches()) && batcher.next(); b++) {
+                    for (int b = 0; Experiments.nextBatch(batcher, b, config.maxBatches(), labels); b++) {
                         Tensor x = Experiments.inStorage(batcher.images(), images64);
-                        batcher.copyLabels(labels);
                         Var loss0 = forward(zero, x, labels, weights, biases, params0);
-                        zero.backward(loss0);
-                        KinkReport report = zero.kinkReport();
-                        monitor.record(report);
+                        KinkReport report = monitor.backward(zero, loss0);
                         checked++;
                         zeros += report.hits();
                         preactivations += (long) config.hidden() * config.width() * x.dim(0);

@@ -1,6 +1,7 @@
 package dev.inertia.numerics;
 
 import dev.inertia.autodiff.Var;
+import dev.inertia.data.Batcher;
 import dev.inertia.kernels.Kernels;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Tensor;
@@ -8,7 +9,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Random;
 
-/** What the reliability experiments share: initialization, inputs in the storage dtype, SGD, bitwise comparison. */
+/**
+ * What the reliability experiments share: initialization, the batches of an epoch, inputs in the
+ * storage dtype, SGD, bitwise comparison.
+ */
 final class Experiments {
     private Experiments() {}
 
@@ -20,6 +24,18 @@ final class Experiments {
                 t.setDouble(i, (random.nextDouble() * 2 - 1) * bound);
             }
         }
+    }
+
+    /**
+     * Moves {@code batcher} to batch {@code b} of the epoch and copies its labels: false when the
+     * epoch is over or cut short after {@code maxBatches} (0: never cut).
+     */
+    static boolean nextBatch(Batcher batcher, int b, int maxBatches, int[] labels) {
+        if ((maxBatches != 0 && b >= maxBatches) || !batcher.next()) {
+            return false;
+        }
+        batcher.copyLabels(labels);
+        return true;
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.inertia.numerics;
 
 import dev.inertia.autodiff.KinkReport;
+import dev.inertia.autodiff.Tape;
+import dev.inertia.autodiff.Var;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +44,14 @@ public final class KinkMonitor {
         }
         steps++;
         smoothSteps += report.smooth() ? 1 : 0;
+    }
+
+    /** Runs {@code tape}'s reverse sweep from {@code loss} and records its kink report, which it returns. */
+    public KinkReport backward(Tape tape, Var loss) {
+        tape.backward(loss);
+        KinkReport report = tape.kinkReport();
+        record(report);
+        return report;
     }
 
     /** Adds every step {@code other} recorded (e.g. another thread's monitor of the same computation). */

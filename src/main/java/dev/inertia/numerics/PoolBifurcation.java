@@ -138,13 +138,10 @@ public final class PoolBifurcation {
                 }
                 batcher.startEpoch(init);
                 boolean hit = false;
-                for (int b = 0; (config.maxBatches() == 0 || b < config.maxBatches()) && batcher.next(); b++) {
+                for (int b = 0; Experiments.nextBatch(batcher, b, config.maxBatches(), labels); b++) {
                     Tensor x = Experiments.inStorage(batcher.images(), wide);
-                    batcher.copyLabels(labels);
                     Var loss0 = forward(first, x, labels, weights, biases, params0);
-                    first.backward(loss0);
-                    KinkReport report = first.kinkReport();
-                    monitor.record(report);
+                    KinkReport report = monitor.backward(first, loss0);
                     batches++;
                     if (livePool(report)) {
                         live++;

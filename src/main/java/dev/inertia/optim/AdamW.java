@@ -5,8 +5,6 @@ import dev.inertia.kernels.OptimizerKernels;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
 import java.lang.foreign.MemorySegment;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * AdamW as torch.optim.AdamW computes it (amsgrad off), step k = 1, 2, ...:
@@ -25,10 +23,10 @@ public final class AdamW extends BaseOptimizer<AdamW.State> {
     private final double eps;
 
     private AdamW(Builder b) {
-        super(b);
-        this.beta1 = Steps.inUnitInterval(b.beta1, "beta1");
-        this.beta2 = Steps.inUnitInterval(b.beta2, "beta2");
-        this.eps = Steps.nonNegative(b.eps, "eps");
+        super(b, AdamW::builder);
+        this.beta1 = Steps.inUnitInterval(b.get("beta1"), "beta1");
+        this.beta2 = Steps.inUnitInterval(b.get("beta2"), "beta2");
+        this.eps = Steps.nonNegative(b.get("eps"), "eps");
     }
 
     public static Builder builder() {
@@ -56,11 +54,6 @@ public final class AdamW extends BaseOptimizer<AdamW.State> {
         }
     }
 
-    @Override
-    public String name() {
-        return "AdamW";
-    }
-
     public double beta1() {
         return beta1;
     }
@@ -80,25 +73,19 @@ public final class AdamW extends BaseOptimizer<AdamW.State> {
     }
 
     @Override
-    public void step(Tensor theta, Tensor grad, State st, boolean zeroGrad) {
-        Steps.check(theta, grad, st);
-        double lr = lr();
-        long k = st.advance();
-        double decay = 1 - lr * weightDecay();
-        double stepSize = lr / (1 - Math.pow(beta1, k));
-        double sqrtBias2 = Math.sqrt(1 - Math.pow(beta2, k));
+    Steps.Pass prepare(State st, double lr, long k) {
         Pass pass = st.pass;
         pass.m = st.m.segment();
         pass.v = st.v.segment();
-        pass.decay = decay;
+        pass.decay = 1 - lr * weightDecay();
         pass.beta1 = beta1;
         pass.oneMinusBeta1 = 1 - beta1;
         pass.beta2 = beta2;
         pass.oneMinusBeta2 = 1 - beta2;
-        pass.sqrtBias2 = sqrtBias2;
+        pass.sqrtBias2 = Math.sqrt(1 - Math.pow(beta2, k));
         pass.eps = eps;
-        pass.stepSize = stepSize;
-        pass.over(theta, grad, zeroGrad);
+        pass.stepSize = lr / (1 - Math.pow(beta1, k));
+        return pass;
     }
 
     /** The fused pass of one parameter's step, kept by its state (see {@link Steps.Pass}). */
@@ -120,24 +107,6 @@ public final class AdamW extends BaseOptimizer<AdamW.State> {
         }
     }
 
-    @Override
-    public Map<String, Double> hyperparameters() {
-        Map<String, Double> h = new LinkedHashMap<>();
-        h.put("lr", lr());
-        h.put("beta1", beta1);
-        h.put("beta2", beta2);
-        h.put("eps", eps);
-        h.put("weight_decay", weightDecay());
-        return h;
-    }
-
-    @Override
-    public AdamW withHyperparameters(Map<String, Double> values) {
-        Hyper h = hyper(values);
-        return builder().lr(h.get("lr", lr())).beta1(h.get("beta1", beta1)).beta2(h.get("beta2", beta2))
-                .eps(h.get("eps", eps)).weightDecay(h.get("weight_decay", weightDecay())).build();
-    }
-
     /** Reads theta, m, v, g; writes theta, m, v. */
     @Override
     int elementsPerStep() {
@@ -146,27 +115,20 @@ public final class AdamW extends BaseOptimizer<AdamW.State> {
 
     /** Hyperparameters of {@link AdamW}; defaults as torch.optim.AdamW. */
     public static final class Builder extends BaseBuilder<Builder> {
-        private double beta1 = 0.9;
-        private double beta2 = 0.999;
-        private double eps = 1e-8;
-
         private Builder() {
-            super(1e-3, 0.01);
+            super("lr", 1e-3, "beta1", 0.9, "beta2", 0.999, "eps", 1e-8, "weight_decay", 0.01);
         }
 
         public Builder beta1(double beta1) {
-            this.beta1 = beta1;
-            return this;
+            return set("beta1", beta1);
         }
 
         public Builder beta2(double beta2) {
-            this.beta2 = beta2;
-            return this;
+            return set("beta2", beta2);
         }
 
         public Builder eps(double eps) {
-            this.eps = eps;
-            return this;
+            return set("eps", eps);
         }
 
         public AdamW build() {

@@ -5,8 +5,6 @@ import dev.inertia.kernels.OptimizerKernels;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
 import java.lang.foreign.MemorySegment;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * INNA, the inertial Newton algorithm (Castera, Bolte, Févotte, Pauwels 2021), as the INNAprop
@@ -27,9 +25,9 @@ public final class INNA extends BaseOptimizer<INNA.State> {
     private final double beta;
 
     private INNA(Builder b) {
-        super(b);
-        this.alpha = Steps.finite(b.alpha, "alpha");
-        this.beta = Steps.positive(b.beta, "beta");
+        super(b, INNA::builder);
+        this.alpha = Steps.finite(b.get("alpha"), "alpha");
+        this.beta = Steps.positive(b.get("beta"), "beta");
     }
 
     public static Builder builder() {
@@ -52,11 +50,6 @@ public final class INNA extends BaseOptimizer<INNA.State> {
         }
     }
 
-    @Override
-    public String name() {
-        return "INNA";
-    }
-
     public double alpha() {
         return alpha;
     }
@@ -72,21 +65,15 @@ public final class INNA extends BaseOptimizer<INNA.State> {
     }
 
     @Override
-    public void step(Tensor theta, Tensor grad, State st, boolean zeroGrad) {
-        Steps.check(theta, grad, st);
-        double lr = lr();
-        st.advance();
-        double decay = 1 - lr * weightDecay();
-        double invBeta = 1 / beta;
-        double phaseTheta = alpha - invBeta;
+    Steps.Pass prepare(State st, double lr, long k) {
         Pass pass = st.pass;
         pass.p = st.psi.segment();
-        pass.decay = decay;
-        pass.phaseTheta = phaseTheta;
-        pass.invBeta = invBeta;
+        pass.decay = 1 - lr * weightDecay();
+        pass.invBeta = 1 / beta;
+        pass.phaseTheta = alpha - pass.invBeta;
         pass.lr = lr;
         pass.beta = beta;
-        pass.over(theta, grad, zeroGrad);
+        return pass;
     }
 
     /** The fused pass of one parameter's step, kept by its state (see {@link Steps.Pass}). */
@@ -106,23 +93,6 @@ public final class INNA extends BaseOptimizer<INNA.State> {
         }
     }
 
-    @Override
-    public Map<String, Double> hyperparameters() {
-        Map<String, Double> h = new LinkedHashMap<>();
-        h.put("lr", lr());
-        h.put("alpha", alpha);
-        h.put("beta", beta);
-        h.put("weight_decay", weightDecay());
-        return h;
-    }
-
-    @Override
-    public INNA withHyperparameters(Map<String, Double> values) {
-        Hyper h = hyper(values);
-        return builder().lr(h.get("lr", lr())).alpha(h.get("alpha", alpha)).beta(h.get("beta", beta))
-                .weightDecay(h.get("weight_decay", weightDecay())).build();
-    }
-
     /** Reads theta, psi, g; writes theta, psi. */
     @Override
     int elementsPerStep() {
@@ -131,22 +101,17 @@ public final class INNA extends BaseOptimizer<INNA.State> {
 
     /** Hyperparameters of {@link INNA}; defaults as in the INNAprop repository's inna.py. */
     public static final class Builder extends BaseBuilder<Builder> {
-        private double alpha = 0.1;
-        private double beta = 0.1;
-
         private Builder() {
-            super(0.01, 0);
+            super("lr", 0.01, "alpha", 0.1, "beta", 0.1, "weight_decay", 0);
         }
 
         public Builder alpha(double alpha) {
-            this.alpha = alpha;
-            return this;
+            return set("alpha", alpha);
         }
 
         /** Must be > 0. */
         public Builder beta(double beta) {
-            this.beta = beta;
-            return this;
+            return set("beta", beta);
         }
 
         public INNA build() {

@@ -5,8 +5,6 @@ import dev.inertia.kernels.OptimizerKernels;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
 import java.lang.foreign.MemorySegment;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * INNAprop (Bolte, Boustany, Pauwels, Purica 2024): INNA's inertial Newton dynamics with RMSprop
@@ -33,11 +31,11 @@ public final class INNAprop extends BaseOptimizer<INNAprop.State> {
     private final double eps;
 
     private INNAprop(Builder b) {
-        super(b);
-        this.alpha = Steps.finite(b.alpha, "alpha");
-        this.beta = Steps.positive(b.beta, "beta");
-        this.sigma = Steps.inUnitInterval(b.sigma, "sigma");
-        this.eps = Steps.nonNegative(b.eps, "eps");
+        super(b, INNAprop::builder);
+        this.alpha = Steps.finite(b.get("alpha"), "alpha");
+        this.beta = Steps.positive(b.get("beta"), "beta");
+        this.sigma = Steps.inUnitInterval(b.get("sigma"), "sigma");
+        this.eps = Steps.nonNegative(b.get("eps"), "eps");
     }
 
     public static Builder builder() {
@@ -66,11 +64,6 @@ public final class INNAprop extends BaseOptimizer<INNAprop.State> {
         }
     }
 
-    @Override
-    public String name() {
-        return "INNAprop";
-    }
-
     public double alpha() {
         return alpha;
     }
@@ -94,35 +87,29 @@ public final class INNAprop extends BaseOptimizer<INNAprop.State> {
     }
 
     @Override
-    public void step(Tensor theta, Tensor grad, State st, boolean zeroGrad) {
-        Steps.check(theta, grad, st);
-        double lr = lr();
+    void check(State st, double lr) {
         if (lr == beta) {
             throw new IllegalStateException("INNAprop needs lr != beta (it divides by beta - lr); both are " + lr);
         }
-        long k = st.advance();
+    }
+
+    @Override
+    Steps.Pass prepare(State st, double lr, long k) {
         // The per-step scalars, as innaprop.py computes them.
-        double decay = 1 - lr * weightDecay();
-        double sqrtBias = Math.sqrt(1 - Math.pow(sigma, k));
-        double psiKeep = 1 - lr / beta;
-        double psiTheta = lr * (1.0 / beta - alpha);
-        double thetaKeep = 1 + (lr * (1 - beta * alpha)) / (beta - lr);
-        double thetaPsi = lr / (beta - lr);
-        double gradStep = lr * beta;
         Pass pass = st.pass;
         pass.p = st.psi.segment();
         pass.v = st.v.segment();
-        pass.decay = decay;
+        pass.decay = 1 - lr * weightDecay();
         pass.sigma = sigma;
         pass.oneMinusSigma = 1 - sigma;
-        pass.sqrtBias = sqrtBias;
+        pass.sqrtBias = Math.sqrt(1 - Math.pow(sigma, k));
         pass.eps = eps;
-        pass.psiKeep = psiKeep;
-        pass.psiTheta = psiTheta;
-        pass.thetaKeep = thetaKeep;
-        pass.thetaPsi = thetaPsi;
-        pass.gradStep = gradStep;
-        pass.over(theta, grad, zeroGrad);
+        pass.psiKeep = 1 - lr / beta;
+        pass.psiTheta = lr * (1.0 / beta - alpha);
+        pass.thetaKeep = 1 + (lr * (1 - beta * alpha)) / (beta - lr);
+        pass.thetaPsi = lr / (beta - lr);
+        pass.gradStep = lr * beta;
+        return pass;
     }
 
     /** The fused pass of one parameter's step, kept by its state (see {@link Steps.Pass}). */
@@ -144,26 +131,6 @@ public final class INNAprop extends BaseOptimizer<INNAprop.State> {
         }
     }
 
-    @Override
-    public Map<String, Double> hyperparameters() {
-        Map<String, Double> h = new LinkedHashMap<>();
-        h.put("lr", lr());
-        h.put("alpha", alpha);
-        h.put("beta", beta);
-        h.put("sigma", sigma);
-        h.put("eps", eps);
-        h.put("weight_decay", weightDecay());
-        return h;
-    }
-
-    @Override
-    public INNAprop withHyperparameters(Map<String, Double> values) {
-        Hyper h = hyper(values);
-        return builder().lr(h.get("lr", lr())).alpha(h.get("alpha", alpha)).beta(h.get("beta", beta))
-                .sigma(h.get("sigma", sigma)).eps(h.get("eps", eps))
-                .weightDecay(h.get("weight_decay", weightDecay())).build();
-    }
-
     /** Reads theta, psi, v, g; writes theta, psi, v. */
     @Override
     int elementsPerStep() {
@@ -172,36 +139,27 @@ public final class INNAprop extends BaseOptimizer<INNAprop.State> {
 
     /** Hyperparameters of {@link INNAprop}; defaults as in innaprop.py. */
     public static final class Builder extends BaseBuilder<Builder> {
-        private double alpha = 0.1;
-        private double beta = 0.9;
-        private double sigma = 0.999;
-        private double eps = 1e-8;
-
         private Builder() {
-            super(1e-3, 0.01);
+            super("lr", 1e-3, "alpha", 0.1, "beta", 0.9, "sigma", 0.999, "eps", 1e-8, "weight_decay", 0.01);
         }
 
         /** Viscous damping (INNA's alpha), default 0.1. */
         public Builder alpha(double alpha) {
-            this.alpha = alpha;
-            return this;
+            return set("alpha", alpha);
         }
 
         /** Newton damping (INNA's beta), default 0.9; must be > 0. */
         public Builder beta(double beta) {
-            this.beta = beta;
-            return this;
+            return set("beta", beta);
         }
 
         /** Decay of the running mean of g^2 (RMSprop's alpha, Adam's beta2), default 0.999. */
         public Builder sigma(double sigma) {
-            this.sigma = sigma;
-            return this;
+            return set("sigma", sigma);
         }
 
         public Builder eps(double eps) {
-            this.eps = eps;
-            return this;
+            return set("eps", eps);
         }
 
         public INNAprop build() {

@@ -5,8 +5,6 @@ import dev.inertia.kernels.OptimizerKernels;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
 import java.lang.foreign.MemorySegment;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * RMSprop as torch.optim.RMSprop computes it with {@code centered=False} (the centered variant
@@ -18,8 +16,9 @@ import java.util.Map;
  * buf   &lt;- momentum * buf + u;  u = buf             (only with momentum)
  * theta &lt;- theta - lr * u
  * </pre>
- * Defaults as PyTorch: lr 0.01, alpha 0.99, eps 1e-8, momentum 0, weight decay 0. One pass: 20
- * bytes per F32 parameter, 28 with momentum.
+ * Defaults as PyTorch: lr 0.01, alpha 0.99, eps 1e-8, momentum 0, weight decay 0; its
+ * hyperparameters include {@code centered}, always 0. One pass: 20 bytes per F32 parameter, 28
+ * with momentum.
  */
 public final class RMSprop extends BaseOptimizer<RMSprop.State> {
     private final double alpha;
@@ -27,10 +26,13 @@ public final class RMSprop extends BaseOptimizer<RMSprop.State> {
     private final double momentum;
 
     private RMSprop(Builder b) {
-        super(b);
-        this.alpha = Steps.inUnitInterval(b.alpha, "alpha");
-        this.eps = Steps.nonNegative(b.eps, "eps");
-        this.momentum = Steps.nonNegative(b.momentum, "momentum");
+        super(b, RMSprop::builder);
+        this.alpha = Steps.inUnitInterval(b.get("alpha"), "alpha");
+        this.eps = Steps.nonNegative(b.get("eps"), "eps");
+        this.momentum = Steps.nonNegative(b.get("momentum"), "momentum");
+        if (b.flag("centered")) {
+            throw new IllegalArgumentException("centered RMSprop is not offered");
+        }
     }
 
     public static Builder builder() {
@@ -59,11 +61,6 @@ public final class RMSprop extends BaseOptimizer<RMSprop.State> {
         }
     }
 
-    @Override
-    public String name() {
-        return "RMSprop";
-    }
-
     public double alpha() {
         return alpha;
     }
@@ -83,11 +80,12 @@ public final class RMSprop extends BaseOptimizer<RMSprop.State> {
     }
 
     @Override
-    public void step(Tensor theta, Tensor grad, State st, boolean zeroGrad) {
-        Steps.check(theta, grad, st);
+    void check(State st, double lr) {
         Steps.checkMomentumBuffer(name(), momentum, st.buf);
-        double lr = lr();
-        st.advance();
+    }
+
+    @Override
+    Steps.Pass prepare(State st, double lr, long k) {
         Pass pass = st.pass;
         pass.v = st.v.segment();
         pass.b = st.buf == null ? null : st.buf.segment();
@@ -97,7 +95,7 @@ public final class RMSprop extends BaseOptimizer<RMSprop.State> {
         pass.oneMinusAlpha = 1 - alpha;
         pass.eps = eps;
         pass.momentum = momentum;
-        pass.over(theta, grad, zeroGrad);
+        return pass;
     }
 
     /** The fused pass of one parameter's step, kept by its state (see {@link Steps.Pass}). */
@@ -117,29 +115,6 @@ public final class RMSprop extends BaseOptimizer<RMSprop.State> {
         }
     }
 
-    /** {@inheritDoc} Includes {@code centered}, always 0. */
-    @Override
-    public Map<String, Double> hyperparameters() {
-        Map<String, Double> h = new LinkedHashMap<>();
-        h.put("lr", lr());
-        h.put("alpha", alpha);
-        h.put("eps", eps);
-        h.put("momentum", momentum);
-        h.put("weight_decay", weightDecay());
-        h.put("centered", 0.0);
-        return h;
-    }
-
-    @Override
-    public RMSprop withHyperparameters(Map<String, Double> values) {
-        Hyper h = hyper(values);
-        if (h.flag("centered", false)) {
-            throw new IllegalArgumentException("centered RMSprop is not offered");
-        }
-        return builder().lr(h.get("lr", lr())).alpha(h.get("alpha", alpha)).eps(h.get("eps", eps))
-                .momentum(h.get("momentum", momentum)).weightDecay(h.get("weight_decay", weightDecay())).build();
-    }
-
     /** Reads theta, v, g (and the buffer); writes theta, v (and the buffer). */
     @Override
     int elementsPerStep() {
@@ -148,28 +123,21 @@ public final class RMSprop extends BaseOptimizer<RMSprop.State> {
 
     /** Hyperparameters of {@link RMSprop}; defaults as torch.optim.RMSprop. */
     public static final class Builder extends BaseBuilder<Builder> {
-        private double alpha = 0.99;
-        private double eps = 1e-8;
-        private double momentum = 0;
-
         private Builder() {
-            super(0.01, 0);
+            super("lr", 0.01, "alpha", 0.99, "eps", 1e-8, "momentum", 0, "weight_decay", 0, "centered", 0);
         }
 
         /** Decay of the running mean of squared gradients, default 0.99. */
         public Builder alpha(double alpha) {
-            this.alpha = alpha;
-            return this;
+            return set("alpha", alpha);
         }
 
         public Builder eps(double eps) {
-            this.eps = eps;
-            return this;
+            return set("eps", eps);
         }
 
         public Builder momentum(double momentum) {
-            this.momentum = momentum;
-            return this;
+            return set("momentum", momentum);
         }
 
         public RMSprop build() {

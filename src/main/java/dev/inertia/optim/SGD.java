@@ -5,8 +5,6 @@ import dev.inertia.kernels.OptimizerKernels;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
 import java.lang.foreign.MemorySegment;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Stochastic gradient descent as torch.optim.SGD computes it:
@@ -26,10 +24,10 @@ public final class SGD extends BaseOptimizer<SGD.State> {
     private final boolean nesterov;
 
     private SGD(Builder b) {
-        super(b);
-        this.momentum = Steps.nonNegative(b.momentum, "momentum");
-        this.dampening = Steps.finite(b.dampening, "dampening");
-        this.nesterov = b.nesterov;
+        super(b, SGD::builder);
+        this.momentum = Steps.nonNegative(b.get("momentum"), "momentum");
+        this.dampening = Steps.finite(b.get("dampening"), "dampening");
+        this.nesterov = b.flag("nesterov");
         if (nesterov && (momentum <= 0 || dampening != 0)) {
             throw new IllegalArgumentException("Nesterov momentum requires a momentum > 0 and zero dampening, got "
                     + "momentum " + momentum + ", dampening " + dampening);
@@ -56,11 +54,6 @@ public final class SGD extends BaseOptimizer<SGD.State> {
         }
     }
 
-    @Override
-    public String name() {
-        return "SGD";
-    }
-
     public double momentum() {
         return momentum;
     }
@@ -80,23 +73,22 @@ public final class SGD extends BaseOptimizer<SGD.State> {
     }
 
     @Override
-    public void step(Tensor theta, Tensor grad, State st, boolean zeroGrad) {
-        Steps.check(theta, grad, st);
+    void check(State st, double lr) {
         Steps.checkMomentumBuffer(name(), momentum, st.buf);
-        double lr = lr();
-        long k = st.advance();
-        // PyTorch's first step copies d into the buffer: 0 * (zeroed buffer) + 1 * d.
-        double bufKeep = k == 1 ? 0 : momentum;
-        double gradScale = k == 1 ? 1 : 1 - dampening;
+    }
+
+    @Override
+    Steps.Pass prepare(State st, double lr, long k) {
         Pass pass = st.pass;
         pass.b = st.buf == null ? null : st.buf.segment();
         pass.lr = lr;
         pass.wd = weightDecay();
         pass.m = momentum;
-        pass.keep = bufKeep;
-        pass.scale = gradScale;
+        // PyTorch's first step copies d into the buffer: 0 * (zeroed buffer) + 1 * d.
+        pass.keep = k == 1 ? 0 : momentum;
+        pass.scale = k == 1 ? 1 : 1 - dampening;
         pass.nesterov = nesterov;
-        pass.over(theta, grad, zeroGrad);
+        return pass;
     }
 
     /** The fused pass of one parameter's step, kept by its state (see {@link Steps.Pass}). */
@@ -117,25 +109,6 @@ public final class SGD extends BaseOptimizer<SGD.State> {
         }
     }
 
-    @Override
-    public Map<String, Double> hyperparameters() {
-        Map<String, Double> h = new LinkedHashMap<>();
-        h.put("lr", lr());
-        h.put("momentum", momentum);
-        h.put("dampening", dampening);
-        h.put("nesterov", nesterov ? 1.0 : 0.0);
-        h.put("weight_decay", weightDecay());
-        return h;
-    }
-
-    @Override
-    public SGD withHyperparameters(Map<String, Double> values) {
-        Hyper h = hyper(values);
-        return builder().lr(h.get("lr", lr())).momentum(h.get("momentum", momentum))
-                .dampening(h.get("dampening", dampening)).nesterov(h.flag("nesterov", nesterov))
-                .weightDecay(h.get("weight_decay", weightDecay())).build();
-    }
-
     /** Reads theta, g (and the buffer); writes theta (and the buffer). */
     @Override
     int elementsPerStep() {
@@ -144,27 +117,20 @@ public final class SGD extends BaseOptimizer<SGD.State> {
 
     /** Hyperparameters of {@link SGD}; defaults as torch.optim.SGD, with lr 0.01. */
     public static final class Builder extends BaseBuilder<Builder> {
-        private double momentum = 0;
-        private double dampening = 0;
-        private boolean nesterov = false;
-
         private Builder() {
-            super(0.01, 0);
+            super("lr", 0.01, "momentum", 0, "dampening", 0, "nesterov", 0, "weight_decay", 0);
         }
 
         public Builder momentum(double momentum) {
-            this.momentum = momentum;
-            return this;
+            return set("momentum", momentum);
         }
 
         public Builder dampening(double dampening) {
-            this.dampening = dampening;
-            return this;
+            return set("dampening", dampening);
         }
 
         public Builder nesterov(boolean nesterov) {
-            this.nesterov = nesterov;
-            return this;
+            return set("nesterov", nesterov ? 1 : 0);
         }
 
         public SGD build() {

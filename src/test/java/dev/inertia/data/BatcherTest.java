@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
+import dev.inertia.train.Allocations;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -169,13 +170,13 @@ class BatcherTest {
             for (int i = 0; i < 20; i++) {
                 b.next();
             }
-            long before = HeapAllocations.currentThread();
+            long before = Allocations.currentThread();
             for (int i = 0; i < 50; i++) {
                 b.next();
                 b.images();
                 b.labels();
             }
-            long allocated = HeapAllocations.currentThread() - before;
+            long allocated = Allocations.currentThread() - before;
             assertTrue(allocated < 1024, "50 steps allocated " + allocated + " bytes of heap");
         }
     }

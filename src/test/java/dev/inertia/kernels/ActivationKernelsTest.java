@@ -2,8 +2,6 @@ package dev.inertia.kernels;
 
 import dev.inertia.kernels.scalar.ScalarKernels;
 import static dev.inertia.kernels.KernelFixtures.PAD;
-import static dev.inertia.kernels.KernelFixtures.Precision.F32;
-import static dev.inertia.kernels.KernelFixtures.Precision.F64;
 import static dev.inertia.kernels.KernelFixtures.copyOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,9 +10,10 @@ import dev.inertia.kernels.KernelFixtures.Precision;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
-import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -25,8 +24,8 @@ class ActivationKernelsTest {
     private final ActivationKernels simd = Kernels.activations();
     private final ActivationKernels scalar = ScalarKernels.activations();
 
-    static IntStream sizes() {
-        return KernelFixtures.sizes();
+    static Stream<Arguments> sizesInBoth() {
+        return KernelFixtures.sizesInBoth();
     }
 
     @FunctionalInterface
@@ -39,7 +38,10 @@ class ActivationKernelsTest {
         void apply(ActivationKernels k, MemorySegment x, MemorySegment dy, MemorySegment dx, int n, long[] kinks);
     }
 
-    private void forward(Precision p, String name, int n, double[] kinkPoints, Forward op) {
+    /** {@code name}'s {@code $} is the precision; the F32 or F64 call is picked by {@code p}. */
+    private void forward(Precision p, String name, int n, double[] kinkPoints, Forward f32, Forward f64) {
+        Forward op = p.pick(f32, f64);
+        name = p.name(name);
         long seed = KernelFixtures.seed(name, n);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment x = p.random(arena, n, new Random(seed), kinkPoints);
@@ -53,7 +55,10 @@ class ActivationKernelsTest {
         }
     }
 
-    private void backward(Precision p, String name, int n, double[] kinkPoints, Backward op) {
+    /** {@code name}'s {@code $} is the precision; the F32 or F64 call is picked by {@code p}. */
+    private void backward(Precision p, String name, int n, double[] kinkPoints, Backward f32, Backward f64) {
+        Backward op = p.pick(f32, f64);
+        name = p.name(name);
         long seed = KernelFixtures.seed(name, n);
         try (Arena arena = Arena.ofConfined()) {
             Random r = new Random(seed);
@@ -72,52 +77,36 @@ class ActivationKernelsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("sizes")
-    void forwardF32(int n) {
+    @MethodSource("sizesInBoth")
+    void forward(Precision p, int n) {
         double[] zero = {0};
-        forward(F32, "reluF32", n, zero, (k, x, o, m) -> k.reluF32(x, PAD, o, PAD, m));
-        forward(F32, "leakyReluF32", n, zero, (k, x, o, m) -> k.leakyReluF32(x, PAD, o, PAD, m, 0.01f));
-        forward(F32, "clampF32", n, new double[] {-1, 1}, (k, x, o, m) -> k.clampF32(x, PAD, o, PAD, m, -1f, 1f));
-        forward(F32, "relu6F32", n, new double[] {0, 6}, (k, x, o, m) -> k.clampF32(x, PAD, o, PAD, m, 0f, 6f));
-        forward(F32, "absF32", n, zero, (k, x, o, m) -> k.absF32(x, PAD, o, PAD, m));
+        forward(p, "relu$", n, zero, (k, x, o, m) -> k.reluF32(x, PAD, o, PAD, m),
+                (k, x, o, m) -> k.reluF64(x, PAD, o, PAD, m));
+        forward(p, "leakyRelu$", n, zero, (k, x, o, m) -> k.leakyReluF32(x, PAD, o, PAD, m, 0.01f),
+                (k, x, o, m) -> k.leakyReluF64(x, PAD, o, PAD, m, 0.01));
+        forward(p, "clamp$", n, new double[] {-1, 1}, (k, x, o, m) -> k.clampF32(x, PAD, o, PAD, m, -1f, 1f),
+                (k, x, o, m) -> k.clampF64(x, PAD, o, PAD, m, -1, 1));
+        forward(p, "relu6$", n, new double[] {0, 6}, (k, x, o, m) -> k.clampF32(x, PAD, o, PAD, m, 0f, 6f),
+                (k, x, o, m) -> k.clampF64(x, PAD, o, PAD, m, 0, 6));
+        forward(p, "abs$", n, zero, (k, x, o, m) -> k.absF32(x, PAD, o, PAD, m),
+                (k, x, o, m) -> k.absF64(x, PAD, o, PAD, m));
     }
 
     @ParameterizedTest
-    @MethodSource("sizes")
-    void forwardF64(int n) {
+    @MethodSource("sizesInBoth")
+    void backward(Precision p, int n) {
         double[] zero = {0};
-        forward(F64, "reluF64", n, zero, (k, x, o, m) -> k.reluF64(x, PAD, o, PAD, m));
-        forward(F64, "leakyReluF64", n, zero, (k, x, o, m) -> k.leakyReluF64(x, PAD, o, PAD, m, 0.01));
-        forward(F64, "clampF64", n, new double[] {-1, 1}, (k, x, o, m) -> k.clampF64(x, PAD, o, PAD, m, -1, 1));
-        forward(F64, "relu6F64", n, new double[] {0, 6}, (k, x, o, m) -> k.clampF64(x, PAD, o, PAD, m, 0, 6));
-        forward(F64, "absF64", n, zero, (k, x, o, m) -> k.absF64(x, PAD, o, PAD, m));
-    }
-
-    @ParameterizedTest
-    @MethodSource("sizes")
-    void backwardF32(int n) {
-        double[] zero = {0};
-        backward(F32, "reluBackwardF32", n, zero,
-                (k, x, g, d, m, c) -> k.reluBackwardF32(x, PAD, g, PAD, d, PAD, m, 0.5f, c));
-        backward(F32, "leakyReluBackwardF32", n, zero,
-                (k, x, g, d, m, c) -> k.leakyReluBackwardF32(x, PAD, g, PAD, d, PAD, m, 0.01f, 0.3f, c));
-        backward(F32, "clampBackwardF32", n, new double[] {-1, 1},
-                (k, x, g, d, m, c) -> k.clampBackwardF32(x, PAD, g, PAD, d, PAD, m, -1f, 1f, 0.25f, 0.75f, c));
-        backward(F32, "absBackwardF32", n, zero,
-                (k, x, g, d, m, c) -> k.absBackwardF32(x, PAD, g, PAD, d, PAD, m, 0.2f, c));
-    }
-
-    @ParameterizedTest
-    @MethodSource("sizes")
-    void backwardF64(int n) {
-        double[] zero = {0};
-        backward(F64, "reluBackwardF64", n, zero,
+        backward(p, "reluBackward$", n, zero,
+                (k, x, g, d, m, c) -> k.reluBackwardF32(x, PAD, g, PAD, d, PAD, m, 0.5f, c),
                 (k, x, g, d, m, c) -> k.reluBackwardF64(x, PAD, g, PAD, d, PAD, m, 0.5, c));
-        backward(F64, "leakyReluBackwardF64", n, zero,
+        backward(p, "leakyReluBackward$", n, zero,
+                (k, x, g, d, m, c) -> k.leakyReluBackwardF32(x, PAD, g, PAD, d, PAD, m, 0.01f, 0.3f, c),
                 (k, x, g, d, m, c) -> k.leakyReluBackwardF64(x, PAD, g, PAD, d, PAD, m, 0.01, 0.3, c));
-        backward(F64, "clampBackwardF64", n, new double[] {-1, 1},
+        backward(p, "clampBackward$", n, new double[] {-1, 1},
+                (k, x, g, d, m, c) -> k.clampBackwardF32(x, PAD, g, PAD, d, PAD, m, -1f, 1f, 0.25f, 0.75f, c),
                 (k, x, g, d, m, c) -> k.clampBackwardF64(x, PAD, g, PAD, d, PAD, m, -1, 1, 0.25, 0.75, c));
-        backward(F64, "absBackwardF64", n, zero,
+        backward(p, "absBackward$", n, zero,
+                (k, x, g, d, m, c) -> k.absBackwardF32(x, PAD, g, PAD, d, PAD, m, 0.2f, c),
                 (k, x, g, d, m, c) -> k.absBackwardF64(x, PAD, g, PAD, d, PAD, m, 0.2, c));
     }
 

@@ -1,16 +1,10 @@
 package dev.inertia.kernels;
 
-import dev.inertia.kernels.scalar.ScalarKernels;
-import static dev.inertia.kernels.KernelFixtures.D;
-import static dev.inertia.kernels.KernelFixtures.F;
 import static dev.inertia.kernels.KernelFixtures.PAD;
-import static dev.inertia.kernels.KernelFixtures.assertSameF32;
-import static dev.inertia.kernels.KernelFixtures.assertSameF64;
-import static dev.inertia.kernels.KernelFixtures.buffer;
-import static dev.inertia.kernels.KernelFixtures.randomF32;
-import static dev.inertia.kernels.KernelFixtures.randomF64;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.inertia.kernels.KernelFixtures.Precision;
+import dev.inertia.kernels.scalar.ScalarKernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
@@ -35,112 +29,72 @@ class BroadcastKernelsTest {
                 Arguments.of(129, 3, 1));
     }
 
+    static Stream<Arguments> layoutsInBoth() {
+        return KernelFixtures.inBoth(BroadcastKernelsTest::layouts);
+    }
+
     @ParameterizedTest
-    @MethodSource("layouts")
-    void elementwiseF32(int outer, int channels, int inner) {
+    @MethodSource("layoutsInBoth")
+    void elementwise(Precision p, int outer, int channels, int inner) {
         int n = outer * channels * inner;
-        long seed = KernelFixtures.seed("broadcastF32", n + channels);
+        long seed = KernelFixtures.seed("broadcast" + p, n + channels);
         try (Arena arena = Arena.ofConfined()) {
             Random r = new Random(seed);
-            MemorySegment x = randomF32(arena, n, r), b = randomF32(arena, channels, r, 0.5, -2);
+            MemorySegment x = p.random(arena, n, r), b = p.random(arena, channels, r, 0.5, -2);
             for (int op = 0; op < 3; op++) {
-                MemorySegment expected = buffer(arena, n, 4), actual = buffer(arena, n, 4);
-                apply32(scalar, op, x, b, expected, outer, channels, inner);
-                apply32(simd, op, x, b, actual, outer, channels, inner);
-                assertSameF32(expected, actual, n, "op " + op + " seed " + seed);
+                MemorySegment expected = p.buffer(arena, n), actual = p.buffer(arena, n);
+                apply(p, scalar, op, x, b, expected, outer, channels, inner);
+                apply(p, simd, op, x, b, actual, outer, channels, inner);
+                p.assertSame(expected, actual, n, "op " + op + " seed " + seed);
             }
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("layouts")
-    void elementwiseF64(int outer, int channels, int inner) {
-        int n = outer * channels * inner;
-        long seed = KernelFixtures.seed("broadcastF64", n + channels);
-        try (Arena arena = Arena.ofConfined()) {
-            Random r = new Random(seed);
-            MemorySegment x = randomF64(arena, n, r), b = randomF64(arena, channels, r, 0.5, -2);
-            for (int op = 0; op < 3; op++) {
-                MemorySegment expected = buffer(arena, n, 8), actual = buffer(arena, n, 8);
-                apply64(scalar, op, x, b, expected, outer, channels, inner);
-                apply64(simd, op, x, b, actual, outer, channels, inner);
-                assertSameF64(expected, actual, n, "op " + op + " seed " + seed);
-            }
+    /** Op 0 adds, 1 multiplies, 2 divides by the bias. */
+    private static void apply(Precision p, BroadcastKernels k, int op, MemorySegment x, MemorySegment b,
+            MemorySegment out, int outer, int channels, int inner) {
+        switch (op) {
+            case 0 -> p.pick((Runnable) () -> k.addBiasF32(x, PAD, b, PAD, out, PAD, outer, channels, inner),
+                    () -> k.addBiasF64(x, PAD, b, PAD, out, PAD, outer, channels, inner)).run();
+            case 1 -> p.pick((Runnable) () -> k.mulBiasF32(x, PAD, b, PAD, out, PAD, outer, channels, inner),
+                    () -> k.mulBiasF64(x, PAD, b, PAD, out, PAD, outer, channels, inner)).run();
+            default -> p.pick((Runnable) () -> k.divBiasF32(x, PAD, b, PAD, out, PAD, outer, channels, inner),
+                    () -> k.divBiasF64(x, PAD, b, PAD, out, PAD, outer, channels, inner)).run();
         }
     }
 
-    private static void apply32(BroadcastKernels k, int op, MemorySegment x, MemorySegment b, MemorySegment out,
-            int outer, int channels, int inner) {
-        switch (op) {
-            case 0 -> k.addBiasF32(x, PAD, b, PAD, out, PAD, outer, channels, inner);
-            case 1 -> k.mulBiasF32(x, PAD, b, PAD, out, PAD, outer, channels, inner);
-            default -> k.divBiasF32(x, PAD, b, PAD, out, PAD, outer, channels, inner);
-        }
-    }
-
-    private static void apply64(BroadcastKernels k, int op, MemorySegment x, MemorySegment b, MemorySegment out,
-            int outer, int channels, int inner) {
-        switch (op) {
-            case 0 -> k.addBiasF64(x, PAD, b, PAD, out, PAD, outer, channels, inner);
-            case 1 -> k.mulBiasF64(x, PAD, b, PAD, out, PAD, outer, channels, inner);
-            default -> k.divBiasF64(x, PAD, b, PAD, out, PAD, outer, channels, inner);
+    /** The channel sums of dy (times y when {@code product}), scaled and added to out or not. */
+    private static void sums(Precision p, BroadcastKernels k, boolean product, MemorySegment dy, MemorySegment y,
+            MemorySegment out, int outer, int channels, int inner, double scale, boolean acc) {
+        if (product) {
+            p.pick((Runnable) () -> k.sumProductF32(dy, PAD, y, PAD, out, PAD, outer, channels, inner, (float) scale,
+                    acc), () -> k.sumProductF64(dy, PAD, y, PAD, out, PAD, outer, channels, inner, scale, acc)).run();
+        } else {
+            p.pick((Runnable) () -> k.sumBiasF32(dy, PAD, out, PAD, outer, channels, inner, (float) scale, acc),
+                    () -> k.sumBiasF64(dy, PAD, out, PAD, outer, channels, inner, scale, acc)).run();
         }
     }
 
     @ParameterizedTest
-    @MethodSource("layouts")
-    void sumsF64(int outer, int channels, int inner) {
+    @MethodSource("layoutsInBoth")
+    void sums(Precision p, int outer, int channels, int inner) {
         int n = outer * channels * inner;
-        long seed = KernelFixtures.seed("sumsF64", n + channels);
+        long seed = KernelFixtures.seed("sums" + p, n + channels);
         try (Arena arena = Arena.ofConfined()) {
             Random r = new Random(seed);
-            MemorySegment dy = randomF64(arena, n, r), y = randomF64(arena, n, r);
-            MemorySegment start = randomF64(arena, channels, r);
+            MemorySegment dy = p.random(arena, n, r), y = p.random(arena, n, r);
+            MemorySegment start = p.random(arena, channels, r);
+            double eps = p == Precision.F32 ? 1e-5 : 1e-13;
             for (boolean product : new boolean[] {false, true}) {
                 for (boolean acc : new boolean[] {false, true}) {
                     MemorySegment expected = KernelFixtures.copyOf(arena, start);
                     MemorySegment actual = KernelFixtures.copyOf(arena, start);
-                    if (product) {
-                        scalar.sumProductF64(dy, PAD, y, PAD, expected, PAD, outer, channels, inner, -0.5, acc);
-                        simd.sumProductF64(dy, PAD, y, PAD, actual, PAD, outer, channels, inner, -0.5, acc);
-                    } else {
-                        scalar.sumBiasF64(dy, PAD, expected, PAD, outer, channels, inner, 1.5, acc);
-                        simd.sumBiasF64(dy, PAD, actual, PAD, outer, channels, inner, 1.5, acc);
-                    }
+                    double scale = product ? -0.5 : 1.5;
+                    sums(p, scalar, product, dy, y, expected, outer, channels, inner, scale, acc);
+                    sums(p, simd, product, dy, y, actual, outer, channels, inner, scale, acc);
                     for (int i = 0; i < channels + 2 * PAD; i++) {
-                        double e = expected.getAtIndex(D, i), a = actual.getAtIndex(D, i);
-                        double tol = i < PAD || i >= PAD + channels ? 0 : 1e-13 * (outer * inner * 64 + 8);
-                        assertEquals(e, a, tol, "product " + product + " acc " + acc + " element " + (i - PAD)
-                                + " seed " + seed);
-                    }
-                }
-            }
-        }
-    }
-
-    @ParameterizedTest
-    @MethodSource("layouts")
-    void sumsF32(int outer, int channels, int inner) {
-        int n = outer * channels * inner;
-        long seed = KernelFixtures.seed("sumsF32", n + channels);
-        try (Arena arena = Arena.ofConfined()) {
-            Random r = new Random(seed);
-            MemorySegment dy = randomF32(arena, n, r), y = randomF32(arena, n, r);
-            MemorySegment start = randomF32(arena, channels, r);
-            for (boolean product : new boolean[] {false, true}) {
-                for (boolean acc : new boolean[] {false, true}) {
-                    MemorySegment expected = KernelFixtures.copyOf(arena, start);
-                    MemorySegment actual = KernelFixtures.copyOf(arena, start);
-                    if (product) {
-                        scalar.sumProductF32(dy, PAD, y, PAD, expected, PAD, outer, channels, inner, -0.5f, acc);
-                        simd.sumProductF32(dy, PAD, y, PAD, actual, PAD, outer, channels, inner, -0.5f, acc);
-                    } else {
-                        scalar.sumBiasF32(dy, PAD, expected, PAD, outer, channels, inner, 1.5f, acc);
-                        simd.sumBiasF32(dy, PAD, actual, PAD, outer, channels, inner, 1.5f, acc);
-                    }
-                    for (int i = 0; i < channels + 2 * PAD; i++) {
-                        float e = expected.getAtIndex(F, i), a = actual.getAtIndex(F, i);
-                        double tol = i < PAD || i >= PAD + channels ? 0 : 1e-5 * (outer * inner * 64 + 8);
+                        double e = p.get(expected, i), a = p.get(actual, i);
+                        double tol = i < PAD || i >= PAD + channels ? 0 : eps * (outer * inner * 64 + 8);
                         assertEquals(e, a, tol, "product " + product + " acc " + acc + " element " + (i - PAD)
                                 + " seed " + seed);
                     }

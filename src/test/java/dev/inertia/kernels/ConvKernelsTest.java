@@ -2,12 +2,9 @@ package dev.inertia.kernels;
 
 import dev.inertia.kernels.scalar.ScalarKernels;
 import static dev.inertia.kernels.KernelFixtures.PAD;
-import static dev.inertia.kernels.KernelFixtures.assertSameF32;
-import static dev.inertia.kernels.KernelFixtures.assertSameF64;
-import static dev.inertia.kernels.KernelFixtures.buffer;
-import static dev.inertia.kernels.KernelFixtures.randomF32;
-import static dev.inertia.kernels.KernelFixtures.randomF64;
+import static dev.inertia.kernels.KernelFixtures.Precision.F32;
 
+import dev.inertia.kernels.KernelFixtures.Precision;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
@@ -29,65 +26,61 @@ class ConvKernelsTest {
                 Arguments.of(1, 4, 4, 1, 1, 0), Arguments.of(1, 2, 40, 2, 1, 3));
     }
 
-    @ParameterizedTest
-    @MethodSource("geometries")
-    void sameAsScalar(int channels, int h, int w, int k, int stride, int padding) {
-        Window2d g = Window2d.square(h, w, k, stride, padding);
-        int image = channels * h * w, cols = channels * k * k * g.outH() * g.outW();
-        long seed = KernelFixtures.seed("conv", image * 7 + cols);
+    static Stream<Arguments> geometriesInBoth() {
+        return KernelFixtures.inBoth(ConvKernelsTest::geometries);
+    }
+
+    /**
+     * im2col of {@code image} into {@code cols} or, with {@code back}, col2im of {@code cols} into
+     * {@code image}; the columns at {@code off}, {@code ld} 0 for the overloads without a leading dimension.
+     */
+    private static void lower(Precision p, ConvKernels k, boolean back, MemorySegment image, MemorySegment cols,
+            int off, int ld, int channels, Window2d g) {
+        // one case per direction, precision and overload (ld 0: the one without a leading dimension)
+        switch ((back ? 4 : 0) + (p == F32 ? 2 : 0) + (ld == 0 ? 1 : 0)) {
+            case 0 -> k.im2colF64(image, PAD, channels, g, cols, off, ld);
+            case 1 -> k.im2colF64(image, PAD, channels, g, cols, off);
+            case 2 -> k.im2colF32(image, PAD, channels, g, cols, off, ld);
+            case 3 -> k.im2colF32(image, PAD, channels, g, cols, off);
+            case 4 -> k.col2imF64(cols, off, ld, channels, g, image, PAD);
+            case 5 -> k.col2imF64(cols, off, channels, g, image, PAD);
+            case 6 -> k.col2imF32(cols, off, ld, channels, g, image, PAD);
+            default -> k.col2imF32(cols, off, channels, g, image, PAD);
+        }
+    }
+
+    /** im2col then col2im, each against the scalar twin; {@code what} names the case in failures. */
+    private void bothWays(Precision p, String what, long seed, int channels, Window2d g, int image, int cols, int off,
+            int ld) {
         try (Arena arena = Arena.ofConfined()) {
             Random r = new Random(seed);
-            MemorySegment x32 = randomF32(arena, image, r), c32 = randomF32(arena, cols, r);
-            MemorySegment e32 = buffer(arena, cols, 4), a32 = buffer(arena, cols, 4);
-            scalar.im2colF32(x32, PAD, channels, g, e32, PAD);
-            simd.im2colF32(x32, PAD, channels, g, a32, PAD);
-            assertSameF32(e32, a32, cols, "im2colF32 seed " + seed);
-            MemorySegment ei32 = buffer(arena, image, 4), ai32 = buffer(arena, image, 4);
-            scalar.col2imF32(c32, PAD, channels, g, ei32, PAD);
-            simd.col2imF32(c32, PAD, channels, g, ai32, PAD);
-            assertSameF32(ei32, ai32, image, "col2imF32 seed " + seed);
-
-            MemorySegment x64 = randomF64(arena, image, r), c64 = randomF64(arena, cols, r);
-            MemorySegment e64 = buffer(arena, cols, 8), a64 = buffer(arena, cols, 8);
-            scalar.im2colF64(x64, PAD, channels, g, e64, PAD);
-            simd.im2colF64(x64, PAD, channels, g, a64, PAD);
-            assertSameF64(e64, a64, cols, "im2colF64 seed " + seed);
-            MemorySegment ei64 = buffer(arena, image, 8), ai64 = buffer(arena, image, 8);
-            scalar.col2imF64(c64, PAD, channels, g, ei64, PAD);
-            simd.col2imF64(c64, PAD, channels, g, ai64, PAD);
-            assertSameF64(ei64, ai64, image, "col2imF64 seed " + seed);
+            MemorySegment x = p.random(arena, image, r), c = p.random(arena, cols, r);
+            for (boolean back : new boolean[] {false, true}) {
+                int n = back ? image : cols;
+                MemorySegment e = p.buffer(arena, n), a = p.buffer(arena, n);
+                lower(p, scalar, back, back ? e : x, back ? c : e, off, ld, channels, g);
+                lower(p, simd, back, back ? a : x, back ? c : a, off, ld, channels, g);
+                p.assertSame(e, a, n, p.name(what + (back ? "col2im$" : "im2col$") + " seed ") + seed);
+            }
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometriesInBoth")
+    void sameAsScalar(Precision p, int channels, int h, int w, int k, int stride, int padding) {
+        Window2d g = Window2d.square(h, w, k, stride, padding);
+        int image = channels * h * w, cols = channels * k * k * g.outH() * g.outW();
+        bothWays(p, "", KernelFixtures.seed("conv", image * 7 + cols), channels, g, image, cols, PAD, 0);
     }
 
     /** With a leading dimension wider than a row (images side by side): the gaps are left alone. */
     @ParameterizedTest
-    @MethodSource("geometries")
-    void stridedColumnsSameAsScalar(int channels, int h, int w, int k, int stride, int padding) {
+    @MethodSource("geometriesInBoth")
+    void stridedColumnsSameAsScalar(Precision p, int channels, int h, int w, int k, int stride, int padding) {
         Window2d g = Window2d.square(h, w, k, stride, padding);
-        int p = g.outH() * g.outW(), ld = 2 * p + 5, rows = channels * k * k;
+        int outPixels = g.outH() * g.outW(), ld = 2 * outPixels + 5, rows = channels * k * k;
         int image = channels * h * w, cols = rows * ld;
-        long seed = KernelFixtures.seed("conv-ld", image * 7 + cols);
-        try (Arena arena = Arena.ofConfined()) {
-            Random r = new Random(seed);
-            MemorySegment x32 = randomF32(arena, image, r), c32 = randomF32(arena, cols, r);
-            MemorySegment e32 = buffer(arena, cols, 4), a32 = buffer(arena, cols, 4);
-            scalar.im2colF32(x32, PAD, channels, g, e32, PAD + p, ld);
-            simd.im2colF32(x32, PAD, channels, g, a32, PAD + p, ld);
-            assertSameF32(e32, a32, cols, "strided im2colF32 seed " + seed);
-            MemorySegment ei32 = buffer(arena, image, 4), ai32 = buffer(arena, image, 4);
-            scalar.col2imF32(c32, PAD + p, ld, channels, g, ei32, PAD);
-            simd.col2imF32(c32, PAD + p, ld, channels, g, ai32, PAD);
-            assertSameF32(ei32, ai32, image, "strided col2imF32 seed " + seed);
-
-            MemorySegment x64 = randomF64(arena, image, r), c64 = randomF64(arena, cols, r);
-            MemorySegment e64 = buffer(arena, cols, 8), a64 = buffer(arena, cols, 8);
-            scalar.im2colF64(x64, PAD, channels, g, e64, PAD + p, ld);
-            simd.im2colF64(x64, PAD, channels, g, a64, PAD + p, ld);
-            assertSameF64(e64, a64, cols, "strided im2colF64 seed " + seed);
-            MemorySegment ei64 = buffer(arena, image, 8), ai64 = buffer(arena, image, 8);
-            scalar.col2imF64(c64, PAD + p, ld, channels, g, ei64, PAD);
-            simd.col2imF64(c64, PAD + p, ld, channels, g, ai64, PAD);
-            assertSameF64(ei64, ai64, image, "strided col2imF64 seed " + seed);
-        }
+        bothWays(p, "strided ", KernelFixtures.seed("conv-ld", image * 7 + cols), channels, g, image, cols,
+                PAD + outPixels, ld);
     }
 }

@@ -2,8 +2,6 @@ package dev.inertia.kernels;
 
 import dev.inertia.kernels.scalar.ScalarKernels;
 import static dev.inertia.kernels.KernelFixtures.PAD;
-import static dev.inertia.kernels.KernelFixtures.Precision.F32;
-import static dev.inertia.kernels.KernelFixtures.Precision.F64;
 import static dev.inertia.kernels.KernelFixtures.assertSameF32;
 import static dev.inertia.kernels.KernelFixtures.copyOf;
 import static dev.inertia.kernels.KernelFixtures.randomF32;
@@ -13,7 +11,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The selected elementwise kernels against their scalar twin, bit for bit, sentinels included. */
@@ -25,12 +25,19 @@ class ElementwiseKernelsTest {
         return KernelFixtures.sizes();
     }
 
+    static Stream<Arguments> sizesInBoth() {
+        return KernelFixtures.sizesInBoth();
+    }
+
     @FunctionalInterface
     interface Binary {
         void apply(ElementwiseKernels k, MemorySegment a, MemorySegment b, MemorySegment out, int n);
     }
 
-    private void binary(Precision p, String name, int n, Binary op) {
+    /** {@code name}'s {@code $} is the precision; {@code op} does the F32 or F64 call ({@link Precision#pick}). */
+    private void binary(Precision p, String name, int n, Binary f32, Binary f64) {
+        Binary op = p.pick(f32, f64);
+        name = p.name(name);
         long seed = KernelFixtures.seed(name, n);
         try (Arena arena = Arena.ofConfined()) {
             Random r = new Random(seed);
@@ -43,32 +50,26 @@ class ElementwiseKernelsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("sizes")
-    void binaryOpsF32(int n) {
-        binary(F32, "addF32", n, (k, a, b, o, m) -> k.addF32(a, PAD, b, PAD, o, PAD, m));
-        binary(F32, "subF32", n, (k, a, b, o, m) -> k.subF32(a, PAD, b, PAD, o, PAD, m));
-        binary(F32, "mulF32", n, (k, a, b, o, m) -> k.mulF32(a, PAD, b, PAD, o, PAD, m));
-        binary(F32, "scaleF32", n, (k, a, b, o, m) -> k.scaleF32(-0.37f, a, PAD, o, PAD, m));
-        binary(F32, "fillF32", n, (k, a, b, o, m) -> k.fillF32(2.5f, o, PAD, m));
-        binary(F32, "fillF32 zero", n, (k, a, b, o, m) -> k.fillF32(0f, o, PAD, m));
-        binary(F32, "copyF32", n, (k, a, b, o, m) -> k.copyF32(a, PAD, o, PAD, m));
-        binary(F32, "axpyF32", n, (k, a, b, o, m) -> {
+    @MethodSource("sizesInBoth")
+    void binaryOps(Precision p, int n) {
+        binary(p, "add$", n, (k, a, b, o, m) -> k.addF32(a, PAD, b, PAD, o, PAD, m),
+                (k, a, b, o, m) -> k.addF64(a, PAD, b, PAD, o, PAD, m));
+        binary(p, "sub$", n, (k, a, b, o, m) -> k.subF32(a, PAD, b, PAD, o, PAD, m),
+                (k, a, b, o, m) -> k.subF64(a, PAD, b, PAD, o, PAD, m));
+        binary(p, "mul$", n, (k, a, b, o, m) -> k.mulF32(a, PAD, b, PAD, o, PAD, m),
+                (k, a, b, o, m) -> k.mulF64(a, PAD, b, PAD, o, PAD, m));
+        binary(p, "scale$", n, (k, a, b, o, m) -> k.scaleF32(-0.37f, a, PAD, o, PAD, m),
+                (k, a, b, o, m) -> k.scaleF64(-0.37, a, PAD, o, PAD, m));
+        binary(p, "fill$", n, (k, a, b, o, m) -> k.fillF32(2.5f, o, PAD, m),
+                (k, a, b, o, m) -> k.fillF64(2.5, o, PAD, m));
+        binary(p, "fill$ zero", n, (k, a, b, o, m) -> k.fillF32(0f, o, PAD, m),
+                (k, a, b, o, m) -> k.fillF64(0, o, PAD, m));
+        binary(p, "copy$", n, (k, a, b, o, m) -> k.copyF32(a, PAD, o, PAD, m),
+                (k, a, b, o, m) -> k.copyF64(a, PAD, o, PAD, m));
+        binary(p, "axpy$", n, (k, a, b, o, m) -> {
             k.copyF32(b, PAD, o, PAD, m);
             k.axpyF32(1.7f, a, PAD, o, PAD, m);
-        });
-    }
-
-    @ParameterizedTest
-    @MethodSource("sizes")
-    void binaryOpsF64(int n) {
-        binary(F64, "addF64", n, (k, a, b, o, m) -> k.addF64(a, PAD, b, PAD, o, PAD, m));
-        binary(F64, "subF64", n, (k, a, b, o, m) -> k.subF64(a, PAD, b, PAD, o, PAD, m));
-        binary(F64, "mulF64", n, (k, a, b, o, m) -> k.mulF64(a, PAD, b, PAD, o, PAD, m));
-        binary(F64, "scaleF64", n, (k, a, b, o, m) -> k.scaleF64(-0.37, a, PAD, o, PAD, m));
-        binary(F64, "fillF64", n, (k, a, b, o, m) -> k.fillF64(2.5, o, PAD, m));
-        binary(F64, "fillF64 zero", n, (k, a, b, o, m) -> k.fillF64(0, o, PAD, m));
-        binary(F64, "copyF64", n, (k, a, b, o, m) -> k.copyF64(a, PAD, o, PAD, m));
-        binary(F64, "axpyF64", n, (k, a, b, o, m) -> {
+        }, (k, a, b, o, m) -> {
             k.copyF64(b, PAD, o, PAD, m);
             k.axpyF64(1.7, a, PAD, o, PAD, m);
         });

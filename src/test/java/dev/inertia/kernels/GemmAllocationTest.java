@@ -3,13 +3,9 @@ package dev.inertia.kernels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.inertia.train.Allocations;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,8 +14,7 @@ import org.junit.jupiter.api.Test;
  * with the thread's allocation counter on a single thread, after warm-up; the JIT compiles in
  * the background, so the check repeats until the compiled code runs or a generous limit is hit
  * (with the 2 shared cores under load, the last kernels reached C2 after 40 to 190 rounds).
- * The counter, {@code com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes}, is
- * called through a method handle: the library module does not read {@code jdk.management}.
+ * The counter is {@link Allocations}.
  * Checked on the production path (the machine's vector width), not in the runs that force a
  * narrower width for coverage. It runs in a surefire execution of its own: after other tests
  * have called the kernels with heap segments of several array types, C2's type profiles at the
@@ -28,28 +23,11 @@ import org.junit.jupiter.api.Test;
  */
 class GemmAllocationTest {
     private static final int ROUNDS = 600;
-    private static final int WARM_CALLS = 200;
-    private static final int MEASURED_CALLS = 20;
 
     @Test
-    void warmCallsAllocateNothing() throws Throwable {
+    void warmCallsAllocateNothing() {
         assumeTrue(System.getProperty(Simd.PROPERTY) == null, "vector width forced: a coverage run");
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        MethodHandle counter;
-        try {
-            Class<?> extended = Class.forName("com.sun.management.ThreadMXBean");
-            assumeTrue(extended.isInstance(threads), "no com.sun.management.ThreadMXBean");
-            counter = MethodHandles.publicLookup()
-                    .findVirtual(extended, "getCurrentThreadAllocatedBytes", MethodType.methodType(long.class))
-                    .bindTo(threads);
-            boolean supported = (boolean) MethodHandles.publicLookup()
-                    .findVirtual(extended, "isThreadAllocatedMemorySupported", MethodType.methodType(boolean.class))
-                    .invoke(threads);
-            assumeTrue(supported, "thread allocation counting unsupported");
-        } catch (ClassNotFoundException e) {
-            assumeTrue(false, "no com.sun.management.ThreadMXBean");
-            return;
-        }
+        assumeTrue(Allocations.available(), "thread allocation counting unsupported");
         GemmKernels gemm = Kernels.gemm();
         // Edge sizes on purpose: partial row panels, masked column vectors, transposed packing with tails.
         int m = 21, n = 53, k = 19;
@@ -58,18 +36,9 @@ class GemmAllocationTest {
             MemorySegment a = arena.allocate(8L * m * k, 64), b = arena.allocate(8L * k * n, 64);
             MemorySegment c = arena.allocate(8L * m * n, 64), bias = arena.allocate(8L * n, 64);
             Epilogue relu = Epilogue.NONE.withColumnBias(bias, 0).relu();
-            long allocated = -1;
-            for (int round = 0; round < ROUNDS && allocated != 0; round++) {
-                for (int i = 0; i < WARM_CALLS; i++) {
-                    calls(gemm, m, n, k, a, b, c, relu);
-                }
-                long before = (long) counter.invokeExact();
-                for (int i = 0; i < MEASURED_CALLS; i++) {
-                    calls(gemm, m, n, k, a, b, c, relu);
-                }
-                allocated = (long) counter.invokeExact() - before;
-            }
-            assertEquals(0, allocated, "bytes allocated by " + MEASURED_CALLS + " warm rounds of GEMM calls on "
+            long allocated = Allocations.whenWarm(ROUNDS, () -> calls(gemm, m, n, k, a, b, c, relu));
+            assertEquals(0, allocated, "bytes allocated by " + Allocations.MEASURED_CALLS
+                    + " warm rounds of GEMM calls on "
                     + gemm.getClass().getSimpleName());
         }
     }

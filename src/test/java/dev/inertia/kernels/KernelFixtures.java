@@ -6,7 +6,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Random;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * Shared fixtures for kernel tests: the sizes every kernel is run on, seeded data that hits
@@ -41,26 +44,61 @@ final class KernelFixtures {
             return KernelFixtures.buffer(arena, n, bytes);
         }
 
-        /** {@link #randomF32} or {@link #randomF64}. */
+        /** Element {@code i} (sentinels included in the count), widened to double. */
+        double get(MemorySegment s, long i) {
+            return this == F32 ? s.getAtIndex(F, i) : s.getAtIndex(D, i);
+        }
+
+        /** {@code f32} or {@code f64}: the F32 or F64 call of a test written once for both. */
+        <T> T pick(T f32, T f64) {
+            return this == F32 ? f32 : f64;
+        }
+
+        /** {@code name} with its {@code $} replaced by this precision's name, like {@code add$} to {@code addF32}. */
+        String name(String name) {
+            return name.replace("$", name());
+        }
+
+        /** {@code v} rounded to this type. */
+        double round(double v) {
+            return this == F32 ? (float) v : v;
+        }
+
+        /** Writes {@code v}, rounded to this type, at element index {@code i}. */
+        void set(MemorySegment s, long i, double v) {
+            if (this == F32) {
+                s.setAtIndex(F, i, (float) v);
+            } else {
+                s.setAtIndex(D, i, v);
+            }
+        }
+
+        /** The bits of element {@code i}, NaNs collapsed to one (as {@code floatToIntBits} does). */
+        long bits(MemorySegment s, long i) {
+            return this == F32 ? Float.floatToIntBits(s.getAtIndex(F, i)) : Double.doubleToLongBits(s.getAtIndex(D, i));
+        }
+
+        /** {@code n} seeded values (see {@link KernelFixtures#value}) between sentinels. */
         MemorySegment random(Arena arena, int n, Random r, double... kinkPoints) {
-            return this == F32 ? randomF32(arena, n, r, kinkPoints) : randomF64(arena, n, r, kinkPoints);
+            MemorySegment s = buffer(arena, n);
+            for (int i = 0; i < n; i++) {
+                set(s, PAD + i, value(r, kinkPoints.length == 0 ? new double[] {0} : kinkPoints));
+            }
+            return s;
         }
 
         /** Writes a NaN of this type at element index {@code i} (sentinels included in the count). */
         void setNaN(MemorySegment s, long i) {
-            if (this == F32) {
-                s.setAtIndex(F, i, Float.NaN);
-            } else {
-                s.setAtIndex(D, i, Double.NaN);
-            }
+            set(s, i, Double.NaN);
         }
 
-        /** {@link #assertSameF32} or {@link #assertSameF64}: bitwise equal, sentinels included. */
+        /** Asserts that two buffers of this type are bitwise equal, sentinels included. */
         void assertSame(MemorySegment expected, MemorySegment actual, int n, String what) {
-            if (this == F32) {
-                assertSameF32(expected, actual, n, what);
-            } else {
-                assertSameF64(expected, actual, n, what);
+            for (int i = 0; i < n + 2 * PAD; i++) {
+                if (bits(expected, i) != bits(actual, i)) {
+                    String where = "element " + (i - PAD) + (i < PAD || i >= PAD + n ? " (sentinel)" : "");
+                    assertEquals(get(expected, i), get(actual, i), what + ": n=" + n + ", " + where);
+                }
             }
         }
     }
@@ -71,6 +109,21 @@ final class KernelFixtures {
         IntStream larger = IntStream.of(97, 127, 128, 129, 255, 256, 257, 511, 512, 513, 1000, 1021, 1024, 2047,
                 2053, 4093, 4096, 4099, 4100);
         return IntStream.concat(small, larger);
+    }
+
+    /** (precision, n) for each precision and each of {@link #sizes()}. */
+    static Stream<Arguments> sizesInBoth() {
+        return inBoth(() -> sizes().mapToObj(Arguments::of));
+    }
+
+    /** {@code cases} with each precision in front of their arguments: F32's, then F64's. */
+    static Stream<Arguments> inBoth(Supplier<Stream<Arguments>> cases) {
+        return Stream.of(Precision.values()).flatMap(p -> cases.get().map(a -> {
+            Object[] args = new Object[a.get().length + 1];
+            args[0] = p;
+            System.arraycopy(a.get(), 0, args, 1, a.get().length);
+            return Arguments.of(args);
+        }));
     }
 
     /** A random value; about one in six is exactly 0, one of the kink points, or a signed zero. */
@@ -87,55 +140,30 @@ final class KernelFixtures {
 
     /** A buffer of {@code n} elements surrounded by sentinels; element i is at index PAD + i. */
     static MemorySegment buffer(Arena arena, int n, int bytesPerElement) {
+        Precision p = bytesPerElement == 4 ? Precision.F32 : Precision.F64;
         MemorySegment s = arena.allocate((long) (n + 2 * PAD) * bytesPerElement, 64);
         for (int i = 0; i < n + 2 * PAD; i++) {
-            if (bytesPerElement == 4) {
-                s.setAtIndex(F, i, (float) SENTINEL);
-            } else {
-                s.setAtIndex(D, i, SENTINEL);
-            }
+            p.set(s, i, SENTINEL);
         }
         return s;
     }
 
     static MemorySegment randomF32(Arena arena, int n, Random r, double... kinkPoints) {
-        MemorySegment s = buffer(arena, n, 4);
-        for (int i = 0; i < n; i++) {
-            s.setAtIndex(F, PAD + i, (float) value(r, kinkPoints.length == 0 ? new double[] {0} : kinkPoints));
-        }
-        return s;
+        return Precision.F32.random(arena, n, r, kinkPoints);
     }
 
     static MemorySegment randomF64(Arena arena, int n, Random r, double... kinkPoints) {
-        MemorySegment s = buffer(arena, n, 8);
-        for (int i = 0; i < n; i++) {
-            s.setAtIndex(D, PAD + i, value(r, kinkPoints.length == 0 ? new double[] {0} : kinkPoints));
-        }
-        return s;
+        return Precision.F64.random(arena, n, r, kinkPoints);
     }
 
     /** Asserts that two F32 buffers are bitwise equal, sentinels included. */
     static void assertSameF32(MemorySegment expected, MemorySegment actual, int n, String what) {
-        for (int i = 0; i < n + 2 * PAD; i++) {
-            int e = Float.floatToIntBits(expected.getAtIndex(F, i));
-            int a = Float.floatToIntBits(actual.getAtIndex(F, i));
-            if (e != a) {
-                assertEquals(expected.getAtIndex(F, i), actual.getAtIndex(F, i),
-                        what + ": n=" + n + ", element " + (i - PAD) + (i < PAD || i >= PAD + n ? " (sentinel)" : ""));
-            }
-        }
+        Precision.F32.assertSame(expected, actual, n, what);
     }
 
     /** Asserts that two F64 buffers are bitwise equal, sentinels included. */
     static void assertSameF64(MemorySegment expected, MemorySegment actual, int n, String what) {
-        for (int i = 0; i < n + 2 * PAD; i++) {
-            long e = Double.doubleToLongBits(expected.getAtIndex(D, i));
-            long a = Double.doubleToLongBits(actual.getAtIndex(D, i));
-            if (e != a) {
-                assertEquals(expected.getAtIndex(D, i), actual.getAtIndex(D, i),
-                        what + ": n=" + n + ", element " + (i - PAD) + (i < PAD || i >= PAD + n ? " (sentinel)" : ""));
-            }
-        }
+        Precision.F64.assertSame(expected, actual, n, what);
     }
 
     static MemorySegment copyOf(Arena arena, MemorySegment s) {

@@ -3,49 +3,28 @@ package dev.inertia.kernels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.inertia.train.Allocations;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
  * A warm 2×2 max-pool call (forward and backward, native segments) allocates no heap memory:
  * every SIMD method reaches C2 and no vector escapes into a call it did not inline. Same method
- * as {@link GemmAllocationTest}: the thread's allocation counter through a method handle, on a
+ * as {@link GemmAllocationTest}: the thread's allocation counter ({@link Allocations}), on a
  * single thread, repeated while the JIT compiles in the background; it runs in the isolated
  * surefire execution for the same reason (type profiles other tests shaped).
  */
 class PoolingAllocationTest {
     private static final int ROUNDS = 200;
-    private static final int WARM_CALLS = 200;
-    private static final int MEASURED_CALLS = 20;
     private static final long SEED = 11;
 
     @Test
-    void warmCallsAllocateNothing() throws Throwable {
+    void warmCallsAllocateNothing() {
         assumeTrue(System.getProperty(Simd.PROPERTY) == null, "vector width forced: a coverage run");
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        MethodHandle counter;
-        try {
-            Class<?> extended = Class.forName("com.sun.management.ThreadMXBean");
-            assumeTrue(extended.isInstance(threads), "no com.sun.management.ThreadMXBean");
-            counter = MethodHandles.publicLookup()
-                    .findVirtual(extended, "getCurrentThreadAllocatedBytes", MethodType.methodType(long.class))
-                    .bindTo(threads);
-            boolean supported = (boolean) MethodHandles.publicLookup()
-                    .findVirtual(extended, "isThreadAllocatedMemorySupported", MethodType.methodType(boolean.class))
-                    .invoke(threads);
-            assumeTrue(supported, "thread allocation counting unsupported");
-        } catch (ClassNotFoundException e) {
-            assumeTrue(false, "no com.sun.management.ThreadMXBean");
-            return;
-        }
+        assumeTrue(Allocations.available(), "thread allocation counting unsupported");
         PoolingKernels pool = Kernels.pooling();
         // The CNN's second pooling layer (a row narrower than a 512-bit vector) and an odd side
         // (a masked tail after full vectors, a row and a column no window covers).
@@ -64,18 +43,9 @@ class PoolingAllocationTest {
             for (long i = 0; i < out; i++) {
                 dy.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) r.nextGaussian());
             }
-            long allocated = -1;
-            for (int round = 0; round < ROUNDS && allocated != 0; round++) {
-                for (int i = 0; i < WARM_CALLS; i++) {
-                    calls(pool, x, y, dy, dx, planes, narrow, odd, kinks);
-                }
-                long before = (long) counter.invokeExact();
-                for (int i = 0; i < MEASURED_CALLS; i++) {
-                    calls(pool, x, y, dy, dx, planes, narrow, odd, kinks);
-                }
-                allocated = (long) counter.invokeExact() - before;
-            }
-            assertEquals(0, allocated, "bytes allocated by " + MEASURED_CALLS + " warm rounds of pooling calls on "
+            long allocated = Allocations.whenWarm(ROUNDS, () -> calls(pool, x, y, dy, dx, planes, narrow, odd, kinks));
+            assertEquals(0, allocated, "bytes allocated by " + Allocations.MEASURED_CALLS
+                    + " warm rounds of pooling calls on "
                     + pool.getClass().getSimpleName() + " (seed " + SEED + ")");
         }
     }

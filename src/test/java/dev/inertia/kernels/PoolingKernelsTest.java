@@ -1,14 +1,11 @@
 package dev.inertia.kernels;
 
-import dev.inertia.kernels.scalar.ScalarKernels;
-import static dev.inertia.kernels.KernelFixtures.D;
-import static dev.inertia.kernels.KernelFixtures.F;
 import static dev.inertia.kernels.KernelFixtures.PAD;
-import static dev.inertia.kernels.KernelFixtures.assertSameF32;
-import static dev.inertia.kernels.KernelFixtures.assertSameF64;
-import static dev.inertia.kernels.KernelFixtures.buffer;
+import static dev.inertia.kernels.KernelFixtures.Precision.F32;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import dev.inertia.kernels.KernelFixtures.Precision;
+import dev.inertia.kernels.scalar.ScalarKernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
@@ -56,82 +53,68 @@ class PoolingKernelsTest {
         return r.nextInt(3) == 0 ? r.nextGaussian() : few[r.nextInt(few.length)];
     }
 
-    private static MemorySegment fill(Arena arena, int n, int bytes, Random r, boolean nan) {
-        MemorySegment s = buffer(arena, n, bytes);
+    static Stream<Arguments> shapesInBoth() {
+        return KernelFixtures.inBoth(PoolingKernelsTest::shapes);
+    }
+
+    private static MemorySegment fill(Arena arena, Precision p, int n, Random r, boolean nan) {
+        MemorySegment s = p.buffer(arena, n);
         for (int i = 0; i < n; i++) {
-            double v = value(r, nan);
-            if (bytes == 4) {
-                s.setAtIndex(F, PAD + i, (float) v);
-            } else {
-                s.setAtIndex(D, PAD + i, v);
-            }
+            p.set(s, PAD + i, value(r, nan));
         }
         return s;
     }
 
-    @ParameterizedTest
-    @MethodSource("shapes")
-    void sameAsScalarF32(int planes, int h, int w, int k, int stride, int padding) {
-        Window2d g = Window2d.square(h, w, k, stride, padding);
-        int in = planes * h * w, out = planes * g.outH() * g.outW();
-        for (boolean nan : new boolean[] {false, true}) {
-            long seed = KernelFixtures.seed("poolF32" + nan, in * 31 + k);
-            try (Arena arena = Arena.ofConfined()) {
-                Random r = new Random(seed);
-                MemorySegment x = fill(arena, in, 4, r, nan), dy = fill(arena, out, 4, r, false);
-                MemorySegment tx = fill(arena, in, 4, r, false);
-                MemorySegment e = buffer(arena, out, 4), a = buffer(arena, out, 4);
-                scalar.maxPool2dF32(x, PAD, e, PAD, planes, g);
-                simd.maxPool2dF32(x, PAD, a, PAD, planes, g);
-                assertSameF32(e, a, out, "forward seed " + seed);
-                for (double beta : BETAS) {
-                    long[] ke = new long[2], ka = new long[2];
-                    MemorySegment de = buffer(arena, in, 4), da = buffer(arena, in, 4);
-                    scalar.maxPool2dBackwardF32(x, PAD, dy, PAD, de, PAD, planes, g, (float) beta, ke);
-                    simd.maxPool2dBackwardF32(x, PAD, dy, PAD, da, PAD, planes, g, (float) beta, ka);
-                    assertSameF32(de, da, in, "backward beta " + beta + " seed " + seed);
-                    assertArrayEquals(ke, ka, "backward kinks, seed " + seed);
-                    MemorySegment te = buffer(arena, out, 4), ta = buffer(arena, out, 4);
-                    ke = new long[2];
-                    ka = new long[2];
-                    scalar.maxPool2dTangentF32(x, PAD, tx, PAD, te, PAD, planes, g, (float) beta, ke);
-                    simd.maxPool2dTangentF32(x, PAD, tx, PAD, ta, PAD, planes, g, (float) beta, ka);
-                    assertSameF32(te, ta, out, "tangent beta " + beta + " seed " + seed);
-                    assertArrayEquals(ke, ka, "tangent kinks, seed " + seed);
-                }
-            }
+    private static void forward(Precision p, PoolingKernels k, MemorySegment x, MemorySegment y, int planes,
+            Window2d g) {
+        if (p == F32) {
+            k.maxPool2dF32(x, PAD, y, PAD, planes, g);
+        } else {
+            k.maxPool2dF64(x, PAD, y, PAD, planes, g);
+        }
+    }
+
+    /** The reverse rule of {@code v} (dy) into {@code out}, or with {@code tangent} the tangent rule of v (tx). */
+    private static void derivative(Precision p, PoolingKernels k, boolean tangent, MemorySegment x, MemorySegment v,
+            MemorySegment out, int planes, Window2d g, double beta, long[] kinks) {
+        float beta32 = (float) beta;
+        if (p == F32 && tangent) {
+            k.maxPool2dTangentF32(x, PAD, v, PAD, out, PAD, planes, g, beta32, kinks);
+        } else if (p == F32) {
+            k.maxPool2dBackwardF32(x, PAD, v, PAD, out, PAD, planes, g, beta32, kinks);
+        } else if (tangent) {
+            k.maxPool2dTangentF64(x, PAD, v, PAD, out, PAD, planes, g, beta, kinks);
+        } else {
+            k.maxPool2dBackwardF64(x, PAD, v, PAD, out, PAD, planes, g, beta, kinks);
         }
     }
 
     @ParameterizedTest
-    @MethodSource("shapes")
-    void sameAsScalarF64(int planes, int h, int w, int k, int stride, int padding) {
+    @MethodSource("shapesInBoth")
+    void sameAsScalar(Precision p, int planes, int h, int w, int k, int stride, int padding) {
         Window2d g = Window2d.square(h, w, k, stride, padding);
         int in = planes * h * w, out = planes * g.outH() * g.outW();
         for (boolean nan : new boolean[] {false, true}) {
-            long seed = KernelFixtures.seed("poolF64" + nan, in * 31 + k);
+            long seed = KernelFixtures.seed("pool" + p + nan, in * 31 + k);
             try (Arena arena = Arena.ofConfined()) {
                 Random r = new Random(seed);
-                MemorySegment x = fill(arena, in, 8, r, nan), dy = fill(arena, out, 8, r, false);
-                MemorySegment tx = fill(arena, in, 8, r, false);
-                MemorySegment e = buffer(arena, out, 8), a = buffer(arena, out, 8);
-                scalar.maxPool2dF64(x, PAD, e, PAD, planes, g);
-                simd.maxPool2dF64(x, PAD, a, PAD, planes, g);
-                assertSameF64(e, a, out, "forward seed " + seed);
+                MemorySegment x = fill(arena, p, in, r, nan), dy = fill(arena, p, out, r, false);
+                MemorySegment tx = fill(arena, p, in, r, false);
+                MemorySegment e = p.buffer(arena, out), a = p.buffer(arena, out);
+                forward(p, scalar, x, e, planes, g);
+                forward(p, simd, x, a, planes, g);
+                p.assertSame(e, a, out, "forward seed " + seed);
                 for (double beta : BETAS) {
-                    long[] ke = new long[2], ka = new long[2];
-                    MemorySegment de = buffer(arena, in, 8), da = buffer(arena, in, 8);
-                    scalar.maxPool2dBackwardF64(x, PAD, dy, PAD, de, PAD, planes, g, beta, ke);
-                    simd.maxPool2dBackwardF64(x, PAD, dy, PAD, da, PAD, planes, g, beta, ka);
-                    assertSameF64(de, da, in, "backward beta " + beta + " seed " + seed);
-                    assertArrayEquals(ke, ka, "backward kinks, seed " + seed);
-                    MemorySegment te = buffer(arena, out, 8), ta = buffer(arena, out, 8);
-                    ke = new long[2];
-                    ka = new long[2];
-                    scalar.maxPool2dTangentF64(x, PAD, tx, PAD, te, PAD, planes, g, beta, ke);
-                    simd.maxPool2dTangentF64(x, PAD, tx, PAD, ta, PAD, planes, g, beta, ka);
-                    assertSameF64(te, ta, out, "tangent beta " + beta + " seed " + seed);
-                    assertArrayEquals(ke, ka, "tangent kinks, seed " + seed);
+                    for (boolean tangent : new boolean[] {false, true}) {
+                        int n = tangent ? out : in;
+                        long[] ke = new long[2], ka = new long[2];
+                        MemorySegment de = p.buffer(arena, n), da = p.buffer(arena, n);
+                        derivative(p, scalar, tangent, x, tangent ? tx : dy, de, planes, g, beta, ke);
+                        derivative(p, simd, tangent, x, tangent ? tx : dy, da, planes, g, beta, ka);
+                        String what = (tangent ? "tangent" : "backward") + " beta " + beta + " seed " + seed;
+                        p.assertSame(de, da, n, what);
+                        assertArrayEquals(ke, ka, what + ": kinks");
+                    }
                 }
             }
         }

@@ -1,20 +1,19 @@
 package dev.inertia.kernels;
 
-import dev.inertia.kernels.scalar.ScalarKernels;
-import static dev.inertia.kernels.KernelFixtures.D;
-import static dev.inertia.kernels.KernelFixtures.F;
 import static dev.inertia.kernels.KernelFixtures.PAD;
-import static dev.inertia.kernels.KernelFixtures.randomF32;
-import static dev.inertia.kernels.KernelFixtures.randomF64;
+import static dev.inertia.kernels.KernelFixtures.Precision.F32;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.inertia.kernels.KernelFixtures.Precision;
+import dev.inertia.kernels.scalar.ScalarKernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
-import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Reductions against the scalar twin: max and argmax exactly, sums within n·eps·sum|terms|. */
@@ -22,63 +21,55 @@ class ReductionKernelsTest {
     private final ReductionKernels simd = Kernels.reductions();
     private final ReductionKernels scalar = ScalarKernels.reductions();
 
-    static IntStream sizes() {
-        return KernelFixtures.sizes();
+    static Stream<Arguments> sizesInBoth() {
+        return KernelFixtures.sizesInBoth();
     }
 
     @ParameterizedTest
-    @MethodSource("sizes")
-    void f32(int n) {
-        long seed = KernelFixtures.seed("reductionsF32", n);
+    @MethodSource("sizesInBoth")
+    void matchesScalar(Precision p, int n) {
+        long seed = KernelFixtures.seed("reductions" + p, n);
         try (Arena arena = Arena.ofConfined()) {
             Random r = new Random(seed);
-            MemorySegment x = randomF32(arena, n, r), y = randomF32(arena, n, r);
+            MemorySegment x = p.random(arena, n, r), y = p.random(arena, n, r);
             double absSum = 0, absDot = 0;
             for (int i = 0; i < n; i++) {
-                absSum += Math.abs(x.getAtIndex(F, PAD + i));
-                absDot += Math.abs(x.getAtIndex(F, PAD + i) * y.getAtIndex(F, PAD + i));
+                absSum += Math.abs(p.get(x, PAD + i));
+                absDot += Math.abs(p.round(p.get(x, PAD + i) * p.get(y, PAD + i)));
             }
-            double tol = 2.0 * (n + 1) * Math.ulp(1f);
+            double tol = 2.0 * (n + 1) * (p == F32 ? Math.ulp(1f) : Math.ulp(1.0));
+            double tiny = p == F32 ? 1e-30 : 1e-300;
             String at = "n=" + n + " seed " + seed;
-            assertEquals(scalar.sumF32(x, PAD, n), simd.sumF32(x, PAD, n), tol * absSum + 1e-30, "sum " + at);
-            assertEquals(scalar.dotF32(x, PAD, y, PAD, n), simd.dotF32(x, PAD, y, PAD, n), tol * absDot + 1e-30,
-                    "dot " + at);
-            assertEquals(scalar.maxF32(x, PAD, n), simd.maxF32(x, PAD, n), "max " + at);
-            assertEquals(scalar.argmaxF32(x, PAD, n), simd.argmaxF32(x, PAD, n), "argmax " + at);
+            assertEquals(sum(p, scalar, x, n), sum(p, simd, x, n), tol * absSum + tiny, "sum " + at);
+            assertEquals(dot(p, scalar, x, y, n), dot(p, simd, x, y, n), tol * absDot + tiny, "dot " + at);
+            assertEquals(max(p, scalar, x, n), max(p, simd, x, n), "max " + at);
+            assertEquals(argmax(p, scalar, x, n), argmax(p, simd, x, n), "argmax " + at);
             if (n > 5) {
-                x.setAtIndex(F, PAD + n - 2, Float.NaN);
-                x.setAtIndex(F, PAD + n - 1, Float.NaN);
-                assertTrue(Float.isNaN(simd.maxF32(x, PAD, n)), "max propagates NaN " + at);
-                assertEquals(n - 2, simd.argmaxF32(x, PAD, n), "argmax finds the first NaN " + at);
+                p.setNaN(x, PAD + n - 2);
+                p.setNaN(x, PAD + n - 1);
+                assertTrue(Double.isNaN(max(p, simd, x, n)), "max propagates a NaN in the tail " + at);
+                assertEquals(n - 2, argmax(p, simd, x, n), "argmax finds the first NaN in the tail " + at);
+                p.setNaN(x, PAD + 1);
+                assertTrue(Double.isNaN(max(p, simd, x, n)), "max propagates NaN " + at);
+                assertEquals(1, argmax(p, simd, x, n), "argmax finds the first NaN " + at);
             }
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("sizes")
-    void f64(int n) {
-        long seed = KernelFixtures.seed("reductionsF64", n);
-        try (Arena arena = Arena.ofConfined()) {
-            Random r = new Random(seed);
-            MemorySegment x = randomF64(arena, n, r), y = randomF64(arena, n, r);
-            double absSum = 0, absDot = 0;
-            for (int i = 0; i < n; i++) {
-                absSum += Math.abs(x.getAtIndex(D, PAD + i));
-                absDot += Math.abs(x.getAtIndex(D, PAD + i) * y.getAtIndex(D, PAD + i));
-            }
-            double tol = 2.0 * (n + 1) * Math.ulp(1.0);
-            String at = "n=" + n + " seed " + seed;
-            assertEquals(scalar.sumF64(x, PAD, n), simd.sumF64(x, PAD, n), tol * absSum + 1e-300, "sum " + at);
-            assertEquals(scalar.dotF64(x, PAD, y, PAD, n), simd.dotF64(x, PAD, y, PAD, n), tol * absDot + 1e-300,
-                    "dot " + at);
-            assertEquals(scalar.maxF64(x, PAD, n), simd.maxF64(x, PAD, n), "max " + at);
-            assertEquals(scalar.argmaxF64(x, PAD, n), simd.argmaxF64(x, PAD, n), "argmax " + at);
-            if (n > 5) {
-                x.setAtIndex(D, PAD + 1, Double.NaN);
-                assertTrue(Double.isNaN(simd.maxF64(x, PAD, n)), "max propagates NaN " + at);
-                assertEquals(1, simd.argmaxF64(x, PAD, n), "argmax finds the first NaN " + at);
-            }
-        }
+    private static double sum(Precision p, ReductionKernels k, MemorySegment x, int n) {
+        return p == F32 ? k.sumF32(x, PAD, n) : k.sumF64(x, PAD, n);
+    }
+
+    private static double dot(Precision p, ReductionKernels k, MemorySegment x, MemorySegment y, int n) {
+        return p == F32 ? k.dotF32(x, PAD, y, PAD, n) : k.dotF64(x, PAD, y, PAD, n);
+    }
+
+    private static double max(Precision p, ReductionKernels k, MemorySegment x, int n) {
+        return p == F32 ? k.maxF32(x, PAD, n) : k.maxF64(x, PAD, n);
+    }
+
+    private static int argmax(Precision p, ReductionKernels k, MemorySegment x, int n) {
+        return p == F32 ? k.argmaxF32(x, PAD, n) : k.argmaxF64(x, PAD, n);
     }
 
     @Test

@@ -71,11 +71,8 @@ class TrajectoryTest {
             for (long k = 1; k <= STEPS; k++) {
                 double[] g = Reference.grad(ref);
                 Reference.innaprop(ref, psi, v, g, k, lr.applyAsDouble(k), alpha, beta, sigma, eps, wd);
-                grad.copyFrom(Tensor.wrap(Reference.grad(theta.toDoubleArray())));
-                opt.setLr(lr.applyAsDouble(k));
-                opt.step(theta, grad, st);
-                double err = worst(Reference.relativeError(theta.toDoubleArray(), ref));
-                assertTrue(err <= TOL, what + " n=" + n + " step " + k + ": relative error " + err + ", seed " + seed);
+                stepBoth(opt, st, theta, grad, lr.applyAsDouble(k), ref,
+                        what + " n=" + n + " step " + k + ", seed " + seed);
             }
             assertTrue(Reference.relativeError(st.psi().toDoubleArray(), psi) <= TOL, what + " psi");
             assertEquals(STEPS, st.step());
@@ -127,11 +124,7 @@ class TrajectoryTest {
                 double[] g = Reference.grad(ref);
                 Reference.rmspropBiasCorrected(ref, v, g, k, lr.applyAsDouble(k), lr.applyAsDouble(k) * beta, sigma,
                         eps, wd);
-                grad.copyFrom(Tensor.wrap(Reference.grad(theta.toDoubleArray())));
-                opt.setLr(lr.applyAsDouble(k));
-                opt.step(theta, grad, st);
-                double err = worst(Reference.relativeError(theta.toDoubleArray(), ref));
-                assertTrue(err <= TOL, "step " + k + ": relative error " + err);
+                stepBoth(opt, st, theta, grad, lr.applyAsDouble(k), ref, "step " + k);
                 for (double p : st.psi().toDoubleArray()) {
                     assertEquals(0.0, p, 0.0, "psi stays 0 when alpha*beta = 1");
                 }
@@ -157,11 +150,8 @@ class TrajectoryTest {
                     INNA.State st = opt.init(theta, scope);
                     for (long k = 1; k <= STEPS; k++) {
                         Reference.inna(ref, psi, Reference.grad(ref), lr.applyAsDouble(k), alpha, beta, wd);
-                        grad.copyFrom(Tensor.wrap(Reference.grad(theta.toDoubleArray())));
-                        opt.setLr(lr.applyAsDouble(k));
-                        opt.step(theta, grad, st);
-                        double err = worst(Reference.relativeError(theta.toDoubleArray(), ref));
-                        assertTrue(err <= TOL, "INNA " + alpha + "," + beta + " n=" + n + " step " + k + ": " + err);
+                        stepBoth(opt, st, theta, grad, lr.applyAsDouble(k), ref,
+                                "INNA " + alpha + "," + beta + " n=" + n + " step " + k);
                     }
                 }
             }
@@ -182,11 +172,7 @@ class TrajectoryTest {
                 AdamW.State st = opt.init(theta);
                 for (long k = 1; k <= STEPS; k++) {
                     Reference.adamw(ref, m, v, Reference.grad(ref), k, lr.applyAsDouble(k), b1, b2, eps, wd);
-                    grad.copyFrom(Tensor.wrap(Reference.grad(theta.toDoubleArray())));
-                    opt.setLr(lr.applyAsDouble(k));
-                    opt.step(theta, grad, st);
-                    double err = worst(Reference.relativeError(theta.toDoubleArray(), ref));
-                    assertTrue(err <= TOL, "AdamW n=" + n + " step " + k + ": " + err);
+                    stepBoth(opt, st, theta, grad, lr.applyAsDouble(k), ref, "AdamW n=" + n + " step " + k);
                 }
             }
         }
@@ -210,12 +196,8 @@ class TrajectoryTest {
                     for (long k = 1; k <= STEPS; k++) {
                         Reference.sgd(ref, buf, Reference.grad(ref), k == 1, lr.applyAsDouble(k), c[0], c[1],
                                 c[2] == 1, c[3]);
-                        grad.copyFrom(Tensor.wrap(Reference.grad(theta.toDoubleArray())));
-                        opt.setLr(lr.applyAsDouble(k));
-                        opt.step(theta, grad, st);
-                        double err = worst(Reference.relativeError(theta.toDoubleArray(), ref));
-                        assertTrue(err <= TOL, "SGD " + java.util.Arrays.toString(c) + " n=" + n + " step " + k
-                                + ": " + err);
+                        stepBoth(opt, st, theta, grad, lr.applyAsDouble(k), ref,
+                                "SGD " + java.util.Arrays.toString(c) + " n=" + n + " step " + k);
                     }
                 }
             }
@@ -240,15 +222,25 @@ class TrajectoryTest {
                     for (long k = 1; k <= STEPS; k++) {
                         Reference.rmsprop(ref, v, buf, Reference.grad(ref), lr.applyAsDouble(k), alpha, eps, c[0],
                                 c[1]);
-                        grad.copyFrom(Tensor.wrap(Reference.grad(theta.toDoubleArray())));
-                        opt.setLr(lr.applyAsDouble(k));
-                        opt.step(theta, grad, st);
-                        double err = worst(Reference.relativeError(theta.toDoubleArray(), ref));
-                        assertTrue(err <= TOL, "RMSprop " + java.util.Arrays.toString(c) + " n=" + n + " step " + k
-                                + ": " + err);
+                        stepBoth(opt, st, theta, grad, lr.applyAsDouble(k), ref,
+                                "RMSprop " + java.util.Arrays.toString(c) + " n=" + n + " step " + k);
                     }
                 }
             }
         }
+    }
+
+    /**
+     * The optimizer's step after the reference's: its gradient taken at its own theta, at learning
+     * rate {@code lr}; then theta must agree with the reference's {@code ref} to {@link #TOL}
+     * ({@code what} names the case and step in a failure).
+     */
+    private static <S extends OptimizerState> void stepBoth(TensorOptimizer<S> opt, S st, Tensor theta, Tensor grad,
+            double lr, double[] ref, String what) {
+        grad.copyFrom(Tensor.wrap(Reference.grad(theta.toDoubleArray())));
+        opt.setLr(lr);
+        opt.step(theta, grad, st);
+        double err = worst(Reference.relativeError(theta.toDoubleArray(), ref));
+        assertTrue(err <= TOL, what + ": relative error " + err);
     }
 }
