@@ -1,5 +1,6 @@
 package dev.inertia.data;
 
+import dev.inertia.train.Allocations;
 import static dev.inertia.data.IdxFixtures.gzip;
 import static dev.inertia.data.IdxFixtures.idx;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -213,8 +214,8 @@ class HostileDataFilesTest {
     }
 
     private static long allocatedWhileRefused(Load load) {
-        long before = HeapAllocations.currentThread();
+        long before = Allocations.currentThread();
         assertThrows(IOException.class, load::run);
-        return HeapAllocations.currentThread() - before;
+        return Allocations.currentThread() - before;
     }
 }
