@@ -11,6 +11,7 @@
 # each, so `--runs 'local:8,local:32,exact@64,local:1@64'` (the docs' table) is the short form.
 #
 # Usage: bench/spark_vs_single.sh [SparkBench flags]      (no flags: the table of docs/spark.md)
+# SPARK_BENCH_JAVA_OPTS adds JVM flags, e.g. -Dspark.broadcast.compress=false (Spark reads spark.* properties).
 #   e.g. bench/spark_vs_single.sh --csv ../shared/data/tabular/digits.csv --target digit --epochs 10
 #        bench/spark_vs_single.sh --masters 'local[2]' --runs local:16 --epochs 3
 # Data: the first of ../shared/data/fashion-mnist and /usr/share/datasets/fashion-mnist that exists,
@@ -63,6 +64,6 @@ export SPARK_SCALA_VERSION="${SPARK_SCALA_VERSION:-2.13}"
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 
 # shellcheck disable=SC2086  # the options are separate flags
-"$jdk/bin/java" -Xmx4g -XX:+UseParallelGC --add-modules=jdk.incubator.vector -Dinertia.threads=1 $jvm_options \
+"$jdk/bin/java" -Xmx4g -XX:+UseParallelGC --add-modules=jdk.incubator.vector -Dinertia.threads=1 $jvm_options ${SPARK_BENCH_JAVA_OPTS:-} \
   "-Dinertia.spark.executorJavaOptions=$jvm_options" -Dlog4j2.configurationFile=spark/bench-log4j2.properties \
   -cp "$classpath" dev.inertia.spark.SparkBench "${data_flags[@]}" "$@"
