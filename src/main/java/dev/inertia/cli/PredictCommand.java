@@ -2,8 +2,8 @@ package dev.inertia.cli;
 
 import dev.inertia.data.CsvDataset;
 import dev.inertia.data.CsvOptions;
+import dev.inertia.io.AtomicFile;
 import dev.inertia.kernels.KernelPool;
-import dev.inertia.kernels.Parallel;
 import dev.inertia.train.LoadedModel;
 import dev.inertia.train.ModelFile;
 import dev.inertia.train.ModelInfo;
@@ -14,10 +14,10 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -56,15 +56,12 @@ final class PredictCommand {
                         write(w, rows, predictor, info, classifier);
                         w.flush();
                     } else {
-                        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".inertia-predict-", ".csv");
-                        try {
-                            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                                write(w, rows, predictor, info, classifier);
-                            }
-                            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                        } finally {
-                            Files.deleteIfExists(tmp);
-                        }
+                        AtomicFile.write(target, channel -> {
+                            // flushed, not closed: AtomicFile forces and closes the channel itself
+                            Writer w = new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8));
+                            write(w, rows, predictor, info, classifier);
+                            w.flush();
+                        });
                         err.println("inertia predict: " + rows.size() + " rows -> " + target);
                     }
                 }

@@ -1,8 +1,9 @@
 package dev.inertia.cli;
 
-import dev.inertia.io.Json;
 import dev.inertia.autodiff.Precision;
 import dev.inertia.data.FashionMnist;
+import dev.inertia.io.AtomicFile;
+import dev.inertia.io.Json;
 import dev.inertia.kernels.KernelPool;
 import dev.inertia.kernels.Parallel;
 import dev.inertia.numerics.LinePlot;
@@ -11,11 +12,10 @@ import dev.inertia.train.Progress;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -203,28 +203,17 @@ final class Relu0SweepCommand {
         return LinePlot.svg(title, "ReLU'(0) = s", "test accuracy (%)", series, yLow, yHigh);
     }
 
-    /** Writes {@code text} to a temporary file next to {@code file}, then moves it over {@code file}. */
+    /** Writes {@code text} to {@code file} atomically ({@link AtomicFile}). */
     static void writeAtomically(Path file, String text) {
-        Path abs = file.toAbsolutePath();
-        Path tmp = null;
+        ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
         try {
-            tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the move succeeded or the write failed; either way nothing more to do
+            AtomicFile.write(file, channel -> {
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
                 }
-            }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 
