@@ -27,9 +27,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * uniform in ±1/sqrt(fan-in)), one epoch of shuffled mini-batches is visited. Each mini-batch is
  * backpropagated through two copies of the network with the same weights, one with ReLU'(0) = 0
  * and one with ReLU'(0) = 1; the choice is in the reverse rule only, so both copies compute the
- * same forward values (checked bitwise). A mini-batch is in the <em>bifurcation zone</em> when
- * the first layer's weight gradients of the two copies are not bitwise equal; an initialization
- * stops at its first such mini-batch. Between mini-batches the network takes a plain SGD step
+ * same forward values (checked bitwise). Each mini-batch is classified by the largest absolute
+ * difference between the two copies' gradients over all parameters, ||Δgrad||_∞
+ * ({@link GradientZone}): exactly zero, <em>compensation</em> (at most the threshold τ: the copies
+ * differ only by rounding) or <em>bifurcation</em> (above τ); an initialization stops at its first
+ * mini-batch in the bifurcation zone. Between mini-batches the network takes a plain SGD step
  * with the ReLU'(0) = 0 gradient (the paper's training run, checked as it goes), so later
  * mini-batches are checked on trained weights.
  *
@@ -63,10 +65,19 @@ public final class Bifurcation {
      * @param seed      seeds the initializations and the shuffles
      * @param maxBatches mini-batches per initialization at most (the epoch is cut short); 0 for the
      *                  whole epoch
+     * @param tau       the threshold τ between compensation and bifurcation (finite, >= 0)
      */
     public record Config(Precision precision, int hidden, int width, int inits, int batch, double lr, long seed,
-            int maxBatches) {
+            int maxBatches, double tau) {
+        /** A configuration with the precision's default τ ({@link GradientZone#defaultTau}). */
+        public Config(Precision precision, int hidden, int width, int inits, int batch, double lr, long seed,
+                int maxBatches) {
+            this(precision, hidden, width, inits, batch, lr, seed, maxBatches,
+                    GradientZone.defaultTau(Objects.requireNonNull(precision, "precision")));
+        }
+
         public Config {
+            GradientZone.checkTau(tau);
             if (maxBatches < 0) {
                 throw new IllegalArgumentException("max batches must be >= 0 (0 = the whole epoch), not " + maxBatches);
             }
@@ -91,15 +102,36 @@ public final class Bifurcation {
      * What was measured.
      *
      * @param hits           initializations with a mini-batch in the bifurcation zone
-     * @param batchesChecked mini-batches checked over all initializations
+     * @param batchesChecked mini-batches checked over all initializations (each lands in one zone)
      * @param liveBatches    of those, mini-batches where some ReLU at an exact zero received a
      *                       nonzero gradient (the second copy ran)
      * @param zeros          exactly-zero pre-activations over all checked mini-batches
      * @param preactivations pre-activations over all checked mini-batches
      * @param kinks          the kink reports of the ReLU'(0) = 0 copy's sweeps, per ReLU
+     * @param compensationBatches mini-batches in the compensation zone (0 &lt; ||Δgrad||_∞ &lt;= τ)
+     * @param bifurcationBatches  mini-batches in the bifurcation zone (||Δgrad||_∞ &gt; τ); at most one
+     *                       per initialization, since an initialization stops there
+     * @param largest        the largest ||Δgrad||_∞ seen (NaN if one was NaN)
+     * @param differences    ||Δgrad||_∞ of every checked mini-batch
      */
     public record Result(Config config, int hits, long batchesChecked, long liveBatches, long zeros,
-            long preactivations, KinkMonitor kinks, double seconds) {
+            long preactivations, KinkMonitor kinks, double seconds, long compensationBatches, long bifurcationBatches,
+            double largest, DifferenceHistogram differences) {
+        /** Mini-batches whose two gradients were bitwise equal. */
+        public long noDifferenceBatches() {
+            return batchesChecked - compensationBatches - bifurcationBatches;
+        }
+
+        /** The share of checked mini-batches in the compensation zone. */
+        public double compensationShare() {
+            return batchesChecked == 0 ? 0 : (double) compensationBatches / batchesChecked;
+        }
+
+        /** The share of checked mini-batches in the bifurcation zone. */
+        public double bifurcationShare() {
+            return batchesChecked == 0 ? 0 : (double) bifurcationBatches / batchesChecked;
+        }
+
         /** The share of initializations with a mini-batch in the bifurcation zone. */
         public double hitShare() {
             return (double) hits / config.inits();
@@ -161,17 +193,23 @@ public final class Bifurcation {
             }
         }
         int hits = 0;
-        long checked = 0, live = 0, zeros = 0, preactivations = 0;
+        long checked = 0, live = 0, zeros = 0, preactivations = 0, compensation = 0;
+        double largest = 0;
         KinkMonitor monitor = new KinkMonitor();
+        DifferenceHistogram differences = new DifferenceHistogram();
         for (Worker w : ws) {
             hits += w.hits;
+            compensation += w.compensation;
+            largest = Double.isNaN(w.largest) || Double.isNaN(largest) ? Double.NaN : Math.max(largest, w.largest);
+            differences.add(w.differences);
             checked += w.checked;
             live += w.live;
             zeros += w.zeros;
             preactivations += w.preactivations;
             monitor.add(w.monitor);
         }
-        return new Result(config, hits, checked, live, zeros, preactivations, monitor, (System.nanoTime() - start) / 1e9);
+        return new Result(config, hits, checked, live, zeros, preactivations, monitor, (System.nanoTime() - start) / 1e9,
+                compensation, hits, largest, differences);
     }
 
     private static void runSideBySide(Worker[] ws) {
@@ -199,8 +237,10 @@ public final class Bifurcation {
         private final boolean alwaysCompare;
         private final AtomicInteger next;
         private final KinkMonitor monitor = new KinkMonitor();
+        private final DifferenceHistogram differences = new DifferenceHistogram();
         private int hits;
-        private long checked, live, zeros, preactivations;
+        private long checked, live, zeros, preactivations, compensation;
+        private double largest;
         private Throwable failure;
 
         Worker(Dataset train, Config config, boolean alwaysCompare, AtomicInteger next) {
@@ -258,6 +298,8 @@ public final class Bifurcation {
                         if (report.live() > 0) {
                             live++;
                         }
+                        // without a live kink the copy with ReLU'(0) = 1 computes the same gradients: difference 0
+                        double difference = 0;
                         if (report.live() > 0 || alwaysCompare) {
                             Var loss1 = forward(one, x, labels, weights, biases, params1);
                             if (!Experiments.bitwiseEqual(loss0.value(), loss1.value())) {
@@ -265,10 +307,18 @@ public final class Bifurcation {
                                         + " the kernels are not deterministic");
                             }
                             one.backward(loss1);
-                            if (!Experiments.bitwiseEqual(params0[0].grad(), params1[0].grad())) {
-                                hits++;
-                                break;
-                            }
+                            difference = Experiments.maxAbsDifference(params0, params1);
+                        }
+                        differences.record(difference);
+                        largest = Double.isNaN(difference) || Double.isNaN(largest) ? Double.NaN
+                                : Math.max(largest, difference);
+                        GradientZone zone = GradientZone.of(difference, config.tau());
+                        if (zone == GradientZone.BIFURCATION) {
+                            hits++;
+                            break;
+                        }
+                        if (zone == GradientZone.COMPENSATION) {
+                            compensation++;
                         }
                         Experiments.sgdStep(params0, config.lr());
                     }

@@ -72,6 +72,19 @@ final class Experiments {
                 && a.segment().asSlice(0, bytes).mismatch(b.segment().asSlice(0, bytes)) == -1;
     }
 
+    /** ||a - b||_∞ over every pair of gradients of the two copies' params (same order): NaN as below. */
+    static double maxAbsDifference(Var[] a, Var[] b) {
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = maxAbsDifference(a[i].grad(), b[i].grad());
+            if (Double.isNaN(d)) {
+                return Double.NaN;
+            }
+            max = Math.max(max, d);
+        }
+        return max;
+    }
+
     /** The largest |a_i - b_i|, NaN when one of them holds a NaN (infinite when only one is infinite). */
     static double maxAbsDifference(Tensor a, Tensor b) {
         double max = 0;

@@ -22,9 +22,9 @@ import java.util.Random;
  * (conv 3×3 1→C pad 1, ReLU, max-pool 2; conv 3×3 C→2C pad 1, ReLU, max-pool 2; linear to 10
  * classes) backpropagates each mini-batch with two max-pool Jacobians, ties to the first index
  * and split evenly among the tied indices (the minimal-norm element); everything else, the
- * forward pass included, is the same. A mini-batch counts when the sum over the parameter
- * tensors of the largest absolute gradient difference exceeds the precision's threshold
- * ({@link #threshold}). Unlike the ReLU experiment, every initialization runs its whole epoch
+ * forward pass included, is the same. Each mini-batch is classified by the largest absolute
+ * difference of the two gradients over all parameters, ||Δgrad||_∞ ({@link GradientZone}): zero,
+ * compensation (at most τ, {@link #threshold} by default) or bifurcation (above τ, a "hit"). Unlike the ReLU experiment, every initialization runs its whole epoch
  * (SGD with the first-index gradient between mini-batches), since the measure is the share of
  * mini-batches.
  *
@@ -42,10 +42,18 @@ public final class PoolBifurcation {
      *
      * @param channels   channels of the first convolution (the second has twice as many)
      * @param maxBatches mini-batches per initialization at most; 0 for the whole epoch
+     * @param tau        the threshold τ between compensation and bifurcation (finite, >= 0)
      */
     public record Config(Precision precision, int channels, int inits, int batch, double lr, long seed,
-            int maxBatches) {
+            int maxBatches, double tau) {
+        /** A configuration with the precision's default τ ({@link GradientZone#defaultTau}). */
+        public Config(Precision precision, int channels, int inits, int batch, double lr, long seed, int maxBatches) {
+            this(precision, channels, inits, batch, lr, seed, maxBatches,
+                    GradientZone.defaultTau(Objects.requireNonNull(precision, "precision")));
+        }
+
         public Config {
+            GradientZone.checkTau(tau);
             Objects.requireNonNull(precision, "precision");
             if (channels < 1 || inits < 1 || batch < 1) {
                 throw new IllegalArgumentException("channels, inits and batch must be at least 1, not " + channels
@@ -63,14 +71,27 @@ public final class PoolBifurcation {
     /**
      * What was measured.
      *
-     * @param hitBatches     mini-batches whose gradient difference exceeded the threshold
+     * @param hitBatches     mini-batches in the bifurcation zone (||Δgrad||_∞ &gt; τ)
      * @param hitInits       initializations with at least one such mini-batch
      * @param liveBatches    mini-batches with a tied max-pool window receiving a nonzero gradient
-     * @param largest        the largest summed difference seen
+     * @param largest        the largest ||Δgrad||_∞ seen
      * @param kinks          the kink reports of the first-index copy, per ReLU and max-pool
+     * @param compensationBatches mini-batches in the compensation zone (0 &lt; ||Δgrad||_∞ &lt;= τ)
+     * @param differences    ||Δgrad||_∞ of every checked mini-batch
      */
     public record Result(Config config, long batchesChecked, long hitBatches, int hitInits, long liveBatches,
-            double largest, KinkMonitor kinks, double seconds) {
+            double largest, KinkMonitor kinks, double seconds, long compensationBatches,
+            DifferenceHistogram differences) {
+        /** Mini-batches whose two gradients were bitwise equal. */
+        public long noDifferenceBatches() {
+            return batchesChecked - compensationBatches - hitBatches;
+        }
+
+        /** The share of checked mini-batches in the compensation zone. */
+        public double compensationShare() {
+            return batchesChecked == 0 ? 0 : (double) compensationBatches / batchesChecked;
+        }
+
         /** The share of checked mini-batches over the threshold. */
         public double batchHitShare() {
             return batchesChecked == 0 ? 0 : (double) hitBatches / batchesChecked;
@@ -82,18 +103,9 @@ public final class PoolBifurcation {
         }
     }
 
-    /**
-     * Boustany's thresholds on the summed largest gradient difference: 1e-3 at fp16, 1e-7 at
-     * fp32, 1e-15 at fp64; 1e-2 at bf16 (not in the paper: a few units of its roundoff, 2^-8, as
-     * the others are of theirs).
-     */
+    /** The default τ at {@code p}: {@link GradientZone#defaultTau} (1e-3 at fp16 and bf16, 1e-7 at fp32, 1e-15 at fp64). */
     public static double threshold(Precision p) {
-        return switch (p) {
-            case FP16 -> 1e-3;
-            case BF16 -> 1e-2;
-            case FP32 -> 1e-7;
-            case FP64 -> 1e-15;
-        };
+        return GradientZone.defaultTau(p);
     }
 
     /** Runs the experiment on {@code train} (28×28 images, {@value #CLASSES} classes). */
@@ -108,10 +120,11 @@ public final class PoolBifurcation {
         long start = System.nanoTime();
         Precision p = config.precision();
         DType dtype = p.storage();
-        double threshold = threshold(p);
+        double threshold = config.tau();
         int c = config.channels();
         int flat = 2 * c * (train.rows() / 4) * (train.cols() / 4);
-        long batches = 0, hitBatches = 0, live = 0;
+        long batches = 0, hitBatches = 0, live = 0, compensation = 0;
+        DifferenceHistogram differences = new DifferenceHistogram();
         int hitInits = 0;
         double largest = 0;
         KinkMonitor monitor = new KinkMonitor();
@@ -143,6 +156,7 @@ public final class PoolBifurcation {
                     Var loss0 = forward(first, x, labels, weights, biases, params0);
                     KinkReport report = monitor.backward(first, loss0);
                     batches++;
+                    double difference = 0; // without a live tie both Jacobians give the same gradients
                     if (livePool(report)) {
                         live++;
                         Var loss1 = forward(uniform, x, labels, weights, biases, params1);
@@ -151,15 +165,18 @@ public final class PoolBifurcation {
                                     + " the kernels are not deterministic");
                         }
                         uniform.backward(loss1);
-                        double sum = 0;
-                        for (int i = 0; i < params0.length; i++) {
-                            sum += Experiments.maxAbsDifference(params0[i].grad(), params1[i].grad());
-                        }
-                        largest = Double.isNaN(sum) || Double.isNaN(largest) ? Double.NaN : Math.max(largest, sum);
-                        if (!(sum <= threshold)) {
+                        difference = Experiments.maxAbsDifference(params0, params1);
+                    }
+                    differences.record(difference);
+                    largest = Double.isNaN(difference) || Double.isNaN(largest) ? Double.NaN
+                            : Math.max(largest, difference);
+                    switch (GradientZone.of(difference, threshold)) {
+                        case BIFURCATION -> {
                             hitBatches++;
                             hit = true;
                         }
+                        case COMPENSATION -> compensation++;
+                        case NONE -> { }
                     }
                     Experiments.sgdStep(params0, config.lr());
                 }
@@ -167,7 +184,7 @@ public final class PoolBifurcation {
             }
         }
         return new Result(config, batches, hitBatches, hitInits, live, largest, monitor,
-                (System.nanoTime() - start) / 1e9);
+                (System.nanoTime() - start) / 1e9, compensation, differences);
     }
 
     private static boolean livePool(KinkReport report) {
