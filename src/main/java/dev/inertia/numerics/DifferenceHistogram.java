@@ -45,9 +45,13 @@ public final class DifferenceHistogram {
         other.bins.forEach((k, v) -> bins.merge(k, v, Long::sum));
     }
 
-    /** The bin of a positive finite difference: floor(log10(d) × bins per decade). */
+    /**
+     * The bin of a positive finite difference: bin k holds (10^(k/b), 10^((k+1)/b)], b bins per
+     * decade. Closed above, as the compensation zone is (d &lt;= τ), so a power-of-ten τ is the
+     * upper edge of the last compensation bin and no bin mixes the two zones.
+     */
     static int bin(double difference) {
-        return (int) Math.floor(Math.log10(difference) * BINS_PER_DECADE);
+        return (int) Math.ceil(Math.log10(difference) * BINS_PER_DECADE) - 1;
     }
 
     /** Mini-batches with exactly zero difference. */
@@ -60,7 +64,7 @@ public final class DifferenceHistogram {
         return nonFinite;
     }
 
-    /** The positive finite differences by bin: key k holds [10^(k/b), 10^((k+1)/b)), b = bins per decade. */
+    /** The positive finite differences by bin: key k holds (10^(k/b), 10^((k+1)/b)], b = bins per decade. */
     public Map<Integer, Long> bins() {
         return java.util.Collections.unmodifiableMap(bins);
     }
@@ -77,7 +81,8 @@ public final class DifferenceHistogram {
     /**
      * The SVG document: one bar for exact zeros, one per log bin from the lowest occupied to the
      * highest (and to τ's, so the line always falls inside), one for non-finite differences when
-     * there are any; a dashed vertical line at log10 τ.
+     * there are any; a dashed vertical line at log10 τ. Bar heights are on a log scale of the
+     * count (log10(1 + count)): the zero bin is often thousands of times the others.
      */
     public String svg(String title, double tau) {
         GradientZone.checkTau(tau);
@@ -103,17 +108,19 @@ public final class DifferenceHistogram {
         bar(s, 0, slot, zeros, tallest, plotH, "#7f7f7f", "zero", "exact zero");
         for (int k = low; k <= high; k++) {
             long count = bins.getOrDefault(k, 0L);
-            String color = tauShown && k > tauBin ? "#d62728" : "#1f77b4";
+            // red: the bin reaches above τ (bifurcation); blue: wholly within compensation
+            String color = tauShown && Math.pow(10, (double) (k + 1) / BINS_PER_DECADE) > tau * (1 + 1e-12)
+                    ? "#d62728" : "#1f77b4";
             String label = k % BINS_PER_DECADE == 0 ? Integer.toString(k / BINS_PER_DECADE) : "";
             bar(s, 2 + (k - low), slot, count, tallest, plotH, color, label,
-                    String.format(Locale.ROOT, "[1e%.2f, 1e%.2f)", (double) k / BINS_PER_DECADE,
+                    String.format(Locale.ROOT, "(1e%.2f, 1e%.2f]", (double) k / BINS_PER_DECADE,
                             (double) (k + 1) / BINS_PER_DECADE));
         }
         if (nonFinite > 0) {
             bar(s, 2 + logBars, slot, nonFinite, tallest, plotH, "#000000", "NaN", "not finite");
         }
         if (tauShown) {
-            // τ sits inside its bin at its fractional position
+            // τ sits at its fractional position along the log axis (a bin's upper edge when a power of ten)
             double position = Math.log10(tau) * BINS_PER_DECADE - low;
             double x = LEFT + (2 + position) * slot;
             s.append(String.format(Locale.ROOT, "<line class=\"tau\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\""
@@ -127,14 +134,14 @@ public final class DifferenceHistogram {
                 + " gradient difference (exact zeros left, bins of 1/%d decade)</text>%n", WIDTH / 2, HEIGHT - 20,
                 BINS_PER_DECADE));
         s.append(String.format(Locale.ROOT, "<text x=\"16\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 16 %d)\">"
-                + "mini-batches (tallest %d)</text>%n", HEIGHT / 2, HEIGHT / 2, tallest));
+                + "mini-batches (log scale, tallest %d)</text>%n", HEIGHT / 2, HEIGHT / 2, tallest));
         s.append("</svg>\n");
         return s.toString();
     }
 
     private static void bar(StringBuilder s, int index, double slot, long count, long tallest, double plotH,
             String color, String label, String range) {
-        double h = plotH * count / tallest;
+        double h = plotH * Math.log10(1 + count) / Math.log10(1 + tallest);
         double x = LEFT + index * slot;
         s.append(String.format(Locale.ROOT, "<rect class=\"bin\" data-count=\"%d\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\""
                 + " height=\"%.1f\" fill=\"%s\"><title>%s: %d</title></rect>%n", count, x + 1, TOP + plotH - h,
