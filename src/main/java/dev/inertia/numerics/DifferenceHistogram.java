@@ -51,7 +51,23 @@ public final class DifferenceHistogram {
      * upper edge of the last compensation bin and no bin mixes the two zones.
      */
     static int bin(double difference) {
-        return (int) Math.ceil(Math.log10(difference) * BINS_PER_DECADE) - 1;
+        int k = (int) Math.ceil(Math.log10(difference) * BINS_PER_DECADE) - 1;
+        // log10 rounds: a value an ulp off an edge can land one bin off, so check against the edges
+        if (difference > upperEdge(k)) {
+            k++;
+        } else if (difference <= upperEdge(k - 1)) {
+            k--;
+        }
+        return k;
+    }
+
+    /**
+     * The upper edge of bin k, 10^((k+1)/b); at whole decades the double nearest the decimal
+     * power, the same as the literal 1e-7, so a power-of-ten τ is an edge exactly.
+     */
+    static double upperEdge(int k) {
+        return (k + 1) % BINS_PER_DECADE == 0 ? Double.parseDouble("1e" + (k + 1) / BINS_PER_DECADE)
+                : Math.pow(10, (double) (k + 1) / BINS_PER_DECADE);
     }
 
     /** Mini-batches with exactly zero difference. */
@@ -109,8 +125,7 @@ public final class DifferenceHistogram {
         for (int k = low; k <= high; k++) {
             long count = bins.getOrDefault(k, 0L);
             // red: the bin reaches above τ (bifurcation); blue: wholly within compensation
-            String color = tauShown && Math.pow(10, (double) (k + 1) / BINS_PER_DECADE) > tau * (1 + 1e-12)
-                    ? "#d62728" : "#1f77b4";
+            String color = tauShown && upperEdge(k) > tau ? "#d62728" : "#1f77b4";
             String label = k % BINS_PER_DECADE == 0 ? Integer.toString(k / BINS_PER_DECADE) : "";
             bar(s, 2 + (k - low), slot, count, tallest, plotH, color, label,
                     String.format(Locale.ROOT, "(1e%.2f, 1e%.2f]", (double) k / BINS_PER_DECADE,

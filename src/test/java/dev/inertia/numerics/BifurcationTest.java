@@ -34,6 +34,41 @@ class BifurcationTest {
         assertTrue(r.batchesChecked() >= c.inits(), "every initialization checks at least one mini-batch: " + where);
         assertEquals(r.batchesChecked() * c.hidden() * c.width() * c.batch(), r.preactivations(), where);
         assertTrue(r.zeros() <= r.preactivations(), where);
+        assertEquals(r.batchesChecked(), r.noDifferenceBatches() + r.compensationBatches() + r.bifurcationBatches(),
+                "every mini-batch lands in one zone: " + where);
+        assertEquals(r.hits(), r.bifurcationBatches(), "an initialization stops at its bifurcation: " + where);
+        assertTrue(r.compensationBatches() + r.bifurcationBatches() <= r.liveBatches(), where);
+        assertEquals(r.batchesChecked(), r.differences().total(), where);
+        assertEquals(r.noDifferenceBatches(), r.differences().zeros(), where);
+    }
+
+    @Test
+    void fp64ReportsZeroCompensationHitsOnTheMlpProtocol() {
+        // both copies on every mini-batch, so every difference is really measured
+        Bifurcation.Result r = Bifurcation.run(train, config(Precision.FP64, 2, 2), true);
+        assertConsistent(r);
+        String where = r + " (seed " + SEED + ")";
+        assertEquals(0, r.compensationBatches(), where);
+        assertEquals(0, r.bifurcationBatches(), where);
+        assertEquals(2L * 6, r.differences().zeros(), "every fp64 mini-batch is bitwise equal: " + where);
+        assertEquals(1e-15, r.config().tau());
+    }
+
+    @Test
+    void tauDecidesBetweenCompensationAndBifurcation() {
+        // tau = infinity-like (huge) keeps every difference in compensation; tau = 0 makes each one a bifurcation
+        Bifurcation.Config c = config(Precision.FP16, 2, 3);
+        Bifurcation.Result loose = Bifurcation.run(train, new Bifurcation.Config(c.precision(), c.hidden(), c.width(),
+                c.inits(), c.batch(), c.lr(), c.seed(), c.maxBatches(), 1e300));
+        Bifurcation.Result strict = Bifurcation.run(train, new Bifurcation.Config(c.precision(), c.hidden(), c.width(),
+                c.inits(), c.batch(), c.lr(), c.seed(), c.maxBatches(), 0));
+        assertConsistent(loose);
+        assertConsistent(strict);
+        String where = loose + " / " + strict + " (seed " + SEED + ")";
+        assertEquals(0, loose.hits(), where);
+        assertTrue(loose.compensationBatches() > 0, "fp16 gradients differ on some live kink: " + where);
+        assertEquals(0, strict.compensationBatches(), where);
+        assertTrue(strict.hits() > 0, where);
     }
 
     @Test

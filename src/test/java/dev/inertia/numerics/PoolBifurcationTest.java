@@ -24,6 +24,9 @@ class PoolBifurcationTest {
             assertTrue(r.hitBatches() <= r.liveBatches() && r.liveBatches() <= r.batchesChecked(), where);
             assertEquals(r.hitBatches() > 0 ? 1 : 0, r.hitInits(), where);
             assertTrue(r.largest() >= 0, where);
+            assertEquals(r.batchesChecked(), r.noDifferenceBatches() + r.compensationBatches() + r.hitBatches(), where);
+            assertEquals(r.batchesChecked(), r.differences().total(), where);
+            assertEquals(GradientZone.defaultTau(p), r.config().tau(), where);
             assertEquals(2, r.kinks().steps(), where);
             assertEquals(4, r.kinks().ops().size(), "two ReLUs and two max-pools: " + where);
         }
