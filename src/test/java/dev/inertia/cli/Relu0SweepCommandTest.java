@@ -120,6 +120,36 @@ class Relu0SweepCommandTest extends CommandHarness {
     }
 
     @Test
+    void seedsGiveALinePerRunAndASummaryPerValue() throws Exception {
+        assertEquals(0, sweep("--values", "0,1", "--optimizer", "sgd", "--batch-norm", "off", "--seed", "3", "--seeds",
+                "2", "--json"), stderr());
+        List<String> lines = stdout().strip().lines().toList();
+        assertEquals(6, lines.size(), "2 values x 2 seeds, then 2 summaries: " + lines);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(i < 2 ? 3 : 4, ((Number) TinyData.parseJson(lines.get(i)).get("seed")).intValue(), lines.get(i));
+        }
+        for (int i = 4; i < 6; i++) {
+            Map<String, Object> m = TinyData.parseJson(lines.get(i));
+            assertEquals(Boolean.TRUE, m.get("summary"), lines.get(i));
+            assertEquals(2, ((Number) m.get("seeds")).intValue(), lines.get(i));
+            assertEquals(3, ((Number) m.get("seed_first")).intValue(), lines.get(i));
+            assertEquals(4, ((Number) m.get("seed_last")).intValue(), lines.get(i));
+            double a = ((Number) TinyData.parseJson(lines.get(i - 4)).get("test_acc")).doubleValue();
+            double b = ((Number) TinyData.parseJson(lines.get(i - 2)).get("test_acc")).doubleValue();
+            assertEquals((a + b) / 2, ((Number) m.get("test_acc_mean")).doubleValue(), 1e-12, lines.get(i));
+            assertEquals(Math.abs(a - b) / Math.sqrt(2), ((Number) m.get("test_acc_std")).doubleValue(), 1e-12,
+                    lines.get(i));
+        }
+        assertEquals(0, sweep("--values", "0,1", "--optimizer", "sgd", "--batch-norm", "off", "--seeds", "2"),
+                stderr());
+        List<String> table = stdout().strip().lines().toList();
+        assertEquals(4, table.size(), stdout());
+        assertTrue(table.get(0).contains("mean ± std over seeds 1..2"), stdout());
+        assertTrue(table.get(2).startsWith("0 ") && table.get(2).contains(" ± "), stdout());
+        assertEquals(2, sweep("--seeds", "0"), stderr());
+    }
+
+    @Test
     void badInputIsOneLineAndExitTwo() {
         for (String[] bad : new String[][] {{"--values", "0,x"}, {"--values", "0,0"}, {"--values", ""},
             {"--precision", "fp8"}, {"--batch-norm", "maybe"}, {"--optimizer", "adamw"}, {"--loss-scale", "static:-1"},
