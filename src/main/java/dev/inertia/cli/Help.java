@@ -103,19 +103,27 @@ final class Help {
     private static final String BIFURCATION = """
             usage: inertia bifurcation [--precision fp16|bf16|fp32|fp64] [--hidden L] [--width W] [--inits N]
                                        [--batch B] [--lr X] [--max-batches M] [--data-dir DIR] [--seed S]
-                                       [--kink-report] [--json]
-                   inertia bifurcation --pool [--channels C] [--precision P] [--inits N] [--kink-report] [--json]
+                                       [--seeds N] [--tau X] [--histogram FILE.svg] [--kink-report] [--json]
+                   inertia bifurcation --pool [--channels C] [--precision P] [--inits N] [--seeds N] [--tau X]
+                                       [--histogram FILE.svg] [--kink-report] [--json]
             Share of initializations where ReLU'(0) changes the gradient (or of mini-batches where the max-pool
-            Jacobian matters), by precision; see docs/RELIABILITY.md.
+            Jacobian matters), by precision; see docs/RELIABILITY.md. Each mini-batch is classified by the
+            largest gradient difference d: no difference (d = 0), compensation (0 < d <= tau, rounding only) or
+            bifurcation (d > tau).
+              --tau X              the compensation/bifurcation threshold (default 1e-3 at fp16 and bf16,
+                                   1e-7 at fp32, 1e-15 at fp64)
+              --seeds N            run seeds S..S+N-1 and add mean ± std over them (default 1)
+              --histogram FILE     write an SVG histogram of log10 d over all mini-batches, tau marked
             """;
 
     private static final String RELU0_SWEEP = """
             usage: inertia relu0-sweep [--values 0,0.1,0.2,0.3,0.5,1] [--precision P] [--batch-norm on|off|both]
                                        [--optimizer sgd|innaprop|both] [--hidden L] [--width W] [--epochs E]
-                                       [--batch B] [--lr X] [--seed S] [--max-steps N]
+                                       [--batch B] [--lr X] [--seed S] [--seeds N] [--max-steps N]
                                        [--loss-scale static:N|dynamic] [--data-dir DIR] [--threads T]
                                        [--svg FILE] [--json]
             Test accuracy of training an MLP with ReLU'(0) = s, for each s; see docs/RELIABILITY.md.
+            --seeds N runs seeds S..S+N-1 and reports mean ± std per configuration and s.
             """;
 
     private static final Map<String, String> COMMANDS = Map.of("train", TRAIN, "predict", PREDICT, "eval", EVAL,
