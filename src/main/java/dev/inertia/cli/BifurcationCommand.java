@@ -82,8 +82,8 @@ final class BifurcationCommand {
         Path histogram = args.has("histogram") ? Path.of(args.string("histogram", "")) : null;
         if (histogram != null && histogram.toAbsolutePath().getParent() != null
                 && !Files.isDirectory(histogram.toAbsolutePath().getParent())) {
-            throw new UsageException("--histogram " + histogram + ": directory " + histogram.toAbsolutePath().getParent()
-                    + " does not exist");
+            throw new UsageException("--histogram " + histogram + ": directory "
+                    + histogram.toAbsolutePath().getParent() + " does not exist");
         }
         checkSize(pool, hidden, width, batch, args.positiveInteger("channels", 8), precision);
         try (KernelPool kernels = CommandPool.of(args); KernelPool.Binding bound = kernels.bind()) {
@@ -116,7 +116,8 @@ final class BifurcationCommand {
             } else {
                 for (int i = 0; i < seeds; i++) {
                     Bifurcation.Result r = Bifurcation.run(data.train(),
-                            new Bifurcation.Config(precision, hidden, width, inits, batch, lr, seed + i, maxBatches, tau));
+                            new Bifurcation.Config(precision, hidden, width, inits, batch, lr, seed + i, maxBatches,
+                                    tau));
                     differences.add(r.differences());
                     table.add(seed + i, mlpFigures(r));
                     if (seeds == 1 || args.has("json")) {
@@ -137,7 +138,8 @@ final class BifurcationCommand {
                 try {
                     differences.write(histogram, title, tau);
                 } catch (IOException e) {
-                    throw new UncheckedIOException("cannot write the histogram " + histogram + ": " + e.getMessage(), e);
+                    throw new UncheckedIOException("cannot write the histogram " + histogram + ": " + e.getMessage(),
+                            e);
                 }
                 if (!args.has("json")) {
                     err.println("histogram of " + differences.total() + " mini-batches written to " + histogram);

@@ -98,8 +98,8 @@ final class Relu0SweepCommand {
             Progress progress = err == System.err ? Progress.onStderr() : null;
             List<List<Relu0Sweep.Run>> bySeed = new ArrayList<>();
             for (int i = 0; i < seeds; i++) {
-                Relu0Sweep.Config seeded = new Relu0Sweep.Config(values, precision, batchNorm, optimizers, hidden, width,
-                        epochs, batch, lr, seed + i, maxSteps, lossScale);
+                Relu0Sweep.Config seeded = new Relu0Sweep.Config(values, precision, batchNorm, optimizers, hidden,
+                        width, epochs, batch, lr, seed + i, maxSteps, lossScale);
                 bySeed.add(Relu0Sweep.run(data.train(), data.test(), seeded, r -> {
                     if (json) {
                         out.println(new Json()

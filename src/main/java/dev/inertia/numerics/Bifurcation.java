@@ -208,8 +208,8 @@ public final class Bifurcation {
             preactivations += w.preactivations;
             monitor.add(w.monitor);
         }
-        return new Result(config, hits, checked, live, zeros, preactivations, monitor, (System.nanoTime() - start) / 1e9,
-                compensation, hits, largest, differences);
+        return new Result(config, hits, checked, live, zeros, preactivations, monitor,
+                (System.nanoTime() - start) / 1e9, compensation, hits, largest, differences);
     }
 
     private static void runSideBySide(Worker[] ws) {

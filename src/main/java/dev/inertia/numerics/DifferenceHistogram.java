@@ -117,9 +117,11 @@ public final class DifferenceHistogram {
         StringBuilder s = new StringBuilder();
         s.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
-                + " viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, HEIGHT, WIDTH, HEIGHT));
+                + " viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, HEIGHT, WIDTH,
+                HEIGHT));
         s.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, HEIGHT));
-        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"24\" text-anchor=\"middle\" font-size=\"14\">%s</text>%n",
+        s.append(String.format(Locale.ROOT,
+                "<text x=\"%d\" y=\"24\" text-anchor=\"middle\" font-size=\"14\">%s</text>%n",
                 WIDTH / 2, LinePlot.escape(title)));
         bar(s, 0, slot, zeros, tallest, plotH, "#7f7f7f", "zero", "exact zero");
         for (int k = low; k <= high; k++) {
@@ -148,7 +150,8 @@ public final class DifferenceHistogram {
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">log10 of the largest"
                 + " gradient difference (exact zeros left, bins of 1/%d decade)</text>%n", WIDTH / 2, HEIGHT - 20,
                 BINS_PER_DECADE));
-        s.append(String.format(Locale.ROOT, "<text x=\"16\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 16 %d)\">"
+        s.append(String.format(Locale.ROOT,
+                "<text x=\"16\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 16 %d)\">"
                 + "mini-batches (log scale, tallest %d)</text>%n", HEIGHT / 2, HEIGHT / 2, tallest));
         s.append("</svg>\n");
         return s.toString();

@@ -103,7 +103,7 @@ public final class PoolBifurcation {
         }
     }
 
-    /** The default τ at {@code p}: {@link GradientZone#defaultTau} (1e-3 at fp16 and bf16, 1e-7 at fp32, 1e-15 at fp64). */
+    /** The default τ at {@code p} ({@link GradientZone#defaultTau}): 1e-3 at 16 bits, 1e-7 at fp32, 1e-15 at fp64. */
     public static double threshold(Precision p) {
         return GradientZone.defaultTau(p);
     }

@@ -126,7 +126,8 @@ class Relu0SweepCommandTest extends CommandHarness {
         List<String> lines = stdout().strip().lines().toList();
         assertEquals(6, lines.size(), "2 values x 2 seeds, then 2 summaries: " + lines);
         for (int i = 0; i < 4; i++) {
-            assertEquals(i < 2 ? 3 : 4, ((Number) TinyData.parseJson(lines.get(i)).get("seed")).intValue(), lines.get(i));
+            int seed = ((Number) TinyData.parseJson(lines.get(i)).get("seed")).intValue();
+            assertEquals(i < 2 ? 3 : 4, seed, lines.get(i));
         }
         for (int i = 4; i < 6; i++) {
             Map<String, Object> m = TinyData.parseJson(lines.get(i));
