@@ -1,5 +1,6 @@
 package dev.inertia.autodiff;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -9,7 +10,7 @@ import java.util.Objects;
  *
  * <p>Elementwise kinks take the derivative value used exactly at the kink. Ties of the
  * elementwise {@code max(a, b)} are a {@link Tie}; ties of a max reduction or a max-pool window
- * are {@link Ties}: the beta-mix {@code beta · uniform + (1 - beta) · first}.
+ * are {@link Ties}: the affine mix {@code beta · uniform + (1 - beta) · first}, any finite beta.
  *
  * <p>Presets: {@link #defaults()}, {@link #pytorch()}, {@link #jax()}, {@link #tensorflow()};
  * docs/kinks.md lists where each value was read and how it was checked.
@@ -38,7 +39,12 @@ public final class Kinks {
      * How a max over a window (reduction or pooling) splits its gradient among the {@code t}
      * inputs that share the maximum: {@code beta / t} to each of them plus {@code 1 - beta} to
      * the first. {@link #FIRST} is beta = 0, {@link #UNIFORM} (the minimal-norm element) is
-     * beta = 1.
+     * beta = 1. Any finite beta is accepted: the affine family {@code beta · uniform + (1 - beta)
+     * · first} of Boustany's MaxPool study (TMLR 2024), which sweeps beta up to 10000. Outside
+     * [0, 1] the weights are no longer a convex combination (beta = 10 on a 2-way tie gives the
+     * first input -4 and the other 5), so the result is not an element of the Clarke subdifferential
+     * but still a valid conservative-gradient choice; on a window without a tie every beta gives
+     * the true derivative.
      */
     public record Ties(double beta) {
         /** The whole gradient to the first maximal index (row-major order). */
@@ -47,14 +53,43 @@ public final class Kinks {
         public static final Ties UNIFORM = new Ties(1);
 
         public Ties {
-            if (!(beta >= 0 && beta <= 1)) {
-                throw new IllegalArgumentException("tie beta must be in [0, 1], got " + beta);
+            if (!Double.isFinite(beta)) {
+                throw new IllegalArgumentException("tie beta must be a finite number, got " + beta);
             }
         }
 
-        /** The beta-mix {@code beta · uniform + (1 - beta) · first}. */
+        /** The affine mix {@code beta · uniform + (1 - beta) · first}, for any finite beta. */
         public static Ties mix(double beta) {
             return new Ties(beta);
+        }
+
+        /**
+         * Parses {@code first}, {@code uniform} or {@code beta:B} (B a finite number), as the
+         * command line's {@code --pool-tie} takes it.
+         *
+         * @throws IllegalArgumentException naming the accepted forms
+         */
+        public static Ties parse(String spec) {
+            String s = Objects.requireNonNull(spec, "spec").trim().toLowerCase(Locale.ROOT);
+            if (s.equals("first")) {
+                return FIRST;
+            }
+            if (s.equals("uniform")) {
+                return UNIFORM;
+            }
+            if (s.startsWith("beta:")) {
+                double beta;
+                try {
+                    beta = Double.parseDouble(s.substring("beta:".length()));
+                } catch (NumberFormatException e) {
+                    beta = Double.NaN;
+                }
+                if (Double.isFinite(beta)) {
+                    return new Ties(beta);
+                }
+            }
+            throw new IllegalArgumentException("a tie policy is first, uniform or beta:B with B a finite number, got '"
+                    + spec + "'");
         }
     }
 

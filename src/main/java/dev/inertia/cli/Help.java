@@ -18,6 +18,7 @@ final class Help {
               bench        bench gemm | bench step | bench peak: kernel speed, the machine's FMA peak
               bifurcation  share of initializations where ReLU'(0) (or the max-pool Jacobian) changes the gradient
               relu0-sweep  test accuracy of training with ReLU'(0) = s, per s
+              pool-sweep   test accuracy of training the cnn with max-pool ties split by beta, per beta
               --version    the version
             """;
 
@@ -31,6 +32,9 @@ final class Help {
               --precision fp64|fp32|bf16|fp16   computes in fp64/fp32 or emulates bf16/fp16 op by op (default fp32)
               --loss-scale static:N|dynamic     loss scaling, for fp16
               --relu0 S                    ReLU'(0) used by backpropagation (default 0)
+              --pool-tie first|uniform|beta:B   cnn only: a max-pool tie gives beta/t to each of its t maxima
+                                           and 1-beta more to the first (first: beta 0, the default; uniform:
+                                           beta 1; any finite B, e.g. beta:1000)
               --checkpoint FILE            write a checkpoint after each epoch, at the end and on Ctrl-C/SIGTERM
                                            (then exit 130/143); checked before training; an existing FILE is
                                            only replaced by a run resuming from it, or with --overwrite
@@ -126,8 +130,23 @@ final class Help {
             --seeds N runs seeds S..S+N-1 and reports mean ± std per configuration and s.
             """;
 
+    private static final String POOL_SWEEP = """
+            usage: inertia pool-sweep [--betas 0,1,10,100,1000,10000] [--precision fp16|bf16|fp32|fp64]
+                                      [--batch-norm on|off] [--optimizer sgd|innaprop|adamw|...] [--seeds N]
+                                      [--seed S] [--epochs E] [--lr X] [--batch B] [--train-size N]
+                                      [--max-steps N] [--loss-scale static:N|dynamic] [--threads T]
+                                      [--data-dir DIR] [--svg FILE] [--json]
+            Trains the cnn on Fashion-MNIST once per beta and seed, max-pool ties split as beta·uniform +
+            (1 - beta)·first (any finite beta; the TMLR 2024 MaxPool study's values by default), and reports
+            per run the test accuracy, the final train loss and the live max-pool ties, then per beta the
+            mean ± std over the seeds S, S+1, ... (default: 1 seed, 3 epochs, sgd, batch norm off, fp32,
+            constant learning rate). --train-size N trains on the first N images. A run that diverges (large
+            beta in fp16) is reported as diverged, with NaN accuracy. See docs/RELIABILITY.md.
+            """;
+
     private static final Map<String, String> COMMANDS = Map.of("train", TRAIN, "predict", PREDICT, "eval", EVAL,
-            "info", INFO, "cost", COST, "bench", BENCH, "bifurcation", BIFURCATION, "relu0-sweep", RELU0_SWEEP);
+            "info", INFO, "cost", COST, "bench", BENCH, "bifurcation", BIFURCATION, "relu0-sweep", RELU0_SWEEP,
+            "pool-sweep", POOL_SWEEP);
 
     private Help() {}
 

@@ -8,6 +8,7 @@ import dev.inertia.kernels.Parallel;
 import dev.inertia.memory.Scope;
 import dev.inertia.nn.Models;
 import dev.inertia.nn.Sequential;
+import dev.inertia.autodiff.Kinks;
 import dev.inertia.autodiff.Precision;
 import dev.inertia.numerics.LossScaler;
 import dev.inertia.train.EpochReport;
@@ -50,7 +51,8 @@ import java.util.Set;
  */
 final class TrainCommand {
     static final String USAGE = "train --model mlp|cnn [--data-dir DIR] [--epochs E] [--batch B] [--optimizer "
-            + String.join("|", OptimizerRegistry.NAMES) + "] [--lr X] [--schedule cosine|constant] [--relu0 S] [--seed S]"
+            + String.join("|", OptimizerRegistry.NAMES) + "] [--lr X] [--schedule cosine|constant] [--relu0 S]"
+            + " [--pool-tie first|uniform|beta:B] [--seed S]"
             + " [--threads T] [--max-steps N] [--precision fp64|fp32|bf16|fp16] [--loss-scale static:N|dynamic]"
             + " [--checkpoint FILE [--overwrite]] [--resume FILE] [--json]";
     /** Epochs by default on the full data and on the bundled sample. */
@@ -70,8 +72,8 @@ final class TrainCommand {
             }
         }
         Args args = Args.parse("train", argv,
-                Set.of("model", "data-dir", "epochs", "batch", "optimizer", "lr", "schedule", "relu0", "seed",
-                        "threads", "max-steps", "precision", "checkpoint", "resume", "loss-scale"),
+                Set.of("model", "data-dir", "epochs", "batch", "optimizer", "lr", "schedule", "relu0", "pool-tie",
+                        "seed", "threads", "max-steps", "precision", "checkpoint", "resume", "loss-scale"),
                 Set.of("json", "overwrite"));
         for (String flag : List.of("lr", "seed")) {
             if (args.has(flag) && args.has("resume")) {
@@ -92,6 +94,7 @@ final class TrainCommand {
         String schedule = args.choice("schedule", TrainConfig.SCHEDULES.getFirst(),
                 TrainConfig.SCHEDULES.toArray(String[]::new));
         double relu0 = args.number("relu0", 0);
+        Kinks.Ties poolTies = poolTies(args, kind);
         long seed = args.longInteger("seed", 1);
         long maxSteps = args.has("max-steps") ? args.positiveInteger("max-steps", 1) : 0;
         Precision precision = Precision.parse(args.choice("precision", "fp32", "fp64", "fp32", "bf16", "fp16"));
@@ -115,7 +118,7 @@ final class TrainCommand {
                         : data.source().isSample() ? SAMPLE_EPOCHS : FULL_EPOCHS;
                 TrainConfig config = new TrainConfig(kind.toString(), kind.imageInput(), epochs, batch, optimizer, lr, relu0,
                         seed, maxSteps, precision.storage(), precision.toString(), null, checkpoint, resume, precision,
-                        scaler, schedule);
+                        scaler, schedule, poolTies);
                 err.println("inertia train: " + kind + ", " + optimizer + " (" + schedule + " schedule), batch " + batch
                         + ", " + precision + ", " + Parallel.threads() + " thread" + (Parallel.threads() == 1 ? "" : "s")
                         + "; data: " + data.source().description());
@@ -156,6 +159,25 @@ final class TrainCommand {
             }
         }
         return 0;
+    }
+
+    /**
+     * {@code --pool-tie}: how the cnn's max-pool windows split their gradient at a tie
+     * ({@link Kinks.Ties#parse}); refused for a model without max pooling, where it would do nothing.
+     */
+    static Kinks.Ties poolTies(Args args, Models.Kind kind) {
+        if (!args.has("pool-tie")) {
+            return Kinks.Ties.FIRST;
+        }
+        if (kind != Models.Kind.CNN) {
+            throw new UsageException("--pool-tie sets the max-pool tie policy; the " + kind + " has no max pooling"
+                    + " (use --model cnn)");
+        }
+        try {
+            return Kinks.Ties.parse(args.string("pool-tie", ""));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--pool-tie: " + e.getMessage());
+        }
     }
 
     /** Prints each epoch on stdout (a JSON object or a text line) and messages on stderr. */

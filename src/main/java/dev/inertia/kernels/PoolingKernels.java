@@ -11,7 +11,9 @@ import java.lang.foreign.MemorySegment;
  * {@code beta}: the window's weights are {@code beta / t} on each of its {@code t} maxima plus
  * {@code 1 - beta} on the first of them (first in row-major order). {@code beta = 0} sends
  * everything to the first index (PyTorch's max_pool), {@code beta = 1} splits uniformly (the
- * minimal-norm element), values in between are the beta-mix. When the maximum is NaN, the first
+ * minimal-norm element), any other finite value the affine mix (outside [0, 1] the first gets
+ * {@code 1 - beta + beta / t}, the others {@code beta / t}: weights of either sign that still sum
+ * to 1). When the maximum is NaN, the first
  * NaN gets everything. The backward kernels overwrite all of {@code dx}; the tangent kernels
  * compute {@code t_out = sum of weights · t_x}. Windows with a tie are counted in {@code kinks}
  * (one per window) like the activation kernels count kinks.

@@ -1,5 +1,6 @@
 package dev.inertia.train;
 
+import dev.inertia.autodiff.Kinks;
 import dev.inertia.autodiff.Precision;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Tensor;
@@ -34,12 +35,23 @@ import java.util.function.Consumer;
  * @param schedule     the learning rate's schedule, {@code constant} or {@code cosine} (from the
  *                     learning rate down to 0 along half a cosine over the planned steps,
  *                     {@code epochs} × batches per epoch, whatever {@code maxSteps} says)
+ * @param poolTies     how max-pool windows split their gradient at a tie ({@link Kinks#maxPool(Kinks.Ties)}),
+ *                     as {@code relu0} is ReLU'(0): the rest of the policy is {@link Kinks#defaults()}
  */
 public record TrainConfig(String model, boolean imageInput, int epochs, int batch, String optimizer, double lr,
         double relu0, long seed, long maxSteps, DType dtype, String precision, Consumer<Tensor> rounding,
-        Path checkpoint, Path resume, Precision emulation, LossScaling lossScaling, String schedule) {
+        Path checkpoint, Path resume, Precision emulation, LossScaling lossScaling, String schedule,
+        Kinks.Ties poolTies) {
     /** The schedules {@link Trainer} knows, the command line's default first. */
     public static final List<String> SCHEDULES = List.of("cosine", "constant");
+
+    /** With max-pool ties to the first index ({@link Kinks.Ties#FIRST}, the default policy's). */
+    public TrainConfig(String model, boolean imageInput, int epochs, int batch, String optimizer, double lr,
+            double relu0, long seed, long maxSteps, DType dtype, String precision, Consumer<Tensor> rounding,
+            Path checkpoint, Path resume, Precision emulation, LossScaling lossScaling, String schedule) {
+        this(model, imageInput, epochs, batch, optimizer, lr, relu0, seed, maxSteps, dtype, precision, rounding,
+                checkpoint, resume, emulation, lossScaling, schedule, Kinks.Ties.FIRST);
+    }
 
     /** With a constant learning rate. */
     public TrainConfig(String model, boolean imageInput, int epochs, int batch, String optimizer, double lr,
@@ -62,6 +74,7 @@ public record TrainConfig(String model, boolean imageInput, int epochs, int batc
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(dtype, "dtype");
         Objects.requireNonNull(precision, "precision");
+        Objects.requireNonNull(poolTies, "poolTies");
         if (!SCHEDULES.contains(schedule)) {
             throw new IllegalArgumentException("unknown learning-rate schedule " + schedule + ", expected one of "
                     + SCHEDULES);

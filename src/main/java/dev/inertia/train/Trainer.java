@@ -271,7 +271,7 @@ public final class Trainer implements AutoCloseable {
                 .batchSize(config.batch())
                 .maxSteps(config.maxSteps())
                 .seed(config.seed())
-                .kinks(Kinks.defaults().relu(config.relu0()))
+                .kinks(Kinks.defaults().relu(config.relu0()).maxPool(config.poolTies()))
                 .precision(config.emulation())
                 .lossScaling(config.lossScaling())
                 .roundEachLayer(config.rounding())

@@ -204,6 +204,86 @@ class KinksTest {
         expect(mix, f, in, Kinks.defaults().maxPool(Kinks.Ties.mix(b)), "maxPool beta-mix", 1, 1, 4, 4);
     }
 
+    /** The maxPoolTies input: windows with a 2-way tie, none, a 4-way tie, none. */
+    private static final double[] POOL_TIES = {
+        5, 5, 1, 2,
+        0, 1, 3, 0,
+        7, 7, 4, 4,
+        7, 7, 4, 9};
+
+    /** The gradient of sum(maxPool2d(x, 2)) at {@link #POOL_TIES}, reverse and forward, compared exactly. */
+    private void expectPoolExactly(double[] expected, double beta, String what) {
+        Function<Var, Var> f = x -> x.maxPool2d(2).sum();
+        Kinks k = Kinks.defaults().maxPool(Kinks.Ties.mix(beta));
+        assertArrayEquals(expected, grad(f, POOL_TIES, k, 1, 1, 4, 4), what + " (reverse)");
+        assertArrayEquals(expected, gradByJvp(f, POOL_TIES, k, 1, 1, 4, 4), what + " (forward)");
+    }
+
+    @Test
+    void beta10OnA2x2TieGives10UniformMinus9First() {
+        double[] first = {
+            1, 0, 0, 0,
+            0, 0, 1, 0,
+            1, 0, 0, 0,
+            0, 0, 0, 1};
+        double[] uniform = {
+            0.5, 0.5, 0, 0,
+            0, 0, 1, 0,
+            0.25, 0.25, 0, 0,
+            0.25, 0.25, 0, 1};
+        double[] affine = new double[16];
+        for (int i = 0; i < 16; i++) {
+            affine[i] = 10 * uniform[i] - 9 * first[i];
+        }
+        // spelled out: the 2-way tie gives -9 + 10/2 and 10/2, the 4-way tie -9 + 10/4 and 10/4
+        double[] spelled = {
+            -4, 5, 0, 0,
+            0, 0, 1, 0,
+            -6.5, 2.5, 0, 0,
+            2.5, 2.5, 0, 1};
+        assertArrayEquals(spelled, affine);
+        expectPoolExactly(spelled, 10, "maxPool beta = 10");
+    }
+
+    @Test
+    void beta10000InF64IsExact() {
+        double[] expected = {
+            -4999, 5000, 0, 0,
+            0, 0, 1, 0,
+            -7499, 2500, 0, 0,
+            2500, 2500, 0, 1};
+        expectPoolExactly(expected, 10000, "maxPool beta = 10000");
+        // a negative beta is in the family too: the first gets 1 + 2 - 2/t
+        expectPoolExactly(new double[] {2, -1, 0, 0, 0, 0, 1, 0, 2.5, -0.5, 0, 0, -0.5, -0.5, 0, 1}, -2,
+                "maxPool beta = -2");
+    }
+
+    @Test
+    void maxReductionTakesBetaOutsideTheUnitInterval() {
+        double[] in = {1, 3, 3, 2, 3};
+        // 1 - 10 + 10/3 on the first of the three maxima, 10/3 on the others
+        expect(new double[] {0, -9 + 10.0 / 3, 10.0 / 3, 0, 10.0 / 3}, Var::max, in,
+                Kinks.defaults().maxReduce(Kinks.Ties.mix(10)), "max beta = 10");
+        expect(new double[] {0, -9 + 5, 5, 0, 1, 0}, x -> x.max(1).sum(), new double[] {1, 3, 3, 2, 5, 2},
+                Kinks.defaults().maxDim(Kinks.Ties.mix(10)), "max(dim) beta = 10", 2, 3);
+    }
+
+    @Test
+    void tiesAreParsedAndNonFiniteBetaRefused() {
+        assertEquals(Kinks.Ties.FIRST, Kinks.Ties.parse("first"));
+        assertEquals(Kinks.Ties.UNIFORM, Kinks.Ties.parse(" Uniform "));
+        assertEquals(Kinks.Ties.mix(1000), Kinks.Ties.parse("beta:1000"));
+        assertEquals(Kinks.Ties.mix(-0.5), Kinks.Ties.parse("beta:-0.5"));
+        for (String bad : new String[] {"beta:NaN", "beta:Infinity", "beta:", "beta:x", "last", ""}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Kinks.Ties.parse(bad), bad);
+            assertTrue(e.getMessage().contains("first, uniform or beta:B"), e.getMessage());
+        }
+        IllegalArgumentException nan = assertThrows(IllegalArgumentException.class, () -> Kinks.Ties.mix(Double.NaN));
+        assertEquals("tie beta must be a finite number, got NaN", nan.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Kinks.Ties.mix(Double.NEGATIVE_INFINITY));
+        assertTrue(Kinks.defaults().maxPool(Kinks.Ties.mix(10000)).toString().contains("maxPool=10000.0"));
+    }
+
     @Test
     void perOpOverrideBeatsTheTapePolicy() {
         // The tape says ReLU'(0) = 0; the second relu has its own policy with ReLU'(0) = 1.
@@ -262,7 +342,7 @@ class KinksTest {
     @Test
     void policiesAreValidated() {
         assertThrows(IllegalArgumentException.class, () -> Kinks.defaults().relu(Double.NaN));
-        assertThrows(IllegalArgumentException.class, () -> Kinks.Ties.mix(1.5));
+        assertThrows(IllegalArgumentException.class, () -> Kinks.Ties.mix(Double.POSITIVE_INFINITY));
         assertThrows(IllegalArgumentException.class, () -> Kinks.defaults().clamp(0, Double.POSITIVE_INFINITY));
         assertEquals(Kinks.defaults().relu(0.5), Kinks.defaults().relu(0.5));
         assertFalse(Kinks.pytorch().equals(Kinks.jax()));

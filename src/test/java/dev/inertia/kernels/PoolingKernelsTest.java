@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PoolingKernelsTest {
     private final PoolingKernels simd = Kernels.pooling();
     private final PoolingKernels scalar = ScalarKernels.pooling();
-    private static final double[] BETAS = {0, 0.3, 1};
+    /** Inside [0, 1] and outside (the affine family of the MaxPool study sweeps up to 10000). */
+    private static final double[] BETAS = {0, 0.3, 1, -2, 10, 10000};
 
     /**
      * planes, h, w, k, stride, padding: the 2x2/2 fast path on many widths and heights (rows of
