@@ -18,6 +18,7 @@ final class Help {
               bench        bench gemm | bench step | bench peak: kernel speed, the machine's FMA peak
               bifurcation  share of initializations where ReLU'(0) (or the max-pool Jacobian) changes the gradient
               relu0-sweep  test accuracy of training with ReLU'(0) = s, per s
+              clarke-enumerate  distinct Clarke-subgradient candidates of a ReLU network with z units at 0
               --version    the version
             """;
 
@@ -118,8 +119,16 @@ final class Help {
             Test accuracy of training an MLP with ReLU'(0) = s, for each s; see docs/RELIABILITY.md.
             """;
 
+    private static final String CLARKE_ENUMERATE = """
+            usage: inertia clarke-enumerate [--zeros A..B] [--width W] [--inputs D] [--seed S] [--json]
+            For z = A..B (default 1..16, at most 20) zero units of a random one-hidden-layer ReLU network (width W,
+            default 32; D inputs, default B), the 2^z activation patterns, the distinct gradients among them and the
+            enumeration's time in ms; see docs/derivatives.md.
+            """;
+
     private static final Map<String, String> COMMANDS = Map.of("train", TRAIN, "predict", PREDICT, "eval", EVAL,
-            "info", INFO, "cost", COST, "bench", BENCH, "bifurcation", BIFURCATION, "relu0-sweep", RELU0_SWEEP);
+            "info", INFO, "cost", COST, "bench", BENCH, "bifurcation", BIFURCATION, "relu0-sweep", RELU0_SWEEP,
+            "clarke-enumerate", CLARKE_ENUMERATE);
 
     private Help() {}
 
