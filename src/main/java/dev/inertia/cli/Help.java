@@ -89,8 +89,11 @@ final class Help {
             """;
 
     private static final String COST = """
-            usage: inertia cost --model mlp|cnn [--batch B] [--json]
+            usage: inertia cost --model mlp|cnn [--batch B] [--directions K [--repeats R]] [--json]
             Operation counts of the forward, reverse and forward-mode (JVP) passes of a built-in model (docs/DESIGN.md).
+              --directions K   with respect to the input batch: K separate JVPs, one K-direction sweep and one
+                               reverse sweep, as counts and wall times (median of R rounds, default 5, after
+                               3 warm-up rounds; docs/derivatives.md)
             """;
 
     private static final String BENCH = """
