@@ -63,6 +63,15 @@ class LexGradTest {
             assertEquals(2 * s, AD.grad(f, zero, Kinks.defaults().relu(s)).getDouble(0), "backprop: 2 ReLU'(0)");
             assertEquals(1, AD.lexGrad(f, zero, Kinks.defaults().relu(s)).getDouble(0), "whatever the policy");
         }
+        try (Tape tape = new Tape()) {
+            Var x = tape.param(Tensor.wrap(new double[] {0, 1}, 2)).setTangents(Tensor.wrap(new double[] {1, 0, 0, 1}, 2,
+                    2));
+            f.apply(x);
+            tape.computeLexicographicTangents();
+            KinkReport report = tape.kinkReport();
+            assertEquals("lexicographic", report.pass());
+            assertEquals(2, report.hits(), "x_1 = 0 at both ReLUs: " + report);
+        }
     }
 
     @Test
