@@ -97,6 +97,18 @@ final class Activations {
         }
 
         @Override
+        void lexTangents(Var out, int k) {
+            Var x = out.input(0);
+            Lexicographic.Slope f = switch (kind) {
+                case RELU -> Lexicographic.RELU;
+                case LEAKY -> Lexicographic.leaky(slope);
+                case CLAMP -> Lexicographic.clamp(lo, hi);
+                case ABS -> Lexicographic.ABS;
+            };
+            Lexicographic.apply(x.value, x.tangents, out.tangentsBuffer(k), k, f, out.kinkCounts);
+        }
+
+        @Override
         long forwardOps(Var out) {
             // relu: compare + select; leaky: compare, multiply, select; clamp: two of each; abs: one.
             long perElement = switch (kind) {

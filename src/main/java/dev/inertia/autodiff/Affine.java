@@ -157,6 +157,56 @@ final class Affine {
             }
         }
 
+        /** x's k tangent blocks stacked as rows ({@code [k·N, in]}) go through one GEMM with Wᵀ. */
+        @Override
+        void tangents(Var y, int k) {
+            Tensor t = linearTangents(y, k);
+            if (relu()) {
+                for (int j = 0; j < k; j++) {
+                    Tensor row = y.row(t, j);
+                    Kern.reluBackward(z, row, row, atZero, y.kinkCounts);
+                }
+            }
+        }
+
+        /** The ReLU's kinks resolved lexicographically along the k directions. */
+        @Override
+        void lexTangents(Var y, int k) {
+            Tensor t = linearTangents(y, k);
+            if (relu()) {
+                Lexicographic.apply(z, t, t, k, Lexicographic.RELU, y.kinkCounts);
+            }
+        }
+
+        /** The k-direction tangent block of {@code x · Wᵀ + b}, before the ReLU. */
+        private Tensor linearTangents(Var y, int k) {
+            Var x = y.input(0), w = y.input(1), b = y.input(2);
+            Tensor t = y.tangentsBuffer(k);
+            long slab = (long) n * out;
+            double beta = 0;
+            if (x.tangents != null) {
+                Kern.gemm(false, true, k * n, out, in, 1, x.tangents, 0, in, w.value, 0, in, 0, t, 0, out);
+                beta = 1;
+            }
+            if (w.tangents != null) {
+                for (int j = 0; j < k; j++) {
+                    Kern.gemm(false, true, n, out, in, 1, x.value, 0, in, w.tangents, j * w.size(), in, beta, t,
+                            j * slab, out);
+                }
+                beta = 1;
+            }
+            if (beta == 0) {
+                Kern.fill(0, t);
+            }
+            if (b != null && b.tangents != null) {
+                for (int j = 0; j < k; j++) {
+                    Tensor row = y.row(t, j);
+                    Kern.broadcast(Kern.Bc.ADD, row, b.tangentRow(j), row, n, out, 1);
+                }
+            }
+            return t;
+        }
+
         private long product() {
             return 2L * n * in * out;
         }

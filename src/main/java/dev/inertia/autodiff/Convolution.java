@@ -420,6 +420,53 @@ final class Convolution {
             }
         }
 
+        /**
+         * Per image, the k directions' input tangents unfolded side by side ({@code [ckk, k·p]})
+         * go through one GEMM with W: one product for all directions, as a batch k times wider.
+         */
+        @Override
+        void tangents(Var out, int k) {
+            Var x = out.input(0), w = out.input(1), b = out.input(2);
+            Tensor t = out.tangentsBuffer(k);
+            long image = (long) c * g.h() * g.w(), slab = out.size(), plane = (long) o * p;
+            long bytes = out.dtype().byteSize();
+            Tensor wideCol = x.tangents == null ? null : out.tape.scratch(1, out.dtype(), new int[] {ckk, k * p});
+            Tensor wideOut = x.tangents == null ? null : out.tape.scratch(2, out.dtype(), new int[] {o, k * p});
+            Tensor tcol = w.tangents == null ? null : out.tape.scratch(3, out.dtype(), colShape);
+            for (int i = 0; i < n; i++) {
+                double beta = 0;
+                if (x.tangents != null) {
+                    for (int j = 0; j < k; j++) {
+                        Kern.im2col(x.tangents, j * x.size() + i * image, c, g, wideCol, (long) j * p, k * p);
+                    }
+                    Kern.gemm(false, false, o, k * p, ckk, 1, w.value, 0, ckk, wideCol, 0, k * p, 0, wideOut, 0, k * p);
+                    for (int j = 0; j < k; j++) {
+                        for (int r = 0; r < o; r++) {
+                            MemorySegment.copy(wideOut.segment(), ((long) r * k * p + (long) j * p) * bytes,
+                                    t.segment(), (j * slab + i * plane + (long) r * p) * bytes, p * bytes);
+                        }
+                    }
+                    beta = 1;
+                }
+                if (w.tangents != null) {
+                    Kern.im2col(x.value, i * image, c, g, tcol, 0, p);
+                    for (int j = 0; j < k; j++) {
+                        Kern.gemm(false, false, o, p, ckk, 1, w.tangents, j * w.size(), ckk, tcol, 0, p, beta, t,
+                                j * slab + i * plane, p);
+                    }
+                }
+            }
+            if (x.tangents == null && w.tangents == null) {
+                Kern.fill(0, t);
+            }
+            if (b != null && b.tangents != null) {
+                for (int j = 0; j < k; j++) {
+                    Tensor row = out.row(t, j);
+                    Kern.broadcast(Kern.Bc.ADD, row, b.tangentRow(j), row, n, o, p);
+                }
+            }
+        }
+
         private long product() {
             return 2L * n * o * ckk * p;
         }

@@ -19,6 +19,34 @@ public record Cost(long forwardOps, long backwardOps, long jvpOps) {
         return forwardOps + backwardOps;
     }
 
+    /**
+     * One tangent sweep along k directions at once ({@link Tape#computeTangentBlocks()}): every
+     * tangent rule is linear in the tangent, so k directions declare k times one sweep's
+     * operations; the block sweep's gain is in how they run (one GEMM of k times the rows
+     * instead of k), not in their number.
+     */
+    public long jvpOps(long k) {
+        return k * jvpOps;
+    }
+
+    /** k separate Jacobian-vector products, each evaluating the function again: k (forward + jvp). */
+    public long separateJvpsOps(long k) {
+        return k * (forwardOps + jvpOps);
+    }
+
+    /** k Jacobian-vector products from one evaluation and one k-direction sweep: forward + k jvp. */
+    public long blockJvpOps(long k) {
+        return forwardOps + jvpOps(k);
+    }
+
+    /**
+     * A lexicographic gradient over {@code p} inputs ({@link AD#lexGrad}): one evaluation and a
+     * sweep of p directions (the identity), declared as p tangent sweeps.
+     */
+    public long lexicographicGradientOps(long p) {
+        return blockJvpOps(p);
+    }
+
     /** A full gradient by forward mode over {@code p} inputs: one evaluation and p tangent sweeps. */
     public long forwardModeGradientOps(long p) {
         return forwardOps + p * jvpOps;

@@ -92,6 +92,35 @@ final class MatMul {
             }
         }
 
+        /**
+         * With A not transposed, A's k tangent blocks stacked as rows ({@code [k·m, K]}) go
+         * through one GEMM with B; B's tangents (and a transposed A's) take one product each.
+         */
+        @Override
+        void tangents(Var out, int dirs) {
+            Var a = out.input(0), b = out.input(1);
+            Tensor t = out.tangentsBuffer(dirs);
+            int m = out.shape[0], n = out.shape[1], k = k(a);
+            long slab = (long) m * n, aSlab = a.size(), bSlab = b.size();
+            double beta = 0;
+            if (a.tangents != null && !ta) {
+                Kern.gemm(false, tb, dirs * m, n, k, 1, a.tangents, 0, a.shape[1], b.value, 0, b.shape[1], 0, t, 0, n);
+                beta = 1;
+            } else if (a.tangents != null) {
+                for (int j = 0; j < dirs; j++) {
+                    Kern.gemm(ta, tb, m, n, k, 1, a.tangents, j * aSlab, a.shape[1], b.value, 0, b.shape[1], 0, t,
+                            j * slab, n);
+                }
+                beta = 1;
+            }
+            if (b.tangents != null) {
+                for (int j = 0; j < dirs; j++) {
+                    Kern.gemm(ta, tb, m, n, k, 1, a.value, 0, a.shape[1], b.tangents, j * bSlab, b.shape[1], beta, t,
+                            j * slab, n);
+                }
+            }
+        }
+
         /** 2mnk: one multiply-add per term of the product. */
         private long product(Var out) {
             return 2 * out.size() * k(out.input(0));

@@ -44,6 +44,12 @@ final class Maximum {
         }
 
         @Override
+        void lexTangents(Var out, int k) {
+            Var a = out.input(0), b = out.input(1);
+            Lexicographic.maximum(a.value, b.value, a.tangents, b.tangents, out.tangentsBuffer(k), k, out.kinkCounts);
+        }
+
+        @Override
         long forwardOps(Var out) {
             return 2 * out.size();
         }
@@ -119,6 +125,12 @@ final class Maximum {
         void tangent(Var out) {
             Var x = out.input(0);
             Kern.maxReduceTangent(x.value, x.tangent, out.tangentBuffer(), outer, n, inner, beta, out.kinkCounts);
+        }
+
+        @Override
+        void lexTangents(Var out, int k) {
+            Var x = out.input(0);
+            Lexicographic.maxReduce(x.value, x.tangents, out.tangentsBuffer(k), k, outer, n, inner, out.kinkCounts);
         }
 
         @Override

@@ -43,6 +43,13 @@ final class Pooling {
             Kern.maxPoolTangent(x.value, x.tangent, out.tangentBuffer(), planes, g, beta, out.kinkCounts);
         }
 
+        @Override
+        void lexTangents(Var out, int k) {
+            Var x = out.input(0);
+            Lexicographic.maxPool(x.value, x.tangents, out.tangentsBuffer(k), k, PoolWindows.planes(x.value), g,
+                    out.kinkCounts);
+        }
+
         private long scanned(Var out) {
             return out.size() * g.kh() * g.kw();
         }

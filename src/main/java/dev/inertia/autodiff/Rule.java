@@ -1,5 +1,7 @@
 package dev.inertia.autodiff;
 
+import dev.inertia.memory.Tensor;
+
 /**
  * What an op contributes to the tape besides its forward value (computed when the op is
  * called): its reverse rule, its tangent (forward-mode) rule and the elementary operations of
@@ -46,6 +48,54 @@ abstract class Rule {
      * not null) into {@link Var#tangentBuffer()}, or sets it as a view.
      */
     abstract void tangent(Var out);
+
+    /**
+     * Computes {@code out}'s k-direction tangent block from the inputs' blocks (null = zero; at
+     * least one is not null) into {@link Var#tangentsBuffer}. The tangent rule is linear in
+     * the tangent, so this default runs it once per direction on rows of the blocks, which gives
+     * the single-direction bits exactly; ops with a product (matmul, affine, convolution)
+     * override it with one batched product over the k directions.
+     */
+    void tangents(Var out, int k) {
+        Tensor block = out.tangentsBuffer(k);
+        Var[] inputs = out.inputs;
+        Tensor[] saved = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            saved[i] = inputs[i] == null ? null : inputs[i].tangent;
+        }
+        try {
+            for (int j = 0; j < k; j++) {
+                for (Var in : inputs) {
+                    if (in != null) {
+                        in.tangent = in.tangents == null ? null : in.tangentRow(j);
+                    }
+                }
+                tangent(out);
+                out.row(block, j).copyFrom(out.tangent);
+            }
+        } finally {
+            for (int i = 0; i < inputs.length; i++) {
+                if (inputs[i] != null) {
+                    inputs[i].tangent = saved[i];
+                }
+            }
+            out.tangents = block;
+        }
+    }
+
+    /**
+     * The lexicographic (LD-) derivative of the op along the k directions of the inputs' blocks
+     * (Nesterov 2005; Khan and Barton 2015): a smooth op's is its ordinary tangent block; an op
+     * with kinks resolves each kink by the sign of the first nonzero directional derivative of
+     * its argument, and must override this. Refused, naming the op, when it does not.
+     */
+    void lexTangents(Var out, int k) {
+        if (hasKinks()) {
+            throw new UnsupportedOperationException("lexicographic derivative: the op '" + name
+                    + "' has kinks and no lexicographic rule");
+        }
+        tangents(out, k);
+    }
 
     /** Elementary operations of the forward rule. */
     abstract long forwardOps(Var out);

@@ -429,6 +429,70 @@ public final class Tape implements AutoCloseable {
         lastPass = "tangent";
     }
 
+    /**
+     * Tangent sweep along k directions at once: from the tangent blocks {@code [k, ...shape]}
+     * set on leaves ({@link Var#setTangents}), computes every op's block ({@link Var#tangents()})
+     * in recording order. Row j of each block is the tangent of a single sweep along the leaves'
+     * j-th directions, to the last bit; the products (matmul, affine, convolution) run once over
+     * all k directions, as one GEMM with k times the rows.
+     */
+    public void computeTangentBlocks() {
+        blockSweep(false);
+    }
+
+    /**
+     * Lexicographic tangent sweep (the LD-derivative of Khan and Barton 2015) along the leaves'
+     * k directions ({@link Var#setTangents}): like {@link #computeTangentBlocks()}, but each
+     * kink is resolved by the sign of the first nonzero directional derivative of the kink's
+     * argument along directions 1, ..., k, not by the {@link Kinks} policy. With directions
+     * spanning the input space, the result is the Jacobian of one smooth piece active at the
+     * point (an element of the Clarke Jacobian, for piecewise-smooth programs) applied to them.
+     *
+     * @throws UnsupportedOperationException naming the op, for an op with kinks that has no
+     *         lexicographic rule
+     */
+    public void computeLexicographicTangents() {
+        blockSweep(true);
+    }
+
+    private void blockSweep(boolean lexicographic) {
+        int k = 0;
+        for (int i = 0; i < leafCount; i++) {
+            Tensor block = leaves[i].tangents;
+            if (block != null) {
+                if (k != 0 && block.dim(0) != k) {
+                    throw new IllegalArgumentException("tangent blocks of leaves differ in their number of directions: "
+                            + k + " and " + block.dim(0));
+                }
+                k = block.dim(0);
+            }
+        }
+        if (k == 0) {
+            throw new IllegalStateException("no leaf has tangents: set them with Var.setTangents([k, ...shape])");
+        }
+        for (int i = 0; i < nodeCount; i++) {
+            Var v = nodes[i];
+            v.kinkCounts[0] = 0;
+            v.kinkCounts[1] = 0;
+            boolean any = false;
+            for (Var in : v.inputs) {
+                any |= in != null && in.tangents != null;
+            }
+            if (any) {
+                if (lexicographic) {
+                    v.rule.lexTangents(v, k);
+                } else {
+                    v.rule.tangents(v, k);
+                }
+                round(v.tangents);
+            } else {
+                v.tangents = null;
+            }
+            v.tangent = null; // the single-direction tangent of this sweep is not defined
+        }
+        lastPass = lexicographic ? "lexicographic" : "tangent block";
+    }
+
     // ---- accounting ------------------------------------------------------------------------
 
     /** Kink hits of every op with kinks in the last sweep (backward or tangent). */

@@ -45,6 +45,9 @@ public final class Var {
     boolean gradFresh = true;
     Tensor tangent;
     private Tensor tangentBuffer;
+    /** The k-direction tangent block {@code [k, ...shape]} of the last block sweep; null means zero. */
+    Tensor tangents;
+    private Tensor tangentsBuffer;
     /** The last view made by {@link #gradAlias} of another shape, reused when it fits again. */
     private Tensor aliasView;
 
@@ -64,6 +67,7 @@ public final class Var {
             this.shape = value.shape();
             ownGrad = null;
             tangentBuffer = null;
+            tangentsBuffer = null;
             aliasView = null;
         }
         if (this.value != null && callerGrad) { // never write into a caller's buffer for another node
@@ -79,6 +83,7 @@ public final class Var {
         grad = ownGrad;
         gradFresh = true;
         tangent = null;
+        tangents = null;
     }
 
     /** Whether {@code t} has this dtype and shape (read without copying the shape). */
@@ -130,6 +135,59 @@ public final class Var {
         }
         tangent = direction;
         return this;
+    }
+
+    /**
+     * The k-direction tangent block {@code [k, ...shape]} of the last
+     * {@link Tape#computeTangentBlocks()} or {@link Tape#computeLexicographicTangents()} sweep
+     * (row j is the tangent along direction j); null means zero.
+     */
+    public Tensor tangents() {
+        return tangents;
+    }
+
+    /**
+     * Sets k tangent directions of a leaf at once for a block sweep: {@code block} has the
+     * shape {@code [k, ...shape]}, row j the j-th direction; null means zero. Under a tape's
+     * emulated precision the block is rounded to it in place.
+     */
+    public Var setTangents(Tensor block) {
+        if (rule != null) {
+            throw new IllegalStateException("only a leaf's tangents can be set; this is the result of " + rule.name());
+        }
+        if (block != null) {
+            if (block.dtype() != value.dtype() || block.rank() != shape.length + 1 || block.dim(0) < 1
+                    || !Arrays.equals(Arrays.copyOfRange(block.shape(), 1, block.rank()), shape)) {
+                throw new IllegalArgumentException("tangents: expected " + value.dtype() + " [k, "
+                        + Arrays.toString(shape).replaceAll("[\\[\\]]", "") + "] with k >= 1, got " + block.describe());
+            }
+            tape.round(block);
+        }
+        tangents = block;
+        return this;
+    }
+
+    /** Row j of this value's tangent block, a view of the value's shape. */
+    Tensor tangentRow(int j) {
+        return row(tangents, j);
+    }
+
+    /** Row j of {@code block} ({@code [k, ...shape]}), a view of this value's shape. */
+    Tensor row(Tensor block, int j) {
+        long bytes = size() * value.dtype().byteSize();
+        return Tensor.wrap(block.segment().asSlice(j * bytes, bytes), value.dtype(), shape);
+    }
+
+    /** The buffer for this op's k-direction tangent block (reused while k is the same); also makes it the block. */
+    Tensor tangentsBuffer(int k) {
+        if (tangentsBuffer == null || tangentsBuffer.dim(0) != k) {
+            int[] s = new int[shape.length + 1];
+            s[0] = k;
+            System.arraycopy(shape, 0, s, 1, shape.length);
+            tangentsBuffer = tape.nodeBuffer(value.dtype(), s);
+        }
+        tangents = tangentsBuffer;
+        return tangentsBuffer;
     }
 
     public int[] shape() {

@@ -19,6 +19,7 @@ final class Help {
               bifurcation  share of initializations where ReLU'(0) (or the max-pool Jacobian) changes the gradient
               relu0-sweep  test accuracy of training with ReLU'(0) = s, per s
               pool-sweep   test accuracy of training the cnn with max-pool ties split by beta, per beta
+              clarke-enumerate  distinct Clarke-subgradient candidates of a ReLU network with z units at 0
               --version    the version
             """;
 
@@ -92,8 +93,11 @@ final class Help {
             """;
 
     private static final String COST = """
-            usage: inertia cost --model mlp|cnn [--batch B] [--json]
+            usage: inertia cost --model mlp|cnn [--batch B] [--directions K [--repeats R]] [--json]
             Operation counts of the forward, reverse and forward-mode (JVP) passes of a built-in model (docs/DESIGN.md).
+              --directions K   with respect to the input batch: K separate JVPs, one K-direction sweep and one
+                               reverse sweep, as counts and wall times (median of R rounds, default 5, after
+                               3 warm-up rounds; docs/derivatives.md)
             """;
 
     private static final String BENCH = """
@@ -144,9 +148,24 @@ final class Help {
             beta in fp16) is reported as diverged, with NaN accuracy. See docs/RELIABILITY.md.
             """;
 
-    private static final Map<String, String> COMMANDS = Map.of("train", TRAIN, "predict", PREDICT, "eval", EVAL,
-            "info", INFO, "cost", COST, "bench", BENCH, "bifurcation", BIFURCATION, "relu0-sweep", RELU0_SWEEP,
-            "pool-sweep", POOL_SWEEP);
+    private static final String CLARKE_ENUMERATE = """
+            usage: inertia clarke-enumerate [--zeros A..B] [--width W] [--inputs D] [--seed S] [--json]
+            For z = A..B (default 1..16, at most 20) zero units of a random one-hidden-layer ReLU network (width W,
+            default 32; D inputs, default B), the 2^z activation patterns, the distinct gradients among them and the
+            enumeration's time in ms; see docs/derivatives.md.
+            """;
+
+    private static final Map<String, String> COMMANDS = Map.ofEntries(
+            Map.entry("train", TRAIN),
+            Map.entry("predict", PREDICT),
+            Map.entry("eval", EVAL),
+            Map.entry("info", INFO),
+            Map.entry("cost", COST),
+            Map.entry("bench", BENCH),
+            Map.entry("bifurcation", BIFURCATION),
+            Map.entry("relu0-sweep", RELU0_SWEEP),
+            Map.entry("pool-sweep", POOL_SWEEP),
+            Map.entry("clarke-enumerate", CLARKE_ENUMERATE));
 
     private Help() {}
 
