@@ -39,6 +39,8 @@ public final class Main {
                 case "eval" -> EvalCommand.run(rest, out, err);
                 case "bifurcation" -> BifurcationCommand.run(rest, out, err);
                 case "relu0-sweep" -> Relu0SweepCommand.run(rest, out, err);
+                case "optimizer-study" -> OptimizerStudyCommand.run(rest, out, err);
+                case "alpha-beta-grid" -> AlphaBetaGridCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
                 default -> throw new UsageException("unknown command '" + argv[0] + "'; try 'inertia --help'");
             }
