@@ -38,8 +38,8 @@ class OptimizerStudyCommandTest extends CommandHarness {
     @Test
     void aLinePerRunThenASummaryAndTheCurves() throws IOException {
         Path svg = dir.resolve("study.svg");
-        assertEquals(0, study("--optimizers", "innaprop:0.1:0.9,adamw", "--seeds", "2", "--seed-base", "5", "--train-size", "16",
-                "--epochs", "2", "--json", "--svg", svg.toString()), stderr());
+        assertEquals(0, study("--optimizers", "innaprop:0.1:0.9,adamw", "--seeds", "2", "--seed-base", "5",
+                "--train-size", "16", "--epochs", "2", "--json", "--svg", svg.toString()), stderr());
         List<String> lines = stdout().strip().lines().toList();
         assertEquals(6, lines.size(), "2 configurations x 2 seeds, then 2 summaries: " + stdout());
         for (int i = 0; i < 4; i++) {
