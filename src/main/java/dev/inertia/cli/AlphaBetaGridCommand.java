@@ -77,7 +77,8 @@ final class AlphaBetaGridCommand {
                             out.println(new Json().put("alpha", a).put("beta", b).put("skipped", true)
                                     .put("reason", reason));
                         } else {
-                            out.printf(Locale.ROOT, "alpha %-5s beta %-5s skipped: %s%n", a, b, reason);
+                            out.printf(Locale.ROOT, "alpha %-5s beta %-6s skipped: %s%n", label(a), label(b),
+                                    reason);
                         }
                         out.flush();
                         continue;
@@ -87,22 +88,24 @@ final class AlphaBetaGridCommand {
                         runs.add(study.train("innaprop:" + a + ":" + b, "innaprop", Map.of("alpha", a, "beta", b),
                                 seed));
                     }
-                    SeedSummary acc = SeedSummary.of(runs.stream().mapToDouble(r -> 100 * r.finalTestAcc()).toArray());
+                    SeedSummary acc = SeedSummary.of(runs.stream().mapToDouble(StudyRunner.Run::finalTestAcc)
+                            .toArray());
                     SeedSummary loss = SeedSummary.of(runs.stream().mapToDouble(StudyRunner.Run::finalTrainLoss)
                             .toArray());
                     double seconds = runs.stream().mapToDouble(StudyRunner.Run::seconds).sum();
                     boolean diverged = runs.stream().anyMatch(StudyRunner.Run::diverged);
-                    accuracy[i][j] = acc.mean();
+                    accuracy[i][j] = 100 * acc.mean();
                     text[i][j] = !Double.isFinite(acc.mean()) ? "diverged"
-                            : acc.n() > 1 ? acc.format(1) : String.format(Locale.ROOT, "%.2f", acc.mean());
+                            : acc.n() > 1 ? StudyRunner.percent(acc).format(1)
+                            : String.format(Locale.ROOT, "%.2f", 100 * acc.mean());
                     if (json) {
                         out.println(new Json()
                                 .put("alpha", a)
                                 .put("beta", b)
                                 .put("skipped", false)
                                 .put("seeds", acc.n())
-                                .put("test_acc_mean", acc.mean() / 100)
-                                .put("test_acc_std", acc.std() / 100)
+                                .put("test_acc_mean", acc.mean())
+                                .put("test_acc_std", acc.std())
                                 .put("train_loss_mean", loss.mean())
                                 .put("train_loss_std", loss.std())
                                 .put("diverged", diverged)
@@ -111,8 +114,8 @@ final class AlphaBetaGridCommand {
                                 .put("epochs", study.epochs)
                                 .put("seconds", seconds));
                     } else {
-                        out.printf(Locale.ROOT, "alpha %-5s beta %-5s test_acc %s%%  train_loss %s  %.1f s%n", a, b,
-                                acc.format(2), loss.format(4), seconds);
+                        out.printf(Locale.ROOT, "alpha %-5s beta %-6s test_acc %s%%  train_loss %s  %.1f s%n",
+                                label(a), label(b), StudyRunner.percent(acc).format(2), loss.format(4), seconds);
                     }
                     out.flush();
                 }

@@ -53,7 +53,8 @@ record OptimizerFlags(String optimizer, TensorOptimizer<?> rule, Schedule schedu
      * As {@link #parse(Args, String, double, String)} with {@code overrides} (state-dict names)
      * set after the flags: the studies' per-configuration alpha and beta.
      */
-    static OptimizerFlags parse(Args args, String optimizer, double lr, String schedule, Map<String, Double> overrides) {
+    static OptimizerFlags parse(Args args, String optimizer, double lr, String schedule,
+            Map<String, Double> overrides) {
         Map<String, Double> values = new LinkedHashMap<>();
         for (String flag : List.of("alpha", "beta", "sigma", "eps", "weight-decay")) {
             if (!args.has(flag)) {

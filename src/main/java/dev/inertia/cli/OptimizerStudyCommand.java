@@ -120,8 +120,9 @@ final class OptimizerStudyCommand {
                     .put("diverged", r.diverged())
                     .put("seconds", r.seconds()));
         } else {
-            out.printf(Locale.ROOT, "%-18s seed %-3d test_acc %6.2f%%  train_loss %.4f  %.1f s%s%n", r.label(), r.seed(),
-                    100 * r.finalTestAcc(), r.finalTrainLoss(), r.seconds(), r.diverged() ? "  (diverged)" : "");
+            out.printf(Locale.ROOT, "%-18s seed %-3d test_acc %6.2f%%  train_loss %.4f  %.1f s%s%n", r.label(),
+                    r.seed(), 100 * r.finalTestAcc(), r.finalTrainLoss(), r.seconds(),
+                    r.diverged() ? "  (diverged)" : "");
         }
         out.flush();
     }
@@ -131,10 +132,12 @@ final class OptimizerStudyCommand {
             PrintStream table) {
         table.printf(Locale.ROOT, "%-18s %5s  %-18s  %-18s%n", "optimizer", "seeds", "test acc (%)", "train loss");
         for (var e : runs.entrySet()) {
-            SeedSummary acc = SeedSummary.of(e.getValue().stream().mapToDouble(r -> 100 * r.finalTestAcc()).toArray());
+            SeedSummary acc = SeedSummary.of(e.getValue().stream().mapToDouble(StudyRunner.Run::finalTestAcc)
+                    .toArray());
             SeedSummary loss = SeedSummary.of(e.getValue().stream().mapToDouble(StudyRunner.Run::finalTrainLoss)
                     .toArray());
-            table.printf(Locale.ROOT, "%-18s %5d  %-18s  %-18s%n", e.getKey().label(), acc.n(), acc.format(2),
+            table.printf(Locale.ROOT, "%-18s %5d  %-18s  %-18s%n", e.getKey().label(), acc.n(),
+                    StudyRunner.percent(acc).format(2),
                     loss.format(4));
             if (json) {
                 out.println(new Json()
@@ -142,8 +145,8 @@ final class OptimizerStudyCommand {
                         .put("optimizer", e.getKey().optimizer())
                         .put("config", e.getKey().label())
                         .put("seeds", acc.n())
-                        .put("final_test_acc_mean", acc.mean() / 100)
-                        .put("final_test_acc_std", acc.std() / 100)
+                        .put("final_test_acc_mean", acc.mean())
+                        .put("final_test_acc_std", acc.std())
                         .put("final_train_loss_mean", loss.mean())
                         .put("final_train_loss_std", loss.std()));
             }

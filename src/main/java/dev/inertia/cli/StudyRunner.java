@@ -10,6 +10,7 @@ import dev.inertia.data.Subset;
 import dev.inertia.io.AtomicFile;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
+import dev.inertia.numerics.SeedSummary;
 import dev.inertia.nn.Models;
 import dev.inertia.nn.Sequential;
 import dev.inertia.train.EpochReport;
@@ -191,8 +192,8 @@ final class StudyRunner {
         UnaryOperator<Trainer.Builder> adjust = flags::apply;
         if (scaling == null) { // Fashion-MNIST: the configuration inertia train runs
             Models.Kind kind = Models.Kind.parse(model);
-            TrainConfig config = new TrainConfig(model, kind.imageInput(), epochs, batch, flags.optimizer(), lr, 0, seed,
-                    0, DType.F32, "fp32", null, null, null, null, null, schedule);
+            TrainConfig config = new TrainConfig(model, kind.imageInput(), epochs, batch, flags.optimizer(), lr, 0,
+                    seed, 0, DType.F32, "fp32", null, null, null, null, null, schedule);
             Sequential net = Models.create(kind, scope, DType.F32, seed);
             return new Trainer(config, net, train, test, data, adjust);
         }
@@ -226,6 +227,11 @@ final class StudyRunner {
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    /** A summary of accuracies (fractions) in percent, for the tables. */
+    static SeedSummary percent(SeedSummary s) {
+        return new SeedSummary(s.n(), 100 * s.mean(), 100 * s.std());
     }
 
     /** The numbers of a comma-separated list, like {@code 0.1,0.5,0.9}, for {@code --flag}. */
