@@ -68,7 +68,9 @@ final class Help {
               --weight-decay W             (default: the optimizer's; decoupled for innaprop, inna, adamw)
               --warmup-steps N --min-lr X  cosine schedule: linear warm-up over N steps, decay down to X
               --clip-grad-norm C           clip the gradients to global L2 norm C before each step (default off)
-                                           A flag the optimizer or schedule has no use for is refused (exit 2).
+                                           A flag the optimizer or schedule has no use for is refused (exit 2);
+                                           with --resume, the checkpoint's hyperparameters hold (these flags are
+                                           refused), and warm-up, floor and clipping are not yet checkpointed
               --seed S                     initialization, shuffling and splits, a 64-bit integer (default 1)
               --threads T                  kernel threads (default: all processors)
               --max-steps N                stop after N optimizer steps

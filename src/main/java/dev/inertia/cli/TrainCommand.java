@@ -83,6 +83,18 @@ final class TrainCommand {
                         + " the checkpoint's learning rate, schedule and shuffling seed; drop --" + flag);
             }
         }
+        for (String flag : List.of("alpha", "beta", "sigma", "eps", "weight-decay")) {
+            if (args.has(flag) && args.has("resume")) {
+                throw new UsageException("--" + flag + " cannot be combined with --resume: a resumed run continues with"
+                        + " the checkpoint's optimizer hyperparameters; drop --" + flag);
+            }
+        }
+        for (String flag : List.of("warmup-steps", "min-lr", "clip-grad-norm")) {
+            if (args.has(flag) && (args.has("checkpoint") || args.has("resume"))) {
+                throw new UsageException("--" + flag + " cannot be combined with --checkpoint or --resume: checkpoints"
+                        + " do not record it, so a resumed run would silently differ");
+            }
+        }
         if (args.has("overwrite") && !args.has("checkpoint")) {
             throw new UsageException("--overwrite allows replacing an existing --checkpoint FILE; give --checkpoint");
         }

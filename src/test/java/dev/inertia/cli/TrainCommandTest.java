@@ -279,6 +279,15 @@ class TrainCommandTest extends CommandHarness {
     }
 
     @Test
+    void optimizerFlagsThatACheckpointWouldNotHonourAreRefusedBesideIt() {
+        String line = assertOneLineFailure(2, train("--resume", tmp.resolve("ck.st").toString(), "--alpha", "2"));
+        assertTrue(line.contains("--alpha cannot be combined with --resume"), line);
+        line = assertOneLineFailure(2, train("--checkpoint", tmp.resolve("ck.st").toString(), "--clip-grad-norm", "1"));
+        assertTrue(line.contains("--clip-grad-norm cannot be combined with --checkpoint or --resume"), line);
+        assertOneLineFailure(2, train("--resume", tmp.resolve("ck.st").toString(), "--warmup-steps", "3"));
+    }
+
+    @Test
     void aLearningRateAtOrAboveBetaIsRefused() {
         String line = assertOneLineFailure(2, train("--lr", "0.5", "--beta", "0.1"));
         assertTrue(line.contains("INNAprop needs the learning rate below beta: lr 0.5 >= beta 0.1"), line);
