@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * Training curves over seeds as a standalone SVG document: panels stacked vertically, each with
- * one line per series (the mean over seeds) inside a translucent band of ±1 standard deviation,
- * and a legend. The optimizer study draws train loss and test accuracy per epoch this way.
+ * one line per series (the mean over seeds, a marker at each point) inside a translucent band of
+ * ±1 standard deviation, and a legend. The optimizer study draws train loss and test accuracy per epoch this way.
  * Points whose mean or deviation is not finite are left out: the line and the band break there.
  */
 public final class BandPlot {
@@ -139,7 +139,11 @@ public final class BandPlot {
                     // the lower edge runs backwards, so that the polygon closes around the band
                     lower.insert(0, String.format(Locale.ROOT, "%.1f,%.1f ", px, y(s.mean()[i] - s.std()[i], yMin,
                             yMax, y0, plotH)));
-                    line.append(String.format(Locale.ROOT, "%.1f,%.1f ", px, y(s.mean()[i], yMin, yMax, y0, plotH)));
+                    double py = y(s.mean()[i], yMin, yMax, y0, plotH);
+                    line.append(String.format(Locale.ROOT, "%.1f,%.1f ", px, py));
+                    // a marker too, so that a one-epoch curve still shows
+                    b.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>%n", px,
+                            py, color));
                 } else if (!line.isEmpty()) {
                     b.append(String.format(Locale.ROOT, "<polygon fill=\"%s\" fill-opacity=\"0.2\" stroke=\"none\""
                             + " points=\"%s\"/>%n", color, (upper.toString() + lower).trim()));

@@ -23,6 +23,7 @@ class StudyPlotsTest {
         Map<String, Integer> counts = SvgCheck.wellFormedElements(svg);
         assertEquals(4, counts.get("polygon"), "one band per series and panel");
         assertEquals(4, counts.get("polyline"), "one mean line per series and panel");
+        assertEquals(12, counts.get("circle"), "a marker per point");
         assertTrue(svg.contains("adamw &amp; &lt;co&gt;"), "labels escaped");
         assertEquals(1.1, a.mean()[0], 1e-12);
         assertEquals(Math.sqrt(0.02), a.std()[0], 1e-12, "the sample standard deviation");
