@@ -363,6 +363,9 @@ class OptimizerTest {
         assertEquals("INNA needs the learning rate below beta: lr 0.2 >= beta 0.1", e.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> INNAprop.builder().build().withHyperparameters(Map.of("beta", 1e-4)));
+        e = assertThrows(IllegalArgumentException.class, () -> OptimizerRegistry.create("innaprop", 2));
+        assertEquals("INNAprop needs the learning rate below beta: lr 2.0 >= beta 0.9", e.getMessage());
+        assertEquals(0.5, OptimizerRegistry.create("innaprop", 0.5).lr());
         try (Scope scope = Scope.open()) {
             Tensor theta = Tensor.zeros(scope, DType.F32, 4);
             INNA inna = INNA.builder().lr(0.05).beta(0.1).build();
