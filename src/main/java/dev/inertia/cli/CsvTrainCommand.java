@@ -24,7 +24,6 @@ import dev.inertia.train.Metric;
 import dev.inertia.train.ModelFile;
 import dev.inertia.train.ModelInfo;
 import dev.inertia.train.Progress;
-import dev.inertia.train.Schedule;
 import dev.inertia.train.TrainConfig;
 import dev.inertia.train.TrainListener;
 import dev.inertia.train.Trainer;
@@ -34,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,11 +55,11 @@ final class CsvTrainCommand {
     private CsvTrainCommand() {}
 
     static void run(List<String> argv, PrintStream out, PrintStream err) {
-        Args args = Args.parse("train --csv", argv,
-                Set.of("csv", "target", "task", "columns", "exclude", "hidden", "activation", "test-fraction",
-                        "validation-fraction", "patience", "standardize", "scaling", "class-order", "save-model",
-                        "epochs", "batch", "optimizer", "lr", "schedule", "seed", "threads", "max-steps"),
-                Set.of("json"));
+        Set<String> valued = new HashSet<>(Set.of("csv", "target", "task", "columns", "exclude", "hidden", "activation",
+                "test-fraction", "validation-fraction", "patience", "standardize", "scaling", "class-order",
+                "save-model", "epochs", "batch", "optimizer", "lr", "schedule", "seed", "threads", "max-steps"));
+        valued.addAll(OptimizerFlags.FLAGS);
+        Args args = Args.parse("train --csv", argv, valued, Set.of("json"));
         if (!args.has("target")) {
             throw new UsageException("train --csv needs --target COLUMN, the column to predict");
         }
@@ -76,6 +76,7 @@ final class CsvTrainCommand {
         }
         String schedule = args.choice("schedule", TrainConfig.SCHEDULES.getFirst(),
                 TrainConfig.SCHEDULES.toArray(String[]::new));
+        OptimizerFlags flags = OptimizerFlags.parse(args, optimizer, lr, schedule);
         int epochs = args.positiveInteger("epochs", EPOCHS);
         int batch = args.positiveInteger("batch", BATCH);
         long seed = args.longInteger("seed", 1);
@@ -126,10 +127,8 @@ final class CsvTrainCommand {
                     if (regression && !scaling.equals("none")) { // the layers learn standardized targets
                         model = withTargetScale(model, scope, splits.train());
                     }
-                    Trainer.Builder builder = Trainer.builder(model)
+                    Trainer.Builder builder = flags.apply(Trainer.builder(model))
                             .loss(regression ? Loss.mse() : Loss.crossEntropy())
-                            .optimizer(OptimizerRegistry.create(optimizer, lr))
-                            .schedule(schedule.equals("cosine") ? Schedule.cosine() : Schedule.constant())
                             .metrics(regression ? new Metric[] {Metric.rmse(), Metric.mae(), Metric.r2()}
                                     : new Metric[] {Metric.accuracy()})
                             .epochs(epochs).batchSize(batch).maxSteps(maxSteps).seed(seed)
@@ -211,7 +210,7 @@ final class CsvTrainCommand {
         return args.choice("standardize", "on", "on", "off").equals("on") ? Scaling.STANDARDIZE : "none";
     }
 
-    private static int[] widths(String list) {
+    static int[] widths(String list) {
         if (list.isBlank()) {
             return new int[0];
         }

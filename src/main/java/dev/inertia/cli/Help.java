@@ -20,6 +20,8 @@ final class Help {
               relu0-sweep  test accuracy of training with ReLU'(0) = s, per s
               pool-sweep   test accuracy of training the cnn with max-pool ties split by beta, per beta
               clarke-enumerate  distinct Clarke-subgradient candidates of a ReLU network with z units at 0
+              optimizer-study  optimizers over seeds: per-epoch curves, mean ± std of accuracy and loss
+              alpha-beta-grid  INNAprop's test accuracy over a grid of (alpha, beta), as a heatmap
               --version    the version
             """;
 
@@ -64,6 +66,16 @@ final class Help {
               --optimizer innaprop|inna|adamw|sgd|rmsprop   (default innaprop)
               --lr X                       learning rate (default: the optimizer's)
               --schedule cosine|constant   cosine decay to 0 over the run (default) or a fixed rate
+              --alpha A --beta B           INNA/INNAprop's dampings (innaprop default 0.1, 0.9); the learning
+                                           rate must stay below beta
+              --sigma S                    INNAprop's running-mean decay of g^2 (default 0.999)
+              --eps E                      innaprop, adamw, rmsprop: the denominator's epsilon
+              --weight-decay W             (default: the optimizer's; decoupled for innaprop, inna, adamw)
+              --warmup-steps N --min-lr X  cosine schedule: linear warm-up over N steps, decay down to X
+              --clip-grad-norm C           clip the gradients to global L2 norm C before each step (default off)
+                                           A flag the optimizer or schedule has no use for is refused (exit 2);
+                                           with --resume, the checkpoint's hyperparameters hold (these flags are
+                                           refused), and warm-up, floor and clipping are not yet checkpointed
               --seed S                     initialization, shuffling and splits, a 64-bit integer (default 1)
               --threads T                  kernel threads (default: all processors)
               --max-steps N                stop after N optimizer steps
@@ -155,6 +167,37 @@ final class Help {
             enumeration's time in ms; see docs/derivatives.md.
             """;
 
+    private static final String STUDY_DATA = """
+              --model mlp|cnn|csv          the built-in models on Fashion-MNIST, or train --csv's MLP (default mlp)
+              --data-dir DIR               Fashion-MNIST's IDX files (as train)
+              --csv FILE --target COLUMN   with --model csv: a classification CSV, split 80/20 (split seed 1),
+                                           standardized; --hidden 64,64 its hidden widths
+              --train-size N               train on the first N training rows only
+              --epochs E --batch B         (defaults 10 and 128; 100 and 32 with --model csv)
+              --schedule cosine|constant   (default cosine)   --threads T
+              --seeds N --seed-base S      seeds S..S+N-1: initialization and shuffling
+            """;
+
+    private static final String OPTIMIZER_STUDY = """
+            usage: inertia optimizer-study [--optimizers innaprop:0.1:0.9,innaprop:1:1,innaprop:2:2,adamw]
+                                           [--lr X] [--weight-decay W] [--svg FILE] [--json] [data flags]
+            Trains each optimizer configuration (NAME, or innaprop:ALPHA:BETA / inna:ALPHA:BETA) from each seed
+            (default 3 seeds from 1); one line per run (JSON: per-epoch train_loss and test_acc, final_test_acc,
+            final_train_loss, seconds), then per configuration the mean ± std over seeds of the final test
+            accuracy and train loss. --svg FILE: train loss and test accuracy per epoch, mean with a ±1 std band,
+            two panels of one SVG. --lr and --weight-decay apply to every configuration (default: each
+            optimizer's own). Data flags:
+            """ + STUDY_DATA;
+
+    private static final String ALPHA_BETA_GRID = """
+            usage: inertia alpha-beta-grid [--alphas 0.1,0.5,0.9,1,1.5,2] [--betas 0.1,0.5,0.9,1,1.5,2]
+                                           [--lr 1e-3] [--weight-decay 0.01] [--svg FILE] [--json] [data flags]
+            INNAprop for each (alpha, beta) cell from each seed (default 1 seed, from 1): one line per cell
+            (JSON: test_acc_mean, test_acc_std, train_loss_mean, train_loss_std, seconds); a cell with
+            lr >= beta is reported as skipped. --svg FILE: a heatmap of the mean test accuracy (alpha down,
+            beta across, the value in each cell, a colour legend). Data flags:
+            """ + STUDY_DATA;
+
     private static final Map<String, String> COMMANDS = Map.ofEntries(
             Map.entry("train", TRAIN),
             Map.entry("predict", PREDICT),
@@ -165,7 +208,9 @@ final class Help {
             Map.entry("bifurcation", BIFURCATION),
             Map.entry("relu0-sweep", RELU0_SWEEP),
             Map.entry("pool-sweep", POOL_SWEEP),
-            Map.entry("clarke-enumerate", CLARKE_ENUMERATE));
+            Map.entry("clarke-enumerate", CLARKE_ENUMERATE),
+            Map.entry("optimizer-study", OPTIMIZER_STUDY),
+            Map.entry("alpha-beta-grid", ALPHA_BETA_GRID));
 
     private Help() {}
 

@@ -41,6 +41,8 @@ public final class Main {
                 case "relu0-sweep" -> Relu0SweepCommand.run(rest, out, err);
                 case "pool-sweep" -> PoolSweepCommand.run(rest, out, err);
                 case "clarke-enumerate" -> ClarkeEnumerateCommand.run(rest, out, err);
+                case "optimizer-study" -> OptimizerStudyCommand.run(rest, out, err);
+                case "alpha-beta-grid" -> AlphaBetaGridCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
                 default -> throw new UsageException("unknown command '" + argv[0] + "'; try 'inertia --help'");
             }

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -33,7 +34,8 @@ import java.util.Set;
  * <p>The learning rate follows a cosine from {@code --lr} (or the optimizer's default) down to 0
  * over the planned steps (epochs × batches per epoch; {@code --max-steps} stops the run early
  * without shortening the schedule), as most recipes for these models do; {@code --schedule
- * constant} keeps it fixed.
+ * constant} keeps it fixed. The optimizer's own hyperparameters, a warm-up, a floor and gradient
+ * clipping come from the flags of {@link OptimizerFlags}.
  *
  * <p>Precisions: fp32 (the default) and fp64 compute in that dtype. bf16 and fp16 are emulated
  * on F32 tensors op by op by the tapes ({@code Tape#setPrecision}: every value and gradient
@@ -51,8 +53,9 @@ import java.util.Set;
  */
 final class TrainCommand {
     static final String USAGE = "train --model mlp|cnn [--data-dir DIR] [--epochs E] [--batch B] [--optimizer "
-            + String.join("|", OptimizerRegistry.NAMES) + "] [--lr X] [--schedule cosine|constant] [--relu0 S]"
-            + " [--pool-tie first|uniform|beta:B] [--seed S]"
+            + String.join("|", OptimizerRegistry.NAMES) + "] [--lr X] [--schedule cosine|constant] [--alpha A] [--beta B]"
+            + " [--sigma S] [--eps E] [--weight-decay W] [--warmup-steps N] [--min-lr X] [--clip-grad-norm C]"
+            + " [--relu0 S] [--pool-tie first|uniform|beta:B] [--seed S]"
             + " [--threads T] [--max-steps N] [--precision fp64|fp32|bf16|fp16] [--loss-scale static:N|dynamic]"
             + " [--checkpoint FILE [--overwrite]] [--resume FILE] [--json]";
     /** Epochs by default on the full data and on the bundled sample. */
@@ -71,14 +74,26 @@ final class TrainCommand {
                 return 0;
             }
         }
-        Args args = Args.parse("train", argv,
-                Set.of("model", "data-dir", "epochs", "batch", "optimizer", "lr", "schedule", "relu0", "pool-tie",
-                        "seed", "threads", "max-steps", "precision", "checkpoint", "resume", "loss-scale"),
-                Set.of("json", "overwrite"));
+        Set<String> valued = new HashSet<>(Set.of("model", "data-dir", "epochs", "batch", "optimizer", "lr", "schedule",
+                "relu0", "pool-tie", "seed", "threads", "max-steps", "precision", "checkpoint", "resume", "loss-scale"));
+        valued.addAll(OptimizerFlags.FLAGS);
+        Args args = Args.parse("train", argv, valued, Set.of("json", "overwrite"));
         for (String flag : List.of("lr", "seed")) {
             if (args.has(flag) && args.has("resume")) {
                 throw new UsageException("--" + flag + " cannot be combined with --resume: a resumed run continues with"
                         + " the checkpoint's learning rate, schedule and shuffling seed; drop --" + flag);
+            }
+        }
+        for (String flag : List.of("alpha", "beta", "sigma", "eps", "weight-decay")) {
+            if (args.has(flag) && args.has("resume")) {
+                throw new UsageException("--" + flag + " cannot be combined with --resume: a resumed run continues with"
+                        + " the checkpoint's optimizer hyperparameters; drop --" + flag);
+            }
+        }
+        for (String flag : List.of("warmup-steps", "min-lr", "clip-grad-norm")) {
+            if (args.has(flag) && (args.has("checkpoint") || args.has("resume"))) {
+                throw new UsageException("--" + flag + " cannot be combined with --checkpoint or --resume: checkpoints"
+                        + " do not record it, so a resumed run would silently differ");
             }
         }
         if (args.has("overwrite") && !args.has("checkpoint")) {
@@ -93,6 +108,7 @@ final class TrainCommand {
         }
         String schedule = args.choice("schedule", TrainConfig.SCHEDULES.getFirst(),
                 TrainConfig.SCHEDULES.toArray(String[]::new));
+        OptimizerFlags flags = OptimizerFlags.parse(args, optimizer, lr, schedule);
         double relu0 = args.number("relu0", 0);
         Kinks.Ties poolTies = poolTies(args, kind);
         long seed = args.longInteger("seed", 1);
@@ -125,7 +141,7 @@ final class TrainCommand {
                 try (Scope scope = Scope.open()) {
                     Sequential model = Models.create(kind, scope, precision.storage(), seed);
                     try (Trainer trainer = new Trainer(config, model, data.train(), data.test(),
-                            data.source().description()).overwriteCheckpoint(args.has("overwrite"))) {
+                            data.source().description(), flags::apply).overwriteCheckpoint(args.has("overwrite"))) {
                         String source = data.source().isSample() ? "bundled-sample" : data.source().directory().toString();
                         trainer.listener(new Printer(kind, optimizer, schedule, batch, precision, source, json, out, err));
                         if (err == System.err) {

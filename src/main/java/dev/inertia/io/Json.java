@@ -14,7 +14,8 @@ public final class Json {
 
     /**
      * Adds a field: null is {@code null}, booleans and integers as they are, other numbers with
-     * {@link Double#toString} ({@code null} when not finite: JSON has no NaN), anything else as
+     * {@link Double#toString} ({@code null} when not finite: JSON has no NaN), a {@code double[]}
+     * as an array of such numbers, anything else as
      * the string of its {@code toString}.
      */
     public Json put(String name, Object value) {
@@ -38,13 +39,25 @@ public final class Json {
             } else if (v instanceof Boolean || v instanceof Integer || v instanceof Long) {
                 sb.append(v);
             } else if (v instanceof Number num) {
-                double d = num.doubleValue();
-                sb.append(Double.isFinite(d) ? Double.toString(d) : "null");
+                number(sb, num.doubleValue());
+            } else if (v instanceof double[] values) {
+                sb.append('[');
+                for (int i = 0; i < values.length; i++) {
+                    if (i > 0) {
+                        sb.append(", ");
+                    }
+                    number(sb, values[i]);
+                }
+                sb.append(']');
             } else {
                 quote(sb, v.toString());
             }
         }
         return sb.append('}').toString();
+    }
+
+    private static void number(StringBuilder sb, double d) {
+        sb.append(Double.isFinite(d) ? Double.toString(d) : "null");
     }
 
     /**

@@ -129,11 +129,11 @@ public final class LinePlot {
     }
 
     /** Decimals that tell ticks {@code step} apart: one significant digit of the step. */
-    private static int decimals(double step) {
+    static int decimals(double step) {
         return (int) Math.max(0, Math.min(6, Math.ceil(-Math.log10(step))));
     }
 
-    private static String tick(double v, int decimals) {
+    static String tick(double v, int decimals) {
         String s = String.format(Locale.ROOT, "%." + decimals + "f", v);
         if (s.contains(".")) {
             s = s.replaceAll("0+$", "").replaceAll("\\.$", "");

@@ -18,7 +18,8 @@ import java.lang.foreign.MemorySegment;
  * </pre>
  * Defaults as inna.py: lr 0.01, alpha 0.1, beta 0.1, weight decay 0. The paper's step sizes
  * decrease as lr/sqrt(epoch + 1): {@link LrSchedule#inverseSqrt()}. One step reads theta, psi and
- * g and writes theta and psi: 20 bytes per F32 parameter.
+ * g and writes theta and psi: 20 bytes per F32 parameter. The learning rate must stay below beta
+ * (the discretization's step condition): the builder and every step refuse lr &gt;= beta.
  */
 public final class INNA extends BaseOptimizer<INNA.State> {
     private final double alpha;
@@ -28,6 +29,16 @@ public final class INNA extends BaseOptimizer<INNA.State> {
         super(b, INNA::builder);
         this.alpha = Steps.finite(b.get("alpha"), "alpha");
         this.beta = Steps.positive(b.get("beta"), "beta");
+        if (!(lr() < beta)) {
+            throw new IllegalArgumentException(INNAprop.belowBeta("INNA", lr(), beta));
+        }
+    }
+
+    @Override
+    void check(State st, double lr) {
+        if (!(lr < beta)) { // a schedule raised it after build
+            throw new IllegalStateException(INNAprop.belowBeta("INNA", lr, beta));
+        }
     }
 
     public static Builder builder() {
@@ -109,7 +120,7 @@ public final class INNA extends BaseOptimizer<INNA.State> {
             return set("alpha", alpha);
         }
 
-        /** Must be > 0. */
+        /** Must be > 0 and above the learning rate. */
         public Builder beta(double beta) {
             return set("beta", beta);
         }

@@ -20,7 +20,9 @@ import java.lang.foreign.MemorySegment;
  * </pre>
  * Defaults: lr 1e-3, alpha 0.1, beta 0.9, sigma 0.999, eps 1e-8, weight decay 0.01. With
  * alpha*beta = 1, psi stays 0 and this is bias-corrected RMSprop with learning rate lr*beta plus
- * decoupled weight decay. The learning rate must differ from beta.
+ * decoupled weight decay. The learning rate must stay below beta (the method's step condition;
+ * at lr = beta it divides by zero, above it psi's factor 1 - lr/beta turns negative): the builder
+ * refuses lr &gt;= beta and so does every step, whatever a schedule set.
  *
  * <p>One step is one pass over theta, psi, v and g: 28 bytes per F32 parameter.
  */
@@ -36,6 +38,14 @@ public final class INNAprop extends BaseOptimizer<INNAprop.State> {
         this.beta = Steps.positive(b.get("beta"), "beta");
         this.sigma = Steps.inUnitInterval(b.get("sigma"), "sigma");
         this.eps = Steps.nonNegative(b.get("eps"), "eps");
+        if (!(lr() < beta)) {
+            throw new IllegalArgumentException(belowBeta("INNAprop", lr(), beta));
+        }
+    }
+
+    /** The refusal of a learning rate at or above beta, shared with {@link INNA}. */
+    static String belowBeta(String name, double lr, double beta) {
+        return name + " needs the learning rate below beta: lr " + lr + " >= beta " + beta;
     }
 
     public static Builder builder() {
@@ -88,8 +98,8 @@ public final class INNAprop extends BaseOptimizer<INNAprop.State> {
 
     @Override
     void check(State st, double lr) {
-        if (lr == beta) {
-            throw new IllegalStateException("INNAprop needs lr != beta (it divides by beta - lr); both are " + lr);
+        if (!(lr < beta)) { // a schedule raised it after build
+            throw new IllegalStateException(belowBeta("INNAprop", lr, beta));
         }
     }
 
@@ -148,7 +158,7 @@ public final class INNAprop extends BaseOptimizer<INNAprop.State> {
             return set("alpha", alpha);
         }
 
-        /** Newton damping (INNA's beta), default 0.9; must be > 0. */
+        /** Newton damping (INNA's beta), default 0.9; must be > 0 and above the learning rate. */
         public Builder beta(double beta) {
             return set("beta", beta);
         }

@@ -1,6 +1,7 @@
 package dev.inertia.optim;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -53,12 +54,14 @@ public final class OptimizerRegistry {
         };
     }
 
-    /** {@link #create(String)} with the learning rate {@code lr}; NaN keeps the default's. */
+    /**
+     * {@link #create(String)} with the learning rate {@code lr}; NaN keeps the default's.
+     *
+     * @throws IllegalArgumentException when the optimizer's builder refuses {@code lr} (negative;
+     *         for INNA and INNAprop, not below beta)
+     */
     public static TensorOptimizer<?> create(String name, double lr) {
         TensorOptimizer<?> o = create(name);
-        if (!Double.isNaN(lr)) {
-            o.setLr(lr);
-        }
-        return o;
+        return Double.isNaN(lr) ? o : o.withHyperparameters(Map.of("lr", lr)); // checked as the builder checks
     }
 }

@@ -35,6 +35,7 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The training loop for any {@link Module} on any {@link Dataset}: shuffled batches, forward
@@ -242,7 +243,18 @@ public final class Trainer implements AutoCloseable {
      * data came from (for checkpoints).
      */
     public Trainer(TrainConfig config, Sequential model, Dataset trainData, Dataset testData, String dataSource) {
-        this(fromConfig(Objects.requireNonNull(config, "config"), model, dataSource));
+        this(config, model, trainData, testData, dataSource, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #Trainer(TrainConfig, Sequential, Dataset, Dataset, String)}, with {@code adjust}
+     * changing the configured builder before it is built: an optimizer with hyperparameters of its
+     * own, a schedule with a warm-up or a floor, gradient clipping (what the command line's
+     * optimizer flags set).
+     */
+    public Trainer(TrainConfig config, Sequential model, Dataset trainData, Dataset testData, String dataSource,
+            UnaryOperator<Builder> adjust) {
+        this(adjust.apply(fromConfig(Objects.requireNonNull(config, "config"), model, dataSource)));
         for (Parameter p : model.parameters()) {
             if (p.value().dtype() != config.dtype()) {
                 throw new IllegalArgumentException("the model's parameters are " + p.value().dtype()

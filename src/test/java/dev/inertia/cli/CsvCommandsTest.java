@@ -177,7 +177,7 @@ class CsvCommandsTest extends CommandHarness {
     @Test
     void everyCommandHasHelpAndThereIsAVersion() {
         for (String command : List.of("train", "predict", "eval", "info", "cost", "bench", "bifurcation",
-                "relu0-sweep")) {
+                "relu0-sweep", "optimizer-study", "alpha-beta-grid")) {
             assertEquals(0, run(command, "--help"), command);
             assertTrue(stdout().startsWith("usage: inertia " + command), command + ": " + stdout());
         }

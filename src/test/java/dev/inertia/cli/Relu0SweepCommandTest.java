@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.inertia.numerics.SvgCheck;
 import dev.inertia.train.TinyData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,10 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,53 +56,13 @@ class Relu0SweepCommandTest extends CommandHarness {
             assertTrue(acc >= 0 && acc <= 1, lines.get(i));
         }
         String text = Files.readString(svg);
-        Map<String, Integer> counts = wellFormedElements(text);
+        Map<String, Integer> counts = SvgCheck.wellFormedElements(text);
         assertEquals(2, counts.get("polyline"), "one line per configuration");
         assertEquals(6, counts.get("circle"), "one marker per run");
         assertTrue(text.contains("sgd, no batch norm, bf16") && text.contains("ReLU&apos;(0) = s"), text);
         try (var files = Files.list(dir)) {
             assertFalse(files.anyMatch(f -> f.toString().endsWith(".tmp")), "no temporary file left");
         }
-    }
-
-    private static final Pattern TAG = Pattern.compile("<(/?)([A-Za-z][\\w:-]*)((?:\\s+[\\w:-]+=\"[^\"<&]*"
-            + "(?:&[a-z]+;[^\"<&]*)*\")*)\\s*(/?)>");
-
-    /**
-     * Checks {@code xml} is well formed for what {@link dev.inertia.numerics.LinePlot} writes (an
-     * XML declaration, then nested elements with quoted attributes, text with escaped markup) and
-     * counts its elements by name. The module does not read java.xml, so no parser here.
-     */
-    private static Map<String, Integer> wellFormedElements(String xml) {
-        assertTrue(xml.startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"), xml);
-        String body = xml.substring(xml.indexOf("?>") + 2);
-        Matcher m = TAG.matcher(body);
-        Deque<String> open = new ArrayDeque<>();
-        Map<String, Integer> counts = new java.util.HashMap<>();
-        int at = 0;
-        boolean rootClosed = false;
-        while (m.find()) {
-            String text = body.substring(at, m.start());
-            assertFalse(text.contains("<") || text.contains(">") || text.replaceAll("&(amp|lt|gt|quot|apos);", "")
-                    .contains("&"), "unescaped text '" + text + "'");
-            assertFalse(rootClosed && !text.isBlank(), "text after the root element");
-            String name = m.group(2);
-            if (m.group(1).equals("/")) {
-                assertEquals(name, open.pollLast(), "closing tag at " + m.start());
-                rootClosed = open.isEmpty();
-            } else {
-                assertFalse(rootClosed, "a second root element");
-                counts.merge(name, 1, Integer::sum);
-                if (m.group(4).isEmpty()) {
-                    open.addLast(name);
-                }
-            }
-            at = m.end();
-        }
-        assertTrue(body.substring(at).isBlank(), "trailing content");
-        assertTrue(open.isEmpty() && rootClosed, "unclosed elements " + open);
-        assertEquals(1, counts.get("svg"));
-        return counts;
     }
 
     @Test

@@ -161,17 +161,20 @@ class TrainCommandTest extends CommandHarness {
         byte[] good = "a good checkpoint, byte for byte".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         Files.write(precious, good);
         // the acceptance command: the existing file is refused before anything trains
-        String line = assertOneLineFailure(1, train("--lr", "1e30", "--max-steps", "2", "--checkpoint", precious.toString()));
+        // (sgd: INNAprop refuses a learning rate above beta before training)
+        String line = assertOneLineFailure(1, train("--optimizer", "sgd", "--lr", "1e30", "--max-steps", "2",
+                "--checkpoint", precious.toString()));
         assertTrue(line.contains(precious + " already exists") && line.contains("--overwrite"), line);
         // allowed to overwrite, it diverges: the step is named and no checkpoint is written from NaN weights
-        line = assertOneLineFailure(1, train("--lr", "1e30", "--max-steps", "2", "--checkpoint", precious.toString(),
-                "--overwrite"));
+        line = assertOneLineFailure(1, train("--optimizer", "sgd", "--lr", "1e30", "--max-steps", "2", "--checkpoint",
+                precious.toString(), "--overwrite"));
         assertTrue(line.contains("diverged at step 2"), line);
         assertArrayEquals(good, Files.readAllBytes(precious));
         assertFalse(stdout().contains("NaN"), stdout());
         // without a file there, nothing is created
         Path fresh = tmp.resolve("fresh.st");
-        line = assertOneLineFailure(1, train("--lr", "1e30", "--max-steps", "2", "--checkpoint", fresh.toString()));
+        line = assertOneLineFailure(1, train("--optimizer", "sgd", "--lr", "1e30", "--max-steps", "2", "--checkpoint",
+                fresh.toString()));
         assertTrue(line.contains("diverged at step 2"), line);
         assertFalse(Files.exists(fresh));
         try (var files = Files.list(tmp)) {
@@ -234,6 +237,63 @@ class TrainCommandTest extends CommandHarness {
         String line = assertOneLineFailure(1, train("--max-steps", "1"));
         assertTrue(line.contains("empty"), line);
         assertFalse(stdout().contains("NaN"), stdout());
+    }
+
+    @Test
+    void optimizerFlagsReachTheOptimizerTheScheduleAndTheClipping() {
+        Args args = Args.parse("train", List.of("--alpha", "2", "--beta", "1.5", "--sigma", "0.99", "--eps", "1e-6",
+                "--weight-decay", "0", "--warmup-steps", "9", "--min-lr", "1e-4", "--clip-grad-norm", "2.5"),
+                OptimizerFlags.FLAGS, java.util.Set.of());
+        OptimizerFlags flags = OptimizerFlags.parse(args, "innaprop", 1e-3, "cosine");
+        Map<String, Double> h = flags.rule().hyperparameters();
+        assertEquals(Map.of("lr", 1e-3, "alpha", 2.0, "beta", 1.5, "sigma", 0.99, "eps", 1e-6, "weight_decay", 0.0),
+                h);
+        var schedule = flags.schedule().over(100);
+        assertEquals(0.5, schedule.factor(4), 1e-12, "half-way through the warm-up");
+        assertEquals(0.1, schedule.factor(100), 1e-12, "the floor: min-lr / lr");
+        assertEquals(2.5, flags.clipGradNorm());
+        assertEquals(0, run(train("--max-steps", "2", "--alpha", "2", "--beta", "2", "--weight-decay", "0.1",
+                "--warmup-steps", "1", "--min-lr", "1e-5", "--clip-grad-norm", "1", "--json")), stderr());
+        assertEquals(0, run(train("--max-steps", "1", "--optimizer", "adamw", "--eps", "1e-6", "--schedule",
+                "constant", "--weight-decay", "0")), stderr());
+    }
+
+    @Test
+    void optimizerFlagsThatDoNotApplyAreRefused() throws IOException {
+        String line = assertOneLineFailure(2, train("--optimizer", "adamw", "--alpha", "1"));
+        assertTrue(line.contains("--alpha does not apply to adamw"), line);
+        line = assertOneLineFailure(2, train("--optimizer", "inna", "--sigma", "0.9"));
+        assertTrue(line.contains("--sigma does not apply to inna"), line);
+        assertOneLineFailure(2, train("--optimizer", "sgd", "--eps", "1e-6"));
+        line = assertOneLineFailure(2, train("--schedule", "constant", "--warmup-steps", "5"));
+        assertTrue(line.contains("--warmup-steps shapes the cosine schedule"), line);
+        assertOneLineFailure(2, train("--schedule", "constant", "--min-lr", "0"));
+        line = assertOneLineFailure(2, train("--min-lr", "0.5"));
+        assertTrue(line.contains("--min-lr must be in [0, the learning rate 0.001]"), line);
+        assertOneLineFailure(2, train("--clip-grad-norm", "-1"));
+        assertOneLineFailure(2, train("--sigma", "1"));
+        Path csv = Files.writeString(tmp.resolve("two.csv"), "x,y\n1,a\n2,b\n3,a\n4,b\n");
+        line = assertOneLineFailure(2, "train", "--csv", csv.toString(), "--target", "y", "--optimizer", "sgd",
+                "--beta", "1");
+        assertTrue(line.contains("--beta does not apply to sgd"), line);
+    }
+
+    @Test
+    void optimizerFlagsThatACheckpointWouldNotHonourAreRefusedBesideIt() {
+        String line = assertOneLineFailure(2, train("--resume", tmp.resolve("ck.st").toString(), "--alpha", "2"));
+        assertTrue(line.contains("--alpha cannot be combined with --resume"), line);
+        line = assertOneLineFailure(2, train("--checkpoint", tmp.resolve("ck.st").toString(), "--clip-grad-norm", "1"));
+        assertTrue(line.contains("--clip-grad-norm cannot be combined with --checkpoint or --resume"), line);
+        assertOneLineFailure(2, train("--resume", tmp.resolve("ck.st").toString(), "--warmup-steps", "3"));
+    }
+
+    @Test
+    void aLearningRateAtOrAboveBetaIsRefused() {
+        String line = assertOneLineFailure(2, train("--lr", "0.5", "--beta", "0.1"));
+        assertTrue(line.contains("INNAprop needs the learning rate below beta: lr 0.5 >= beta 0.1"), line);
+        line = assertOneLineFailure(2, train("--optimizer", "inna", "--lr", "0.1"));
+        assertTrue(line.contains("INNA needs the learning rate below beta: lr 0.1 >= beta 0.1"), line);
+        assertOneLineFailure(2, train("--lr", "0.9"));
     }
 
     @Test

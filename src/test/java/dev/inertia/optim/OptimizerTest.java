@@ -216,8 +216,8 @@ class OptimizerTest {
         try (Scope scope = Scope.open()) {
             List<Param> ps = params(scope, DType.F32, 7);
             Optimizer opt = Optimizer.builder()
-                    .group(INNA.builder().lr(0.1).build(), ps.subList(0, 1))
-                    .group(INNA.builder().lr(0.4).build(), ps.subList(1, 2))
+                    .group(SGD.builder().lr(0.1).build(), ps.subList(0, 1)) // INNA's schedule, on groups of any rule
+                    .group(SGD.builder().lr(0.4).build(), ps.subList(1, 2))
                     .schedule(LrSchedule.inverseSqrt()).build();
             opt.scheduleAt(3);
             assertEquals(0.05, opt.groups().get(0).lr(), 1e-15);
@@ -342,13 +342,38 @@ class OptimizerTest {
         try (Scope scope = Scope.open()) {
             Tensor theta = Tensor.zeros(scope, DType.F32, 4);
             Tensor wrong = Tensor.zeros(scope, DType.F64, 4);
-            INNAprop opt = INNAprop.builder().lr(0.9).build();
+            INNAprop opt = INNAprop.builder().lr(0.5).build();
             INNAprop.State st = opt.init(theta);
             assertThrows(IllegalArgumentException.class, () -> opt.step(theta, wrong, st));
+            opt.setLr(0.9); // = beta: a schedule may raise it after build; the step refuses it
             assertThrows(IllegalStateException.class, () -> opt.step(theta, theta, st));
             assertThrows(IllegalArgumentException.class,
                     () -> opt.step(Tensor.zeros(scope, DType.F32, 5), Tensor.zeros(scope, DType.F32, 5), st));
             assertThrows(IllegalArgumentException.class, () -> opt.init(Tensor.zeros(scope, DType.BF16, 2)));
+        }
+    }
+
+    /** INNA and INNAprop need lr < beta: the builder refuses lr >= beta naming both, and so does a step after setLr. */
+    @Test
+    void innaAndInnapropRefuseLearningRatesAtOrAboveBeta() {
+        var e = assertThrows(IllegalArgumentException.class, () -> INNAprop.builder().lr(0.5).beta(0.1).build());
+        assertEquals("INNAprop needs the learning rate below beta: lr 0.5 >= beta 0.1", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> INNAprop.builder().lr(0.1).beta(0.1).build());
+        e = assertThrows(IllegalArgumentException.class, () -> INNA.builder().lr(0.2).beta(0.1).build());
+        assertEquals("INNA needs the learning rate below beta: lr 0.2 >= beta 0.1", e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> INNAprop.builder().build().withHyperparameters(Map.of("beta", 1e-4)));
+        e = assertThrows(IllegalArgumentException.class, () -> OptimizerRegistry.create("innaprop", 2));
+        assertEquals("INNAprop needs the learning rate below beta: lr 2.0 >= beta 0.9", e.getMessage());
+        assertEquals(0.5, OptimizerRegistry.create("innaprop", 0.5).lr());
+        try (Scope scope = Scope.open()) {
+            Tensor theta = Tensor.zeros(scope, DType.F32, 4);
+            INNA inna = INNA.builder().lr(0.05).beta(0.1).build();
+            INNA.State st = inna.init(theta);
+            inna.step(theta, theta, st);
+            inna.setLr(0.1);
+            var s = assertThrows(IllegalStateException.class, () -> inna.step(theta, theta, st));
+            assertEquals("INNA needs the learning rate below beta: lr 0.1 >= beta 0.1", s.getMessage());
         }
     }
 
