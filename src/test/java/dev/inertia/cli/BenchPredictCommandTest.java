@@ -57,6 +57,13 @@ class BenchPredictCommandTest extends CommandHarness {
     }
 
     @Test
+    void helpNamesTheFlagsAndTheFields() {
+        assertEquals(0, run("bench", "predict", "--help"));
+        assertTrue(stdout().contains("inertia bench predict --model mlp|cnn | --model-file FILE"), stdout());
+        assertTrue(stdout().contains("latency_ms_p50, latency_ms_p99, samples_per_s"), stdout());
+    }
+
+    @Test
     void badInputIsOneLineAndExitTwo() {
         String[][] bad = {
             {"bench", "predict"},
