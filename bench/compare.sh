@@ -9,8 +9,11 @@
 # Configurations: training steps (batch 128) mlp SGD, mlp AdamW and cnn SGD on 1 and 2 threads
 # (Inertia: `inertia train --json`, step_ms_p50/p99 over its steps; PyTorch:
 # scripts/torch_reference.py; DJL: bench/djl/run.sh step, both after 10 untimed steps), and
-# serving calls of mlp and cnn at batch 1, 32 and 256 (`inertia bench predict`,
-# bench/torch_predict.py under torch.inference_mode(), bench/djl/run.sh predict).
+# serving calls of mlp and cnn at batch 1, 32 and 256 (`inertia bench predict`, which also warms
+# up for 5 s so that the JIT has compiled its kernels, 2 s with --quick; bench/torch_predict.py
+# under torch.inference_mode(); bench/djl/run.sh predict), each after 50 untimed calls (5 with --quick).
+# Inertia's step figures are `inertia train`'s, over all its steps: the first ones, while the JIT
+# compiles, count too (a handful of 300 mlp steps, more of the cnn's 60; most of --quick's few).
 #
 # Usage: bench/compare.sh [--quick] [--rounds N]
 #   --quick      one round with few steps and calls: a smoke run of the whole pipeline, not figures
@@ -33,10 +36,10 @@ while [ $# -gt 0 ]; do
 done
 if [ "$quick" = 1 ]; then
   mlp_steps="${MLP_STEPS:-20}" cnn_steps="${CNN_STEPS:-5}" step_warmup=3
-  predict_iterations="${PREDICT_ITERATIONS:-10}" predict_warmup=5
+  predict_iterations="${PREDICT_ITERATIONS:-10}" predict_warmup=5 inertia_warmup_ms=2000
 else
   mlp_steps="${MLP_STEPS:-300}" cnn_steps="${CNN_STEPS:-60}" step_warmup=10
-  predict_iterations="${PREDICT_ITERATIONS:-200}" predict_warmup=50
+  predict_iterations="${PREDICT_ITERATIONS:-200}" predict_warmup=50 inertia_warmup_ms=5000
 fi
 step_threads=(${STEP_THREADS:-1 2})
 predict_threads=(${PREDICT_THREADS:-1 2})
@@ -76,7 +79,7 @@ measure() {
         --epochs 1 --schedule constant "${data_flag[@]}" --json 2>/dev/null | tail -1 ;;
     inertia:predict)
       "$root/inertia" bench predict --model "$model" --batch "$what" --threads "$threads" --iterations "$iterations" \
-        --warmup "$predict_warmup" --json 2>/dev/null ;;
+        --warmup "$predict_warmup" --warmup-ms "$inertia_warmup_ms" --json 2>/dev/null ;;
     torch:step)
       env ${OPENBLAS_DIR:+LD_LIBRARY_PATH=$OPENBLAS_DIR} OMP_NUM_THREADS="$threads" /usr/bin/python3 \
         "$root/scripts/torch_reference.py" --models "$model" --optimizers "$what" --threads "$threads" \

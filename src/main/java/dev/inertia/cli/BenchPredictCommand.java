@@ -29,13 +29,14 @@ import java.util.SplittableRandom;
  */
 final class BenchPredictCommand {
     static final String USAGE = "bench predict --model mlp|cnn | --model-file FILE [--batch B] [--threads T]"
-            + " [--iterations N] [--warmup N] [--seed S] [--json]";
+            + " [--iterations N] [--warmup N] [--warmup-ms M] [--seed S] [--json]";
 
     private BenchPredictCommand() {}
 
     static void run(List<String> argv, PrintStream out, PrintStream err) {
         Args args = Args.parse("bench predict", argv,
-                Set.of("model", "model-file", "batch", "threads", "iterations", "warmup", "seed"), Set.of("json"));
+                Set.of("model", "model-file", "batch", "threads", "iterations", "warmup", "warmup-ms", "seed"),
+                Set.of("json"));
         if (args.has("model") == args.has("model-file")) {
             throw new UsageException("bench predict needs one of --model mlp|cnn and --model-file FILE; usage: inertia "
                     + USAGE);
@@ -43,8 +44,11 @@ final class BenchPredictCommand {
         int batch = args.positiveInteger("batch", 1);
         int iterations = args.positiveInteger("iterations", 100);
         int warmup = args.integer("warmup", 20);
-        if (warmup < 0) {
-            throw new UsageException("--warmup must be 0 or more, got " + warmup);
+        // The JIT compiles the kernels only after thousands of calls' worth of loops: a count alone
+        // would leave small batches timed in the interpreter, so warm-up also lasts --warmup-ms.
+        int warmupMs = args.integer("warmup-ms", 5000);
+        if (warmup < 0 || warmupMs < 0) {
+            throw new UsageException("--warmup and --warmup-ms must be 0 or more, got " + warmup + " and " + warmupMs);
         }
         long seed = args.longInteger("seed", 1);
         try (KernelPool kernels = CommandPool.of(args); KernelPool.Binding bound = kernels.bind()) {
@@ -53,7 +57,8 @@ final class BenchPredictCommand {
                 try (LoadedModel loaded = ModelFile.load(file)) {
                     checkFootprint(batch, loaded.info().exampleShape());
                     Predictor.Builder builder = Predictor.builder(loaded.module()).info(loaded.info());
-                    report(args, out, file.getFileName().toString(), builder, kernels, batch, iterations, warmup, seed);
+                    report(args, out, file.getFileName().toString(), builder, kernels, batch, iterations,
+                            new Warmup(warmup, warmupMs), seed);
                 } catch (IOException e) { // a bad model file: one line naming it
                     throw new IllegalArgumentException(e.getMessage(), e);
                 }
@@ -64,7 +69,8 @@ final class BenchPredictCommand {
                     Module model = Models.create(kind, scope, DType.F32, seed);
                     Predictor.Builder builder = Predictor.builder(model).exampleShape(kind.imageInput()
                             ? new int[] {1, 28, 28} : new int[] {784});
-                    report(args, out, kind.toString(), builder, kernels, batch, iterations, warmup, seed);
+                    report(args, out, kind.toString(), builder, kernels, batch, iterations, new Warmup(warmup, warmupMs),
+                            seed);
                 }
             }
         }
@@ -90,7 +96,7 @@ final class BenchPredictCommand {
 
     /** Builds the predictor for one batch of {@code batch}, times it and prints the line. */
     private static void report(Args args, PrintStream out, String modelName, Predictor.Builder builder,
-            KernelPool kernels, int batch, int iterations, int warmup, long seed) {
+            KernelPool kernels, int batch, int iterations, Warmup warmup, long seed) {
         // One forward pass per call: the batch is the predictor's largest, so it is never split.
         try (Predictor predictor = builder.maxBatch(batch).pool(kernels).build()) {
             int features = predictor.features();
@@ -110,7 +116,7 @@ final class BenchPredictCommand {
                     .put("threads", kernels.threads())
                     .put("simd", Simd.enabled())
                     .put("iterations", iterations)
-                    .put("warmup", warmup)
+                    .put("warmup_calls", warmup.calls)
                     .put("latency_ms_p50", round(timer.p50Ms()))
                     .put("latency_ms_p99", round(timer.p99Ms()))
                     .put("latency_ms_max", round(timer.maxMs()))
@@ -126,11 +132,26 @@ final class BenchPredictCommand {
         }
     }
 
-    /** {@code warmup} untimed calls (JIT compilation, the tape's buffers), then {@code iterations} timed ones. */
+    /** Untimed calls before the timed ones: at least {@code minCalls}, and for at least {@code minMs} ms. */
+    private static final class Warmup {
+        final int minCalls;
+        final long minMs;
+        /** The untimed calls made. */
+        int calls;
+
+        Warmup(int minCalls, long minMs) {
+            this.minCalls = minCalls;
+            this.minMs = minMs;
+        }
+    }
+
+    /** The warm-up calls (JIT compilation, the tape's buffers), then {@code iterations} timed ones. */
     private static StepTimer time(Predictor predictor, float[] inputs, int batch, float[] outputs, int iterations,
-            int warmup) {
-        for (int i = 0; i < warmup; i++) {
+            Warmup warmup) {
+        long end = System.nanoTime() + warmup.minMs * 1_000_000L;
+        while (warmup.calls < warmup.minCalls || System.nanoTime() - end < 0) {
             predictor.predict(inputs, batch, outputs);
+            warmup.calls++;
         }
         StepTimer timer = new StepTimer();
         for (int i = 0; i < iterations; i++) {

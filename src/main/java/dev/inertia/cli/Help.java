@@ -97,12 +97,13 @@ final class Help {
                    inertia bench step --optimizer NAME --params N [--threads T] [--dtype f32|f64] [--json]
                    inertia bench peak [--threads T] [--warmup-ms W] [--measure-ms M] [--json]
                    inertia bench predict --model mlp|cnn | --model-file FILE [--batch B] [--threads T]
-                                         [--iterations N] [--warmup N] [--seed S] [--json]
+                                         [--iterations N] [--warmup N] [--warmup-ms M] [--seed S] [--json]
             GEMM speed (median GFLOP/s and ms after warm-up); one fused optimizer step (ms, GB/s, bytes/param);
             the FP32 FMA peak on 1 and T threads (GFLOP/s; independent FMA chains, nothing else);
             serving latency: Predictor.predict on one batch of B random inputs (default 1) of the model's shape,
-            fresh weights from --seed or a saved model, --warmup untimed calls (default 20) then --iterations
-            timed ones (default 100): latency_ms_p50, latency_ms_p99, samples_per_s.
+            fresh weights from --seed or a saved model; untimed calls for at least --warmup calls (default 20)
+            and --warmup-ms ms (default 5000, so that the JIT has compiled the kernels), then --iterations timed
+            ones (default 100): latency_ms_p50, latency_ms_p99, samples_per_s.
             """;
 
     private static final String BIFURCATION = """

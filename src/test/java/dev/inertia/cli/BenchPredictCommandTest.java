@@ -35,12 +35,15 @@ class BenchPredictCommandTest extends CommandHarness {
     @Test
     void timesTheBuiltInModelsAtTheirShapes() {
         assertEquals(0, run("bench", "predict", "--model", "mlp", "--batch", "3", "--threads", "2", "--iterations",
-                "4", "--warmup", "1", "--json"), stderr());
-        assertEquals(4, field(oneLine("mlp", 3, 2), "iterations"));
+                "4", "--warmup", "1", "--warmup-ms", "0", "--json"), stderr());
+        String line = oneLine("mlp", 3, 2);
+        assertEquals(4, field(line, "iterations"));
+        assertEquals(1, field(line, "warmup_calls"));
         assertEquals(0, run("bench", "predict", "--model", "cnn", "--batch", "2", "--threads", "1", "--iterations",
-                "2", "--warmup", "0", "--json"), stderr());
+                "2", "--warmup", "0", "--warmup-ms", "0", "--json"), stderr());
         oneLine("cnn", 2, 1);
-        assertEquals(0, run("bench", "predict", "--model", "mlp", "--iterations", "2", "--threads", "1"), stderr());
+        assertEquals(0, run("bench", "predict", "--model", "mlp", "--iterations", "2", "--threads", "1", "--warmup-ms",
+                "0"), stderr());
         assertTrue(stdout().startsWith("predict mlp, batch 1, 1 thread(s): latency p50 "), stdout());
     }
 
@@ -52,7 +55,7 @@ class BenchPredictCommandTest extends CommandHarness {
                     ModelInfo.classification(List.of("a", "b", "c"), new int[] {6}, FeatureTransform.IDENTITY));
         }
         assertEquals(0, run("bench", "predict", "--model-file", file.toString(), "--batch", "7", "--threads", "1",
-                "--iterations", "3", "--json"), stderr());
+                "--iterations", "3", "--warmup-ms", "1", "--json"), stderr());
         oneLine("small.model", 7, 1);
     }
 
@@ -71,6 +74,7 @@ class BenchPredictCommandTest extends CommandHarness {
             {"bench", "predict", "--model", "resnet"},
             {"bench", "predict", "--model", "mlp", "--batch", "0"},
             {"bench", "predict", "--model", "mlp", "--warmup", "-1"},
+            {"bench", "predict", "--model", "mlp", "--warmup-ms", "-1"},
             {"bench", "predict", "--model", "cnn", "--batch", "2000000000"},
             {"bench", "predict", "--model-file", dir.resolve("missing.model").toString()},
             {"bench", "predict", "--model", "mlp", "--frobnicate"},
