@@ -10,7 +10,7 @@
 # (Inertia: `inertia train --json`, step_ms_p50/p99 over its steps; PyTorch:
 # scripts/torch_reference.py; DJL: bench/djl/run.sh step, both after 10 untimed steps), and
 # serving calls of mlp and cnn at batch 1, 32 and 256 (`inertia bench predict`, which also warms
-# up for 5 s so that the JIT has compiled its kernels, 2 s with --quick; bench/torch_predict.py
+# up for 10 s so that the JIT has compiled its kernels; bench/torch_predict.py
 # under torch.inference_mode(); bench/djl/run.sh predict), each after 50 untimed calls (5 with --quick).
 # Inertia's step figures are `inertia train`'s, over all its steps: the first ones, while the JIT
 # compiles, count too (a handful of 300 mlp steps, more of the cnn's 60; most of --quick's few).
@@ -36,10 +36,10 @@ while [ $# -gt 0 ]; do
 done
 if [ "$quick" = 1 ]; then
   mlp_steps="${MLP_STEPS:-20}" cnn_steps="${CNN_STEPS:-5}" step_warmup=3
-  predict_iterations="${PREDICT_ITERATIONS:-10}" predict_warmup=5 inertia_warmup_ms=2000
+  predict_iterations="${PREDICT_ITERATIONS:-10}" predict_warmup=5 inertia_warmup_ms=10000
 else
   mlp_steps="${MLP_STEPS:-300}" cnn_steps="${CNN_STEPS:-60}" step_warmup=10
-  predict_iterations="${PREDICT_ITERATIONS:-200}" predict_warmup=50 inertia_warmup_ms=5000
+  predict_iterations="${PREDICT_ITERATIONS:-200}" predict_warmup=50 inertia_warmup_ms=10000
 fi
 step_threads=(${STEP_THREADS:-1 2})
 predict_threads=(${PREDICT_THREADS:-1 2})

@@ -46,7 +46,7 @@ final class BenchPredictCommand {
         int warmup = args.integer("warmup", 20);
         // The JIT compiles the kernels only after thousands of calls' worth of loops: a count alone
         // would leave small batches timed in the interpreter, so warm-up also lasts --warmup-ms.
-        int warmupMs = args.integer("warmup-ms", 5000);
+        int warmupMs = args.integer("warmup-ms", 10_000);
         if (warmup < 0 || warmupMs < 0) {
             throw new UsageException("--warmup and --warmup-ms must be 0 or more, got " + warmup + " and " + warmupMs);
         }

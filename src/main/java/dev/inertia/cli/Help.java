@@ -102,7 +102,7 @@ final class Help {
             the FP32 FMA peak on 1 and T threads (GFLOP/s; independent FMA chains, nothing else);
             serving latency: Predictor.predict on one batch of B random inputs (default 1) of the model's shape,
             fresh weights from --seed or a saved model; untimed calls for at least --warmup calls (default 20)
-            and --warmup-ms ms (default 5000, so that the JIT has compiled the kernels), then --iterations timed
+            and --warmup-ms ms (default 10000, so that the JIT has compiled the kernels), then --iterations timed
             ones (default 100): latency_ms_p50, latency_ms_p99, samples_per_s.
             """;
 
