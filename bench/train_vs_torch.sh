@@ -6,6 +6,8 @@
 # 128 * 1000 / step_ms_p50, besides the whole-run samples_per_s (which counts Inertia's JIT
 # warm-up steps).
 #
+# bench/compare.sh is its successor with a third side (DJL on the JVM) and the serving benchmark.
+#
 # Usage: bench/train_vs_torch.sh [rounds] [threads...]     e.g. bench/train_vs_torch.sh 3 1 2
 # Environment: MLP_STEPS, CNN_STEPS (defaults 300, 60), RUNS (default "mlp:sgd mlp:adamw
 # mlp:innaprop cnn:sgd"; innaprop is compared with PyTorch's adamw run, the issue's comparison).

@@ -6,7 +6,8 @@ import java.util.List;
 /** {@code inertia bench <what>}: dispatches to one benchmark. */
 final class BenchCommand {
     static final String USAGE = "usage: inertia bench gemm --m M --n N --k K [--trans NN|TN|NT|TT] [--dtype f32|f64]"
-            + " [--threads T] [--json] | inertia " + BenchStepCommand.USAGE + " | inertia " + BenchPeakCommand.USAGE;
+            + " [--threads T] [--json] | inertia " + BenchStepCommand.USAGE + " | inertia " + BenchPeakCommand.USAGE
+            + " | inertia " + BenchPredictCommand.USAGE;
 
     private BenchCommand() {}
 
@@ -22,6 +23,7 @@ final class BenchCommand {
             case "gemm" -> BenchGemmCommand.run(rest, out, err);
             case "step" -> BenchStepCommand.run(rest, out, err);
             case "peak" -> BenchPeakCommand.run(rest, out, err);
+            case "predict" -> BenchPredictCommand.run(rest, out, err);
             default -> throw new UsageException("unknown benchmark '" + argv.get(0) + "'; " + USAGE);
         }
     }

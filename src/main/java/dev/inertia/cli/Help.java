@@ -15,7 +15,7 @@ final class Help {
               eval         a saved model's test accuracy or RMSE on a labelled CSV
               info         the JVM, the SIMD path and the threads
               cost         operation counts of forward, reverse and tangent passes
-              bench        bench gemm | bench step | bench peak: kernel speed, the machine's FMA peak
+              bench        bench gemm | step | peak | predict: kernel speed, FMA peak, serving latency
               bifurcation  share of initializations where ReLU'(0) (or the max-pool Jacobian) changes the gradient
               relu0-sweep  test accuracy of training with ReLU'(0) = s, per s
               pool-sweep   test accuracy of training the cnn with max-pool ties split by beta, per beta
@@ -116,8 +116,14 @@ final class Help {
             usage: inertia bench gemm --m M --n N --k K [--trans NN|TN|NT|TT] [--dtype f32|f64] [--threads T] [--json]
                    inertia bench step --optimizer NAME --params N [--threads T] [--dtype f32|f64] [--json]
                    inertia bench peak [--threads T] [--warmup-ms W] [--measure-ms M] [--json]
+                   inertia bench predict --model mlp|cnn | --model-file FILE [--batch B] [--threads T]
+                                         [--iterations N] [--warmup N] [--warmup-ms M] [--seed S] [--json]
             GEMM speed (median GFLOP/s and ms after warm-up); one fused optimizer step (ms, GB/s, bytes/param);
-            the FP32 FMA peak on 1 and T threads (GFLOP/s; independent FMA chains, nothing else).
+            the FP32 FMA peak on 1 and T threads (GFLOP/s; independent FMA chains, nothing else);
+            serving latency: Predictor.predict on one batch of B random inputs (default 1) of the model's shape,
+            fresh weights from --seed or a saved model; untimed calls for at least --warmup calls (default 20)
+            and --warmup-ms ms (default 10000, so that the JIT has compiled the kernels), then --iterations timed
+            ones (default 100): latency_ms_p50, latency_ms_p99, samples_per_s.
             """;
 
     private static final String BIFURCATION = """
