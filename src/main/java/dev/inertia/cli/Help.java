@@ -13,7 +13,7 @@ final class Help {
               train        train the mlp or cnn on Fashion-MNIST, or an MLP on your CSV (--csv FILE --target COLUMN)
               predict      a saved model's predictions for the rows of a CSV
               eval         a saved model's test accuracy or RMSE on a labelled CSV
-              info         the JVM, the SIMD path and the threads
+              info         the JVM, the SIMD path, the threads, the caches and the GEMM blocking
               cost         operation counts of forward, reverse and tangent passes
               bench        bench gemm | bench step | bench peak: kernel speed, the machine's FMA peak
               bifurcation  share of initializations where ReLU'(0) (or the max-pool Jacobian) changes the gradient
@@ -84,7 +84,8 @@ final class Help {
 
     private static final String INFO = """
             usage: inertia info [--threads T] [--json]
-            The JVM, whether SIMD kernels run (and their vector species) and the threads.
+            The JVM, whether SIMD kernels run (and their vector species), the threads, the core's caches
+            and the GEMM blocking derived from them (-Dinertia.cache.l1d=48K -Dinertia.cache.l2=2M override the caches).
             """;
 
     private static final String COST = """
@@ -96,7 +97,7 @@ final class Help {
             usage: inertia bench gemm --m M --n N --k K [--trans NN|TN|NT|TT] [--dtype f32|f64] [--threads T] [--json]
                    inertia bench step --optimizer NAME --params N [--threads T] [--dtype f32|f64] [--json]
                    inertia bench peak [--threads T] [--warmup-ms W] [--measure-ms M] [--json]
-            GEMM speed (median GFLOP/s and ms after warm-up); one fused optimizer step (ms, GB/s, bytes/param);
+            GEMM speed (median GFLOP/s and ms after warm-up, with the GEMM blocking); one fused optimizer step (ms, GB/s, bytes/param);
             the FP32 FMA peak on 1 and T threads (GFLOP/s; independent FMA chains, nothing else).
             """;
 

@@ -1,6 +1,7 @@
 package dev.inertia.kernels;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -126,13 +127,16 @@ public record CacheSizes(long l1d, long l2, long l3, String source) {
         return found;
     }
 
-    /** The first line of a small file, trimmed, or null when it cannot be read. */
+    /**
+     * A small file's text (its first 64 bytes: sysfs reports 4096 as every file's size, so the
+     * read is bounded instead), trimmed, or null when it cannot be read or is empty.
+     */
     private static String readLine(Path file) {
-        try {
-            if (!Files.isRegularFile(file) || Files.size(file) > 64) {
-                return null;
-            }
-            String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            String text = new String(in.readNBytes(64), StandardCharsets.US_ASCII).strip();
             return text.isEmpty() ? null : text;
         } catch (IOException | RuntimeException e) {
             return null;
