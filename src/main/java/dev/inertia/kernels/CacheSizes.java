@@ -88,7 +88,8 @@ public record CacheSizes(long l1d, long l2, long l3, String source) {
             }
         }
         String source = sources[0].equals(sources[1]) && sources[1].equals(sources[2]) ? sources[0]
-                : labels[0] + " " + sources[0] + ", " + labels[1] + " " + sources[1] + ", " + labels[2] + " " + sources[2];
+                : labels[0] + " " + sources[0] + ", " + labels[1] + " " + sources[1] + ", " + labels[2] + " "
+                        + sources[2];
         return new CacheSizes(sizes[0], sizes[1], sizes[2], source);
     }
 

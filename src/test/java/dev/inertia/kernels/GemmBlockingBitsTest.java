@@ -30,7 +30,8 @@ class GemmBlockingBitsTest {
     private static final double[][] ALPHA_BETA = {{0.7, 1.3}, {1, 0}, {1, 1}, {0.7, 0}};
 
     private static final GemmBlocking ZEN4 = GemmBlocking.derive(CacheSizes.ZEN4);
-    private static final GemmBlocking INTEL = GemmBlocking.derive(new CacheSizes(48 << 10, 2 << 20, 260L << 20, "test"));
+    private static final GemmBlocking INTEL =
+            GemmBlocking.derive(new CacheSizes(48 << 10, 2 << 20, 260L << 20, "test"));
     /** 1 KiB L1d and 32 KiB L2: KC 32 / 16 and 16 KiB of B, so every shape has many k and B blocks. */
     private static final GemmBlocking TINY = GemmBlocking.derive(new CacheSizes(1 << 10, 32 << 10, 0, "test"));
     /** Not a derived one: a KC that is no multiple of any vector length, and a B block of one panel. */
