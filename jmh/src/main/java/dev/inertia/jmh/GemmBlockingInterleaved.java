@@ -90,10 +90,18 @@ public final class GemmBlockingInterleaved {
             long[][] times = new long[g][max];
             long end = System.nanoTime() + (long) (seconds * 1e9);
             int calls = 0;
+            int[] order = new int[g];
+            SplittableRandom shuffle = new SplittableRandom(round);
             while ((System.nanoTime() < end || calls < 5) && calls < max) {
-                // Rotate which blocking goes first, so none always follows the same one.
+                // A fresh random order each time: every blocking follows every other one alike (a
+                // fixed rotation of three or more would always run one right after the same other,
+                // whose cache footprint it would inherit).
                 for (int j = 0; j < g; j++) {
-                    int x = (j + calls) % g;
+                    int r = shuffle.nextInt(j + 1);
+                    order[j] = order[r];
+                    order[r] = j;
+                }
+                for (int x : order) {
                     long t0 = System.nanoTime();
                     gemms[x].sgemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n);
                     times[x][calls] = System.nanoTime() - t0;
