@@ -74,7 +74,8 @@ final class GemmF64 implements Parallel.ChunkTask {
 
     static {
         if (MR != GemmBlocking.TILE_ROWS) {
-            throw new AssertionError("GemmBlocking.TILE_ROWS (" + GemmBlocking.TILE_ROWS + ") must equal MR (" + MR + ")");
+            throw new AssertionError("GemmBlocking.TILE_ROWS (" + GemmBlocking.TILE_ROWS + ") must equal MR ("
+                    + MR + "): the A panel it sizes has MR rows");
         }
     }
 
