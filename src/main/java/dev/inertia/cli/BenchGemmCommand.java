@@ -1,6 +1,8 @@
 package dev.inertia.cli;
 
 import dev.inertia.io.Json;
+import dev.inertia.kernels.CacheSizes;
+import dev.inertia.kernels.GemmBlocking;
 import dev.inertia.kernels.GemmKernels;
 import dev.inertia.kernels.Kernels;
 import dev.inertia.kernels.KernelPool;
@@ -19,7 +21,9 @@ import java.util.SplittableRandom;
 /**
  * {@code inertia bench gemm}: times {@code C = A·B} (with the chosen transposes) on random
  * off-heap matrices and prints the median over repeated calls after a warm-up, in GFLOP/s
- * (2·m·n·k floating-point operations per call) and milliseconds.
+ * (2·m·n·k floating-point operations per call) and milliseconds, with the cache blocking the
+ * GEMM derived from this machine's caches ({@code -Dinertia.cache.l1d=... -Dinertia.cache.l2=...}
+ * to time another).
  */
 final class BenchGemmCommand {
     private BenchGemmCommand() {}
@@ -86,6 +90,7 @@ final class BenchGemmCommand {
                         .put("ms", round(ms, 4))
                         .put("ms_min", round(sorted[0] / 1e6, 4))
                         .put("ms_max", round(sorted[calls - 1] / 1e6, 4));
+                InfoCommand.putCaches(json);
                 if (args.has("json")) {
                     out.println(json);
                 } else {
@@ -93,6 +98,7 @@ final class BenchGemmCommand {
                             + " (min %.3f, max %.3f)%n", trans, f64 ? "f64" : "f32", m, n, k, Parallel.threads(),
                             Simd.enabled() ? Simd.species() : "scalar", gflops, ms, calls, sorted[0] / 1e6,
                             sorted[calls - 1] / 1e6);
+                    out.println("  " + GemmBlocking.machine() + "; caches " + CacheSizes.machine());
                 }
             }
         }

@@ -13,7 +13,7 @@ final class Help {
               train        train the mlp or cnn on Fashion-MNIST, or an MLP on your CSV (--csv FILE --target COLUMN)
               predict      a saved model's predictions for the rows of a CSV
               eval         a saved model's test accuracy or RMSE on a labelled CSV
-              info         the JVM, the SIMD path and the threads
+              info         the JVM, the SIMD path, the threads, the caches and the GEMM blocking
               cost         operation counts of forward, reverse and tangent passes
               bench        bench gemm | step | peak | predict: kernel speed, FMA peak, serving latency
               bifurcation  share of initializations where ReLU'(0) (or the max-pool Jacobian) changes the gradient
@@ -101,7 +101,8 @@ final class Help {
 
     private static final String INFO = """
             usage: inertia info [--threads T] [--json]
-            The JVM, whether SIMD kernels run (and their vector species) and the threads.
+            The JVM, whether SIMD kernels run (and their vector species), the threads, the core's caches
+            and the GEMM blocking derived from them (-Dinertia.cache.l1d=48K -Dinertia.cache.l2=2M override the caches).
             """;
 
     private static final String COST = """
@@ -118,7 +119,7 @@ final class Help {
                    inertia bench peak [--threads T] [--warmup-ms W] [--measure-ms M] [--json]
                    inertia bench predict --model mlp|cnn | --model-file FILE [--batch B] [--threads T]
                                          [--iterations N] [--warmup N] [--warmup-ms M] [--seed S] [--json]
-            GEMM speed (median GFLOP/s and ms after warm-up); one fused optimizer step (ms, GB/s, bytes/param);
+            GEMM speed (median GFLOP/s and ms after warm-up, with the GEMM blocking); one fused optimizer step (ms, GB/s, bytes/param);
             the FP32 FMA peak on 1 and T threads (GFLOP/s; independent FMA chains, nothing else);
             serving latency: Predictor.predict on one batch of B random inputs (default 1) of the model's shape,
             fresh weights from --seed or a saved model; untimed calls for at least --warmup calls (default 20)

@@ -1,6 +1,7 @@
 package dev.inertia.kernels;
 
 import dev.inertia.kernels.scalar.ScalarKernels;
+import java.util.Objects;
 
 /**
  * Entry point to the kernel families. Each accessor returns the implementation chosen once at
@@ -41,6 +42,24 @@ public final class Kernels {
 
     public static GemmKernels gemm() {
         return GEMM;
+    }
+
+    /**
+     * A GEMM with the given cache blocking instead of the machine's ({@link GemmBlocking#machine()}),
+     * for tests and experiments: its results differ from {@link #gemm()}'s only where the KC
+     * differs (the order in which k blocks are summed). The scalar twin has no blocking: on the
+     * scalar path this is {@link #gemm()}.
+     */
+    public static GemmKernels gemm(GemmBlocking blocking) {
+        Objects.requireNonNull(blocking, "blocking");
+        if (GEMM.getClass().getPackageName().equals(ScalarKernels.class.getPackageName())) {
+            return GEMM;
+        }
+        try {
+            return GEMM.getClass().getConstructor(GemmBlocking.class).newInstance(blocking);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the SIMD GEMM takes no blocking: " + e, e);
+        }
     }
 
     public static PrecisionKernels precision() {

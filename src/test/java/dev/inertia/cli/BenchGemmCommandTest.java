@@ -14,7 +14,7 @@ class BenchGemmCommandTest extends CommandHarness {
         assertEquals(1, line.lines().count(), line);
         assertTrue(line.startsWith("{") && line.endsWith("}"), line);
         for (String field : new String[] {"\"gflops\": ", "\"ms\": ", "\"threads\": ", "\"m\": 9", "\"n\": 17",
-            "\"k\": 5", "\"trans\": \"TN\"", "\"dtype\": \"f64\""}) {
+            "\"k\": 5", "\"trans\": \"TN\"", "\"dtype\": \"f64\"", "\"gemm_kc_f64\": ", "\"cache_l2\": "}) {
             assertTrue(line.contains(field), field + " missing in " + line);
         }
     }
@@ -24,6 +24,7 @@ class BenchGemmCommandTest extends CommandHarness {
         assertEquals(0, run("bench", "gemm", "--m", "3", "--n", "4", "--k", "5", "--warmup-ms", "1", "--measure-ms",
                 "1"));
         assertTrue(stdout().contains("3x4x5"), stdout());
+        assertTrue(stdout().contains("B block"), stdout());
     }
 
     @Test

@@ -20,6 +20,17 @@ class MainTest extends CommandHarness {
         assertTrue(line.contains("\"simd\": " + Simd.enabled()), line);
         assertTrue(line.contains("\"species\": "), line);
         assertTrue(line.contains("\"threads\": "), line);
+        for (String field : new String[] {"\"cache_l1d\": ", "\"cache_l2\": ", "\"cache_source\": ",
+            "\"gemm_kc_f32\": ", "\"gemm_b_block_bytes\": "}) {
+            assertTrue(line.contains(field), field + " missing in " + line);
+        }
+    }
+
+    @Test
+    void infoPrintsCachesAndBlocking() {
+        assertEquals(0, run("info"));
+        assertTrue(stdout().contains("caches: L1d "), stdout());
+        assertTrue(stdout().contains("gemm blocking: KC "), stdout());
     }
 
     @Test

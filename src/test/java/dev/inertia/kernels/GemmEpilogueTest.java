@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
  * same operations in the same order, only without the extra trips over C).
  */
 class GemmEpilogueTest {
-    /** Edges, several k blocks (KC is 1024 for F32), a parallel product (SIMD only: the twin is slow), 1×1. */
+    /**
+     * Edges, several k blocks (KC is 1024 for F32 on Zen 4; every blocking: GemmBlockingBitsTest),
+     * a parallel product (SIMD only: the twin is slow), 1×1.
+     */
     private static final int[][] SHAPES = {{37, 53, 20}, {9, 20, 1100}, {100, 150, 140}, {1, 1, 1}};
     private static final double[][] ALPHA_BETA = {{0.7, 1.3}, {1, 0}, {0, 1.3}};
 

@@ -2,6 +2,7 @@
 package dev.inertia.kernels.simd;
 
 import dev.inertia.kernels.Epilogue;
+import dev.inertia.kernels.GemmBlocking;
 import dev.inertia.kernels.Parallel;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -35,20 +36,21 @@ final class GemmF64 implements Parallel.ChunkTask {
     private static final ValueLayout.OfDouble PACKED = ValueLayout.JAVA_DOUBLE;
     private static final int VL = S.length();
     private static final long VB = (long) VL * 8;
-    /** Rows of the register tile. */
+    /** Rows of the register tile (the rows GemmBlocking sizes the A panel for: checked below). */
     static final int MR = 8;
     /** Columns of the register tile: NV vectors. */
     static final int NR = 3 * VL;
     /**
-     * Depth of one k block: an MR-row panel of A (MR × KC × 8 = 32 KiB) fits L1. Measured: one
-     * deep block beats several shallow ones (C is then read and written once).
+     * Depth of one k block on this machine: an MR-row panel of A (MR × KC × 8 bytes) fills L1d
+     * ({@link GemmBlocking}, derived once per JVM from the caches). Measured on Zen 4: one deep
+     * block beats several shallow ones (C is then read and written once).
      */
-    static final int KC = 8 == 4 ? 1024 : 512;
+    static final int KC = GemmBlocking.machine().kc(8);
     /**
-     * Bytes of packed B per chunk: one or two NR-wide panels (≤ 384 KiB) that stay in the 1 MiB
-     * L2 while every A panel streams past them. Measured better than larger blocks on 1024³.
+     * Bytes of packed B per chunk on this machine: NR-wide panels (3/8 of L2) that stay in L2
+     * while every A panel streams past them ({@link GemmBlocking}).
      */
-    static final long B_BLOCK_BYTES = 384 * 1024;
+    static final long B_BLOCK_BYTES = GemmBlocking.machine().bBlockBytes();
     /** Products below this many multiply-adds run on the calling thread alone. */
     static final long MIN_PARALLEL_FMAS = 1L << 21;
     /**
@@ -70,6 +72,13 @@ final class GemmF64 implements Parallel.ChunkTask {
     /** A thread that owns nothing: a segment it may access is not confined to the caller. */
     private static final Thread ANOTHER_THREAD = new Thread(() -> { }, "inertia-gemm-access-probe");
 
+    static {
+        if (MR != GemmBlocking.TILE_ROWS) {
+            throw new AssertionError("GemmBlocking.TILE_ROWS (" + GemmBlocking.TILE_ROWS + ") must equal MR ("
+                    + MR + "): the A panel it sizes has MR rows");
+        }
+    }
+
     private final GemmWorkspace owner;
     private final Parallel.ChunkTask packTask = this::packAChunk;
 
@@ -85,6 +94,8 @@ final class GemmF64 implements Parallel.ChunkTask {
     // Blocking of the running call.
     private MemorySegment packedA;
     private int mPanels, colBlockWidth, colBlocks, panelsPerGroup;
+    private int kcLimit;
+    private long bBlockBytes;
     // The running k block.
     private int pc, kc;
     private double blockBeta;
@@ -119,9 +130,15 @@ final class GemmF64 implements Parallel.ChunkTask {
         return idx;
     }
 
-    /** Runs one checked call with m, n > 0. */
+    /**
+     * Runs one checked call with m, n > 0, in k blocks of at most {@code kcLimit} and B blocks of
+     * {@code bBlockBytes} (KC and B_BLOCK_BYTES unless a caller chose another blocking).
+     */
     void run(boolean transA, boolean transB, int m, int n, int k, double alpha, MemorySegment a, long aOff, int lda,
-            MemorySegment b, long bOff, int ldb, double beta, MemorySegment c, long cOff, int ldc, Epilogue epilogue) {
+            MemorySegment b, long bOff, int ldb, double beta, MemorySegment c, long cOff, int ldc, Epilogue epilogue,
+            int kcLimit, long bBlockBytes) {
+        this.kcLimit = kcLimit;
+        this.bBlockBytes = bBlockBytes;
         this.transA = transA;
         this.transB = transB;
         this.m = m;
@@ -168,11 +185,11 @@ final class GemmF64 implements Parallel.ChunkTask {
         boolean shareable = a.isAccessibleBy(ANOTHER_THREAD) && b.isAccessibleBy(ANOTHER_THREAD)
                 && c.isAccessibleBy(ANOTHER_THREAD) && (bias == null || bias.isAccessibleBy(ANOTHER_THREAD));
         int threads = shareable && (long) m * n * k >= MIN_PARALLEL_FMAS ? Parallel.threads() : 1;
-        int kBlocks = (k + KC - 1) / KC;
+        int kBlocks = (k + kcLimit - 1) / kcLimit;
         int kcMax = (k + kBlocks - 1) / kBlocks;
         mPanels = (m + MR - 1) / MR;
         packedA = owner.packedA((long) mPanels * MR * kcMax * 8);
-        long widthForL2 = B_BLOCK_BYTES / ((long) kcMax * 8) / NR * NR;
+        long widthForL2 = bBlockBytes / ((long) kcMax * 8) / NR * NR;
         colBlockWidth = (int) Math.max(NR, Math.min(widthForL2, (long) (n + NR - 1) / NR * NR));
         colBlocks = (n + colBlockWidth - 1) / colBlockWidth;
         int rowGroups = 1;

@@ -2,16 +2,34 @@
 package dev.inertia.kernels.simd;
 
 import dev.inertia.kernels.Epilogue;
+import dev.inertia.kernels.GemmBlocking;
 import dev.inertia.kernels.GemmKernels;
 import java.lang.foreign.MemorySegment;
 
 /**
  * GEMM on the Vector API: packed panels, cache blocking and a register-tiled FMA microkernel
  * with the {@link Epilogue} fused into its stores; parallel over blocks of C on the library's
- * pool. The work of one call is done by {@link GemmF32} / {@link GemmF64}.
+ * pool. The work of one call is done by {@link GemmF32} / {@link GemmF64}, blocked for this
+ * machine's caches ({@link GemmBlocking#machine()}) or for the blocking given to the constructor.
  */
 public final class PanamaGemm implements GemmKernels {
-    public PanamaGemm() {}
+    // The blocking, read once per call (not in any loop): the machine's constants by default.
+    private final int kcF32, kcF64;
+    private final long bBlockBytes;
+
+    /** The GEMM blocked for this machine's caches. */
+    public PanamaGemm() {
+        kcF32 = GemmF32.KC;
+        kcF64 = GemmF64.KC;
+        bBlockBytes = GemmF32.B_BLOCK_BYTES;
+    }
+
+    /** The GEMM with another blocking (tests and experiments; results depend on its KC only). */
+    public PanamaGemm(GemmBlocking blocking) {
+        kcF32 = blocking.kcF32();
+        kcF64 = blocking.kcF64();
+        bBlockBytes = blocking.bBlockBytes();
+    }
 
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, long aOff,
@@ -22,7 +40,7 @@ public final class PanamaGemm implements GemmKernels {
             return;
         }
         GemmWorkspace.current().f32().run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff,
-                ldc, epilogue);
+                ldc, epilogue, kcF32, bBlockBytes);
     }
 
     @Override
@@ -34,6 +52,6 @@ public final class PanamaGemm implements GemmKernels {
             return;
         }
         GemmWorkspace.current().f64().run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff,
-                ldc, epilogue);
+                ldc, epilogue, kcF64, bBlockBytes);
     }
 }
