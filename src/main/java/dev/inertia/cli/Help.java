@@ -18,6 +18,7 @@ final class Help {
               bench        bench gemm | bench step | bench peak: kernel speed, the machine's FMA peak
               bifurcation  share of initializations where ReLU'(0) (or the max-pool Jacobian) changes the gradient
               relu0-sweep  test accuracy of training with ReLU'(0) = s, per s
+              warmup       a few mlp and cnn steps and predictions on the bundled sample (the AOT cache's training run)
               --version    the version
             """;
 
@@ -118,8 +119,15 @@ final class Help {
             Test accuracy of training an MLP with ReLU'(0) = s, for each s; see docs/RELIABILITY.md.
             """;
 
+    private static final String WARMUP = """
+            usage: inertia warmup [--mlp-steps N] [--cnn-steps N] [--threads T] [--json]
+            A few training steps of the mlp (default 3) and the cnn (default 2) with their evaluation, a model file
+            saved and loaded, and predictions, on the bundled Fashion-MNIST sample; one line per part with its wall
+            time. The ./inertia launcher records its ahead-of-time cache (target/inertia.aot) from this run.
+            """;
+
     private static final Map<String, String> COMMANDS = Map.of("train", TRAIN, "predict", PREDICT, "eval", EVAL,
-            "info", INFO, "cost", COST, "bench", BENCH, "bifurcation", BIFURCATION, "relu0-sweep", RELU0_SWEEP);
+            "info", INFO, "cost", COST, "bench", BENCH, "bifurcation", BIFURCATION, "relu0-sweep", RELU0_SWEEP, "warmup", WARMUP);
 
     private Help() {}
 

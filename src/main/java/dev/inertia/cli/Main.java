@@ -40,6 +40,7 @@ public final class Main {
                 case "bifurcation" -> BifurcationCommand.run(rest, out, err);
                 case "relu0-sweep" -> Relu0SweepCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
+                case "warmup" -> WarmupCommand.run(rest, out, err);
                 default -> throw new UsageException("unknown command '" + argv[0] + "'; try 'inertia --help'");
             }
             return status;
