@@ -121,7 +121,7 @@ final class Help {
 
     private static final String WARMUP = """
             usage: inertia warmup [--mlp-steps N] [--cnn-steps N] [--threads T] [--json]
-            A few training steps of the mlp (default 3) and the cnn (default 2) with their evaluation, a model file
+            A few training steps of the mlp (default 2) and the cnn (default 1) with their evaluation, a model file
             saved and loaded, and predictions, on the bundled Fashion-MNIST sample; one line per part with its wall
             time. The ./inertia launcher records its ahead-of-time cache (target/inertia.aot) from this run.
             """;

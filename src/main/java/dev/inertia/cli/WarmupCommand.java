@@ -41,8 +41,8 @@ import java.util.Set;
  */
 final class WarmupCommand {
     static final String USAGE = "warmup [--mlp-steps N] [--cnn-steps N] [--threads T] [--json]";
-    /** Evaluation examples per model: enough for every evaluation batch shape, cheap when cold. */
-    private static final int EVAL_EXAMPLES = 200;
+    /** Evaluation examples per model: a full batch of 128 and a partial one, cheap when cold. */
+    private static final int EVAL_EXAMPLES = 130;
     /** Rows sent through the predictor. */
     private static final int PREDICT_ROWS = 16;
 
@@ -51,8 +51,8 @@ final class WarmupCommand {
     /** Runs the command; {@code argv} are the flags after {@code warmup}. */
     static void run(List<String> argv, PrintStream out, PrintStream err) {
         Args args = Args.parse("warmup", argv, Set.of("mlp-steps", "cnn-steps", "threads"), Set.of("json"));
-        int mlpSteps = args.positiveInteger("mlp-steps", 3);
-        int cnnSteps = args.positiveInteger("cnn-steps", 2);
+        int mlpSteps = args.positiveInteger("mlp-steps", 2);
+        int cnnSteps = args.positiveInteger("cnn-steps", 1);
         boolean json = args.has("json");
         try (KernelPool kernels = CommandPool.of(args); KernelPool.Binding bound = kernels.bind()) {
             // the sample, never INERTIA_DATA or the system directory: the same run everywhere
