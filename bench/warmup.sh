@@ -15,7 +15,7 @@ rounds=${1:-3} model=${2:-mlp} steps=${3:-300}
 data=${DATA:-../shared/data/fashion-mnist}
 train=(train --model "$model" --max-steps "$steps" --data-dir "$data" --json)
 
-nice -n 10 ./inertia warmup >/dev/null # records the cache when it is missing or stale
+nice -n 10 ./inertia info >/dev/null # records the cache when it is missing or stale
 
 cpu_file=$(mktemp)
 trap 'rm -f "$cpu_file"' EXIT
