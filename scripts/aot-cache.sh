@@ -40,7 +40,8 @@ aot_cache_flags() {
   fi
   local why="none yet"
   [ -n "$stamp" ] && why="stale or damaged: the jar, the JDK, INERTIA_JAVA_OPTS or the file changed"
-  echo "inertia: recording the AOT cache target/inertia.aot ($why; once per build, INERTIA_AOT=off skips it)..." >&2
+  # one line whatever happens: the outcome completes it
+  printf '%s' "inertia: recording the AOT cache target/inertia.aot ($why; once per build, INERTIA_AOT=off skips it)..." >&2
   local tmp="$aot.$$.tmp"
   # shellcheck disable=SC2086 # INERTIA_AOT_RUN is a command line, split into words on purpose
   if "$jdk/bin/java" "$@" "-XX:AOTCacheOutput=$tmp" -cp "$jar:$root/target/lib/*" dev.inertia.cli.Main \
@@ -51,9 +52,10 @@ aot_cache_flags() {
     # -XX:AOTMode=on above refuses to start unless the JVM maps the new cache with these flags
     echo "$key $(stat -c '%s %Y' "$aot")" >"$aot.key"
     aot_flags=("${quiet[@]}" "-XX:AOTCache=$aot")
+    echo " done" >&2
   else
     rm -f "$tmp" "$tmp.config" "$aot"
     echo "$key failed" >"$aot.key"
-    echo "inertia: could not record the AOT cache (see target/inertia.aot.log); running without it" >&2
+    echo " failed (see target/inertia.aot.log); running without it" >&2
   fi
 }
