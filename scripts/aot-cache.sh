@@ -20,6 +20,8 @@ aot_cache_flags() {
   shift 2
   aot_flags=()
   [ "${INERTIA_AOT:-on}" = off ] && return 0
+  # the keys below use GNU stat; elsewhere (macOS, BSD) the launcher runs without a cache
+  stat -c %s "$jdk/lib/modules" >/dev/null 2>&1 || return 0
   local aot="$root/target/inertia.aot" jar="$root/target/inertia.jar"
   local inputs key
   # JVM messages about the cache would go to stdout and break --json output: stderr, errors only.
@@ -44,18 +46,18 @@ aot_cache_flags() {
   printf '%s' "inertia: recording the AOT cache target/inertia.aot ($why; once per build, INERTIA_AOT=off skips it)..." >&2
   local tmp="$aot.$$.tmp"
   # shellcheck disable=SC2086 # INERTIA_AOT_RUN is a command line, split into words on purpose
-  if "$jdk/bin/java" "$@" "-XX:AOTCacheOutput=$tmp" -cp "$jar:$root/target/lib/*" dev.inertia.cli.Main \
+  if [ -w "$root/target" ] && "$jdk/bin/java" "$@" "-XX:AOTCacheOutput=$tmp" -cp "$jar:$root/target/lib/*" dev.inertia.cli.Main \
         ${INERTIA_AOT_RUN:-warmup} >"$aot.log" 2>&1 \
       && "$jdk/bin/java" "$@" "-XX:AOTCache=$tmp" -XX:AOTMode=on -cp "$jar:$root/target/lib/*" \
         dev.inertia.cli.Main --version >>"$aot.log" 2>&1 \
       && mv -f "$tmp" "$aot"; then
     # -XX:AOTMode=on above refuses to start unless the JVM maps the new cache with these flags
-    echo "$key $(stat -c '%s %Y' "$aot")" >"$aot.key"
+    echo "$key $(stat -c '%s %Y' "$aot")" >"$aot.key" 2>/dev/null || true
     aot_flags=("${quiet[@]}" "-XX:AOTCache=$aot")
     echo " done" >&2
   else
-    rm -f "$tmp" "$tmp.config" "$aot"
-    echo "$key failed" >"$aot.key"
-    echo " failed (see target/inertia.aot.log); running without it" >&2
+    rm -f "$tmp" "$tmp.config" "$aot" 2>/dev/null || true
+    echo "$key failed" >"$aot.key" 2>/dev/null || true # a read-only target/: say so on every run
+    echo " failed (see target/inertia.aot.log, if target/ is writable); running without it" >&2
   fi
 }
