@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
 /**
  * {@code inertia bench step}: times one optimizer step over {@code --params} parameters (split
  * into {@code --tensors} tensors) and prints the median time, the bytes per parameter one fused
- * pass reads and writes, and the resulting memory bandwidth.
+ * pass reads and writes, and the resulting memory bandwidth; {@code first_step_ms} is the process's first
+ * step (a cold one: interpreted kernels, class loading), for the warm-up tax of docs/PERFORMANCE.md.
  */
 public final class BenchStepCommand {
     static final String USAGE = "bench step --optimizer " + String.join("|", OptimizerRegistry.NAMES)
@@ -55,10 +56,11 @@ public final class BenchStepCommand {
             if (args.has("momentum")) {
                 opt = opt.withHyperparameters(Map.of("momentum", args.number("momentum", 0)));
             }
-            double[] ms;
+            Timings timings;
             try (Scope scope = Scope.open()) {
-                ms = time(opt, scope, dtype, params, tensors, steps, Math.max(warmup, 0), zeroGrad);
+                timings = time(opt, scope, dtype, params, tensors, steps, Math.max(warmup, 0), zeroGrad);
             }
+            double[] ms = timings.ms();
             double[] sorted = ms.clone();
             Arrays.sort(sorted);
             double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
@@ -75,6 +77,7 @@ public final class BenchStepCommand {
                     .put("steps", steps)
                     .put("ms", round(median))
                     .put("ms_min", round(sorted[0]))
+                    .put("first_step_ms", timings.firstStepMs())
                     .put("gbps", round(gbps))
                     .put("bytes_per_param", bytesPerParam);
             if (args.has("json")) {
@@ -87,7 +90,10 @@ public final class BenchStepCommand {
         }
     }
 
-    private static <S extends OptimizerState> double[] time(TensorOptimizer<S> opt, Scope scope, DType dtype,
+    /** The timed steps' durations and the very first step's (a warm-up one when there are any), in ms. */
+    private record Timings(double[] ms, double firstStepMs) {}
+
+    private static <S extends OptimizerState> Timings time(TensorOptimizer<S> opt, Scope scope, DType dtype,
             long params, int tensors, int steps, int warmup, boolean zeroGrad) {
         List<Tensor> thetas = new ArrayList<>(), grads = new ArrayList<>();
         List<S> states = new ArrayList<>();
@@ -108,17 +114,21 @@ public final class BenchStepCommand {
             states.add(opt.init(theta, scope));
         }
         double[] ms = new double[steps];
+        double firstStepMs = Double.NaN;
         for (int s = -warmup; s < steps; s++) {
             long t0 = System.nanoTime();
             for (int t = 0; t < tensors; t++) {
                 opt.step(thetas.get(t), grads.get(t), states.get(t), zeroGrad);
             }
             long t1 = System.nanoTime();
+            if (s == -warmup) {
+                firstStepMs = (t1 - t0) / 1e6;
+            }
             if (s >= 0) {
                 ms[s] = (t1 - t0) / 1e6;
             }
         }
-        return ms;
+        return new Timings(ms, firstStepMs);
     }
 
     /** A count like 10000000, 10M or 1e7. */

@@ -22,6 +22,7 @@ final class Help {
               clarke-enumerate  distinct Clarke-subgradient candidates of a ReLU network with z units at 0
               optimizer-study  optimizers over seeds: per-epoch curves, mean ± std of accuracy and loss
               alpha-beta-grid  INNAprop's test accuracy over a grid of (alpha, beta), as a heatmap
+              warmup       a few mlp and cnn steps and predictions on the bundled sample (the AOT cache's training run)
               --version    the version
             """;
 
@@ -205,6 +206,13 @@ final class Help {
             beta across, the value in each cell, a colour legend). Data flags:
             """ + STUDY_DATA;
 
+    private static final String WARMUP = """
+            usage: inertia warmup [--mlp-steps N] [--cnn-steps N] [--threads T] [--json]
+            A few training steps of the mlp (default 2) and the cnn (default 1) with their evaluation, a model file
+            saved and loaded, and predictions, on the bundled Fashion-MNIST sample; one line per part with its wall
+            time. The ./inertia launcher records its ahead-of-time cache (target/inertia.aot) from this run.
+            """;
+
     private static final Map<String, String> COMMANDS = Map.ofEntries(
             Map.entry("train", TRAIN),
             Map.entry("predict", PREDICT),
@@ -217,7 +225,8 @@ final class Help {
             Map.entry("pool-sweep", POOL_SWEEP),
             Map.entry("clarke-enumerate", CLARKE_ENUMERATE),
             Map.entry("optimizer-study", OPTIMIZER_STUDY),
-            Map.entry("alpha-beta-grid", ALPHA_BETA_GRID));
+            Map.entry("alpha-beta-grid", ALPHA_BETA_GRID),
+            Map.entry("warmup", WARMUP));
 
     private Help() {}
 

@@ -23,8 +23,10 @@ import java.util.Map;
  * @param stepMsP50   median step time
  * @param stepMsP99   99th percentile step time
  * @param stepMsMax   slowest step
- * @param firstStepMs the time of this process's first training step (JIT compilation and first
- *                    allocations included), NaN when this epoch did not time one
+ * @param firstStepMs the wall time of this process's first training step, from its first forward
+ *                    pass to the end of its optimizer update (class loading, JIT compilation and
+ *                    first allocations included: the warm-up tax, docs/PERFORMANCE.md), NaN when
+ *                    no step was timed yet
  * @param metrics     every metric on the evaluation set by name ({@code loss}, {@code accuracy},
  *                    {@code rmse}, ...), in the trainer's order
  */

@@ -20,6 +20,14 @@ public record History(List<EpochReport> epochs, boolean stoppedEarly, int bestEp
         return epochs.isEmpty() ? null : epochs.getLast();
     }
 
+    /**
+     * The wall time of the run's first training step in ms (see {@link EpochReport#firstStepMs()}),
+     * or NaN when nothing was trained.
+     */
+    public double firstStepMs() {
+        return epochs.isEmpty() ? Double.NaN : epochs.getFirst().firstStepMs();
+    }
+
     /** The values of {@code metric} ({@code loss}, {@code accuracy}, ...) on the evaluation set, per epoch. */
     public double[] metric(String metric) {
         double[] out = new double[epochs.size()];

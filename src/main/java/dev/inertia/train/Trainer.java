@@ -496,11 +496,12 @@ public final class Trainer implements AutoCloseable {
                     if (!train.next()) {
                         break;
                     }
+                    long forwardAt = System.nanoTime();
                     double value = step();
-                    long nanos = System.nanoTime() - t0;
-                    timer.record(nanos);
-                    if (Double.isNaN(firstStepMs)) {
-                        firstStepMs = nanos / 1e6;
+                    long endAt = System.nanoTime();
+                    timer.record(endAt - t0);
+                    if (Double.isNaN(firstStepMs)) { // from the first forward to the end of the first update
+                        firstStepMs = (endAt - forwardAt) / 1e6;
                     }
                     epochLossSum += value;
                     globalStep++;

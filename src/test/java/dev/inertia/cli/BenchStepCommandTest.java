@@ -15,6 +15,7 @@ class BenchStepCommandTest extends CommandHarness {
             assertTrue(line.startsWith("{") && line.endsWith("}") && line.lines().count() == 1, line);
             assertTrue(line.contains("\"ms\": ") && line.contains("\"gbps\": "), line);
             assertTrue(line.contains("\"params\": 1003"), line);
+            assertTrue(field(line, "first_step_ms") > 0, line);
         }
         assertTrue(stdout().contains("\"bytes_per_param\": 40"), "SGD-momentum F64");
         assertEquals(0, run("bench", "step", "--optimizer", "innaprop", "--params", "1K", "--steps", "2", "--json"));

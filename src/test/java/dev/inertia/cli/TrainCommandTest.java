@@ -45,9 +45,12 @@ class TrainCommandTest extends CommandHarness {
         assertEquals(1, lines.size(), stdout());
         Map<String, Object> j = TinyData.parseJson(lines.getFirst());
         for (String f : List.of("epoch", "train_loss", "test_loss", "test_acc", "samples_per_s", "step_ms_p50",
-                "step_ms_p99", "step_ms_max", "data", "model", "optimizer", "schedule", "precision", "threads")) {
+                "step_ms_p99", "step_ms_max", "first_step_ms", "data", "model", "optimizer", "schedule", "precision",
+                "threads")) {
             assertTrue(j.containsKey(f), f + " missing in " + lines.getFirst());
         }
+        double firstStepMs = ((Number) j.get("first_step_ms")).doubleValue();
+        assertTrue(firstStepMs > 0 && Double.isFinite(firstStepMs), "first_step_ms in " + lines.getFirst());
         assertEquals(1L, ((Number) j.get("epoch")).longValue());
         assertEquals(Boolean.TRUE, j.get("partial"));
         assertEquals(2L, ((Number) j.get("step")).longValue());
