@@ -105,22 +105,24 @@ public final class BandPlot {
         }
         yMin -= pad;
         yMax += pad;
-        int xDecimals = LinePlot.decimals((xMax - xMin) / TICKS), yDecimals = LinePlot.decimals((yMax - yMin) / TICKS);
         double plotW = WIDTH - LEFT - RIGHT, plotH = PANEL_HEIGHT - TOP - BOTTOM;
         double y0 = top + TOP;
         b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"14\" text-anchor=\"middle\">%s</text>%n",
                 LEFT + (int) plotW / 2, top + 22, LinePlot.escape(panel.title())));
         b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\""
                 + " stroke=\"black\"/>%n", LEFT, y0, plotW, plotH));
-        for (int t = 0; t <= TICKS; t++) {
-            double xv = xMin + (xMax - xMin) * t / TICKS, yv = yMin + (yMax - yMin) * t / TICKS;
-            double px = LEFT + plotW * t / TICKS, py = y0 + plotH - plotH * t / TICKS;
+        double xStep = Ticks.step(xMin, xMax, TICKS), yStep = Ticks.step(yMin, yMax, TICKS);
+        for (double xv : Ticks.of(xMin, xMax, TICKS)) {
+            double px = LEFT + plotW * (xv - xMin) / (xMax - xMin);
+            b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>%n", px,
+                    (double) (y0 + plotH + 16), Ticks.label(xv, xStep)));
+        }
+        for (double yv : Ticks.of(yMin, yMax, TICKS)) {
+            double py = y0 + plotH - plotH * (yv - yMin) / (yMax - yMin);
             b.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>%n",
                     (double) LEFT, py, LEFT + plotW, py));
-            b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>%n", px,
-                    y0 + plotH + 16, LinePlot.tick(xv, xDecimals)));
             b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
-                    LEFT - 6.0, py + 4, LinePlot.tick(yv, yDecimals)));
+                    LEFT - 6.0, py + 4, Ticks.label(yv, yStep)));
         }
         b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>%n",
                 LEFT + plotW / 2, y0 + plotH + 36, LinePlot.escape(panel.xLabel())));

@@ -73,7 +73,6 @@ public final class LinePlot {
         }
         yMin = Double.isNaN(yLow) ? yMin - pad : yLow;
         yMax = Double.isNaN(yHigh) ? yMax + pad : yHigh;
-        int xDecimals = decimals((xMax - xMin) / TICKS), yDecimals = decimals((yMax - yMin) / TICKS);
         double plotW = WIDTH - LEFT - RIGHT, plotH = HEIGHT - TOP - BOTTOM;
         StringBuilder b = new StringBuilder();
         b.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -85,15 +84,18 @@ public final class LinePlot {
                 LEFT + (int) plotW / 2, escape(title)));
         b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%.1f\" fill=\"none\""
                 + " stroke=\"black\"/>%n", LEFT, TOP, plotW, plotH));
-        for (int t = 0; t <= TICKS; t++) {
-            double xv = xMin + (xMax - xMin) * t / TICKS, yv = yMin + (yMax - yMin) * t / TICKS;
-            double px = LEFT + plotW * t / TICKS, py = TOP + plotH - plotH * t / TICKS;
+        double xStep = Ticks.step(xMin, xMax, TICKS), yStep = Ticks.step(yMin, yMax, TICKS);
+        for (double xv : Ticks.of(xMin, xMax, TICKS)) {
+            double px = LEFT + plotW * (xv - xMin) / (xMax - xMin);
+            b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>%n", px,
+                    (double) (TOP + plotH + 16), Ticks.label(xv, xStep)));
+        }
+        for (double yv : Ticks.of(yMin, yMax, TICKS)) {
+            double py = TOP + plotH - plotH * (yv - yMin) / (yMax - yMin);
             b.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>%n",
                     (double) LEFT, py, LEFT + plotW, py));
-            b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>%n", px,
-                    TOP + plotH + 16, tick(xv, xDecimals)));
             b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
-                    LEFT - 6.0, py + 4, tick(yv, yDecimals)));
+                    LEFT - 6.0, py + 4, Ticks.label(yv, yStep)));
         }
         b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
                 LEFT + plotW / 2, HEIGHT - 18, escape(xLabel)));
