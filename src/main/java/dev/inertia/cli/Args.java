@@ -1,5 +1,6 @@
 package dev.inertia.cli;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,6 +112,28 @@ public final class Args {
         } catch (NumberFormatException e) {
             throw new UsageException("--" + name + " expects a finite number, got '" + v + "'");
         }
+    }
+
+    /** The comma-separated finite numbers of {@code name} (like {@code 0,0.5,1}), or {@code fallback} without it. */
+    public List<Double> numbers(String name, List<Double> fallback) {
+        return has(name) ? numbers(name, values.get(name)) : fallback;
+    }
+
+    /** The comma-separated finite numbers of {@code list}, a value of {@code --name}; one line naming it if not. */
+    static List<Double> numbers(String name, String list) {
+        List<Double> numbers = new ArrayList<>();
+        for (String part : list.split(",", -1)) {
+            try {
+                double v = Double.parseDouble(part.trim());
+                if (!Double.isFinite(v)) {
+                    throw new NumberFormatException();
+                }
+                numbers.add(v);
+            } catch (NumberFormatException e) {
+                throw new UsageException("--" + name + " expects comma-separated finite numbers, got '" + list + "'");
+            }
+        }
+        return numbers;
     }
 
     /** The value of {@code name}, which must be one of {@code allowed} (compared ignoring case). */

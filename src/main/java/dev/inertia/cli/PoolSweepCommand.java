@@ -43,7 +43,7 @@ final class PoolSweepCommand {
         Args args = Args.parse("pool-sweep", argv, Set.of("betas", "precision", "batch-norm", "optimizer", "seeds",
                 "seed", "epochs", "lr", "batch", "train-size", "max-steps", "loss-scale", "threads", "data-dir", "svg"),
                 Set.of("json"));
-        List<Double> betas = args.has("betas") ? betas(args.string("betas", "")) : PoolSweep.DEFAULT_BETAS;
+        List<Double> betas = args.numbers("betas", PoolSweep.DEFAULT_BETAS);
         Precision precision = Precision.parse(args.choice("precision", "fp32", "fp64", "fp32", "bf16", "fp16"));
         boolean batchNorm = args.choice("batch-norm", "off", "on", "off").equals("on");
         String optimizer = args.choice("optimizer", "sgd", OptimizerRegistry.NAMES.toArray(String[]::new));
@@ -151,23 +151,6 @@ final class PoolSweepCommand {
                 err.println("inertia pool-sweep: plot written to " + svg);
             }
         }
-    }
-
-    /** Parses a comma-separated list of finite numbers. */
-    static List<Double> betas(String list) {
-        List<Double> values = new ArrayList<>();
-        for (String part : list.split(",", -1)) {
-            try {
-                double v = Double.parseDouble(part.trim());
-                if (!Double.isFinite(v)) {
-                    throw new NumberFormatException();
-                }
-                values.add(v);
-            } catch (NumberFormatException e) {
-                throw new UsageException("--betas expects comma-separated finite numbers, got '" + list + "'");
-            }
-        }
-        return values;
     }
 
     /** One row per beta: mean ± std over seeds of the accuracy, the train loss, the live ties; divergences. */

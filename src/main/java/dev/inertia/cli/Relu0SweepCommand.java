@@ -47,7 +47,7 @@ final class Relu0SweepCommand {
                 "width", "epochs", "batch", "lr", "seed", "seeds", "max-steps", "loss-scale", "data-dir", "threads",
                 "svg"),
                 Set.of("json"));
-        List<Double> values = args.has("values") ? values(args.string("values", "")) : Relu0Sweep.DEFAULT_VALUES;
+        List<Double> values = args.numbers("values", Relu0Sweep.DEFAULT_VALUES);
         Precision precision = Precision.parse(args.choice("precision", "fp32", "fp64", "fp32", "bf16", "fp16"));
         List<Boolean> batchNorm = switch (args.choice("batch-norm", "both", "on", "off", "both")) {
             case "on" -> List.of(true);
@@ -143,23 +143,6 @@ final class Relu0SweepCommand {
                 err.println("inertia relu0-sweep: plot written to " + svg);
             }
         }
-    }
-
-    /** Parses a comma-separated list of finite numbers. */
-    static List<Double> values(String list) {
-        List<Double> values = new ArrayList<>();
-        for (String part : list.split(",", -1)) {
-            try {
-                double v = Double.parseDouble(part.trim());
-                if (!Double.isFinite(v)) {
-                    throw new NumberFormatException();
-                }
-                values.add(v);
-            } catch (NumberFormatException e) {
-                throw new UsageException("--values expects comma-separated finite numbers, got '" + list + "'");
-            }
-        }
-        return values;
     }
 
     /**

@@ -236,18 +236,6 @@ final class StudyRunner {
 
     /** The numbers of a comma-separated list, like {@code 0.1,0.5,0.9}, for {@code --flag}. */
     static double[] numbers(String flag, String list) {
-        List<Double> values = new ArrayList<>();
-        for (String part : list.split(",")) {
-            try {
-                double v = Double.parseDouble(part.trim());
-                if (!Double.isFinite(v)) {
-                    throw new NumberFormatException();
-                }
-                values.add(v);
-            } catch (NumberFormatException e) {
-                throw new UsageException("--" + flag + " expects finite numbers like 0.1,0.5,0.9, got '" + list + "'");
-            }
-        }
-        return values.stream().mapToDouble(Double::doubleValue).toArray();
+        return Args.numbers(flag, list).stream().mapToDouble(Double::doubleValue).toArray();
     }
 }

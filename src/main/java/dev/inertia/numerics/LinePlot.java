@@ -84,19 +84,7 @@ public final class LinePlot {
                 LEFT + (int) plotW / 2, escape(title)));
         b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%.1f\" fill=\"none\""
                 + " stroke=\"black\"/>%n", LEFT, TOP, plotW, plotH));
-        double xStep = Ticks.step(xMin, xMax, TICKS), yStep = Ticks.step(yMin, yMax, TICKS);
-        for (double xv : Ticks.of(xMin, xMax, TICKS)) {
-            double px = LEFT + plotW * (xv - xMin) / (xMax - xMin);
-            b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>%n", px,
-                    (double) (TOP + plotH + 16), Ticks.label(xv, xStep)));
-        }
-        for (double yv : Ticks.of(yMin, yMax, TICKS)) {
-            double py = TOP + plotH - plotH * (yv - yMin) / (yMax - yMin);
-            b.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>%n",
-                    (double) LEFT, py, LEFT + plotW, py));
-            b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
-                    LEFT - 6.0, py + 4, Ticks.label(yv, yStep)));
-        }
+        Ticks.draw(b, xMin, xMax, yMin, yMax, LEFT, TOP, plotW, plotH, TICKS);
         b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
                 LEFT + plotW / 2, HEIGHT - 18, escape(xLabel)));
         b.append(String.format(Locale.ROOT, "<text x=\"16\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90"

@@ -1,5 +1,7 @@
 package dev.inertia.numerics;
 
+import java.util.Locale;
+
 /**
  * Axis ticks at round values (steps of 1, 2 or 5 times a power of ten) inside a range, so that a
  * label always names the value under it: evenly spaced ticks over [1, 10] would sit at 1, 2.8,
@@ -30,5 +32,26 @@ final class Ticks {
     /** The label of tick {@code v} on an axis of steps {@code step}: as many decimals as the step has. */
     static String label(double v, double step) {
         return LinePlot.tick(v, (int) Math.max(0, Math.min(12, -Math.floor(Math.log10(step) + 1e-9))));
+    }
+
+    /**
+     * Appends to {@code b} the x labels under a plot area (left, top, width, height in pixels)
+     * and the y labels with their grid lines, for about {@code target} ticks on each axis.
+     */
+    static void draw(StringBuilder b, double xMin, double xMax, double yMin, double yMax, double left, double top,
+            double width, double height, int target) {
+        double xStep = step(xMin, xMax, target), yStep = step(yMin, yMax, target);
+        for (double xv : of(xMin, xMax, target)) {
+            double px = left + width * (xv - xMin) / (xMax - xMin);
+            b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>%n", px,
+                    top + height + 16, label(xv, xStep)));
+        }
+        for (double yv : of(yMin, yMax, target)) {
+            double py = top + height - height * (yv - yMin) / (yMax - yMin);
+            b.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>%n",
+                    left, py, left + width, py));
+            b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
+                    left - 6, py + 4, label(yv, yStep)));
+        }
     }
 }
