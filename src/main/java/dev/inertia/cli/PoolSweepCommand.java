@@ -85,6 +85,9 @@ final class PoolSweepCommand {
                 train = Subset.of(train, IntStream.range(0, trainSize).toArray(), "first " + trainSize);
             }
             String source = data.source().isSample() ? "sample" : "full";
+            // the plot's title says when the sweep trained on part of the set
+            String trained = train.size() < data.train().size() ? source + ", first " + train.size() + " training images"
+                    : source;
             err.println("inertia pool-sweep: " + config.runs() + (config.runs() == 1 ? " run of " : " runs of ")
                     + epochs + " epoch" + (epochs == 1 ? "" : "s") + ", cnn, " + config.configuration() + ", "
                     + train.size() + " training images, " + Parallel.threads() + " thread" + (Parallel.threads() == 1 ? "" : "s")
@@ -147,7 +150,7 @@ final class PoolSweepCommand {
                 printTable(summaries, config, out);
             }
             if (svg != null) {
-                Relu0SweepCommand.writeAtomically(svg, plot(runs, summaries, config, source));
+                Relu0SweepCommand.writeAtomically(svg, plot(runs, summaries, config, trained));
                 err.println("inertia pool-sweep: plot written to " + svg);
             }
         }
