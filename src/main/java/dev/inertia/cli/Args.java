@@ -1,5 +1,7 @@
 package dev.inertia.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -134,6 +136,22 @@ public final class Args {
             }
         }
         return numbers;
+    }
+
+    /**
+     * The output file of {@code name}, or null without it; its directory must exist, so that a long
+     * run does not end on a file it cannot write.
+     */
+    public Path outputFile(String name) {
+        if (!has(name)) {
+            return null;
+        }
+        Path file = Path.of(values.get(name));
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null && !Files.isDirectory(dir)) {
+            throw new UsageException("--" + name + " " + file + ": directory " + dir + " does not exist");
+        }
+        return file;
     }
 
     /** The value of {@code name}, which must be one of {@code allowed} (compared ignoring case). */

@@ -12,9 +12,7 @@ import dev.inertia.numerics.PoolSweep;
 import dev.inertia.numerics.SeedSummary;
 import dev.inertia.optim.OptimizerRegistry;
 import dev.inertia.train.Progress;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,20 +63,10 @@ final class PoolSweepCommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        Path svg = args.has("svg") ? Path.of(args.string("svg", "")) : null;
-        if (svg != null && svg.toAbsolutePath().getParent() != null
-                && !Files.isDirectory(svg.toAbsolutePath().getParent())) {
-            throw new UsageException("--svg " + svg + ": directory " + svg.toAbsolutePath().getParent()
-                    + " does not exist");
-        }
+        Path svg = args.outputFile("svg");
         try (KernelPool kernels = CommandPool.of(args); KernelPool.Binding bound = kernels.bind()) {
             boolean json = args.has("json");
-            FashionMnist.Splits data;
-            try {
-                data = FashionMnist.load(args.has("data-dir") ? Path.of(args.string("data-dir", "")) : null);
-            } catch (IOException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
-            }
+            FashionMnist.Splits data = Relu0SweepCommand.fashionMnist(args);
             Dataset train = data.train();
             if (trainSize > 0 && trainSize < train.size()) {
                 // the first N in file order: Fashion-MNIST's files are already shuffled across classes

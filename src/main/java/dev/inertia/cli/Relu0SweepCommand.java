@@ -15,7 +15,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,20 +74,10 @@ final class Relu0SweepCommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        Path svg = args.has("svg") ? Path.of(args.string("svg", "")) : null;
-        if (svg != null && svg.toAbsolutePath().getParent() != null
-                && !Files.isDirectory(svg.toAbsolutePath().getParent())) {
-            throw new UsageException("--svg " + svg + ": directory " + svg.toAbsolutePath().getParent()
-                    + " does not exist");
-        }
+        Path svg = args.outputFile("svg");
         try (KernelPool kernels = CommandPool.of(args); KernelPool.Binding bound = kernels.bind()) {
             boolean json = args.has("json");
-            FashionMnist.Splits data;
-            try {
-                data = FashionMnist.load(args.has("data-dir") ? Path.of(args.string("data-dir", "")) : null);
-            } catch (IOException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
-            }
+            FashionMnist.Splits data = Relu0SweepCommand.fashionMnist(args);
             String source = data.source().isSample() ? "sample" : "full";
             err.println("inertia relu0-sweep: " + config.runs() * seeds + " runs of " + epochs + " epoch"
                     + (epochs == 1 ? "" : "s") + ", MLP " + hidden + "x" + width + ", " + precision + ", "
@@ -228,6 +217,15 @@ final class Relu0SweepCommand {
             out.println(row.toString().stripTrailing());
         }
         out.flush();
+    }
+
+    /** Fashion-MNIST from {@code --data-dir} (else the library's search); an unreadable file is one line. */
+    static FashionMnist.Splits fashionMnist(Args args) {
+        try {
+            return FashionMnist.load(args.has("data-dir") ? Path.of(args.string("data-dir", "")) : null);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /** Accuracy (%, the mean over the seeds) against s, one line per configuration. */
