@@ -90,21 +90,11 @@ public final class BandPlot {
                 }
             }
         }
-        if (xMin > xMax) { // no finite point at all: an empty frame
-            xMin = 0;
-            xMax = 1;
-            yMin = 0;
-            yMax = 1;
-        }
-        if (xMax == xMin) {
-            xMax = xMin + 1;
-        }
-        double pad = (yMax - yMin) * 0.08;
-        if (pad == 0) {
-            pad = Math.max(Math.abs(yMax) * 0.05, 0.01);
-        }
-        yMin -= pad;
-        yMax += pad;
+        double[] frame = Ticks.frame(xMin, xMax, yMin, yMax);
+        xMin = frame[0];
+        xMax = frame[1];
+        yMin = frame[2];
+        yMax = frame[3];
         double plotW = WIDTH - LEFT - RIGHT, plotH = PANEL_HEIGHT - TOP - BOTTOM;
         double y0 = top + TOP;
         b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"14\" text-anchor=\"middle\">%s</text>%n",

@@ -58,21 +58,11 @@ public final class LinePlot {
                 }
             }
         }
-        if (xMin > xMax) { // no finite point at all: an empty frame
-            xMin = 0;
-            xMax = 1;
-            yMin = 0;
-            yMax = 1;
-        }
-        if (xMax == xMin) {
-            xMax = xMin + 1;
-        }
-        double pad = (yMax - yMin) * 0.08;
-        if (pad == 0) {
-            pad = Math.max(Math.abs(yMax) * 0.05, 0.01);
-        }
-        yMin = Double.isNaN(yLow) ? yMin - pad : yLow;
-        yMax = Double.isNaN(yHigh) ? yMax + pad : yHigh;
+        double[] frame = Ticks.frame(xMin, xMax, yMin, yMax);
+        xMin = frame[0];
+        xMax = frame[1];
+        yMin = Double.isNaN(yLow) ? frame[2] : yLow;
+        yMax = Double.isNaN(yHigh) ? frame[3] : yHigh;
         double plotW = WIDTH - LEFT - RIGHT, plotH = HEIGHT - TOP - BOTTOM;
         StringBuilder b = new StringBuilder();
         b.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");

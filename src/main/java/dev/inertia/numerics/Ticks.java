@@ -29,6 +29,22 @@ final class Ticks {
         return (unit <= 1 ? 1 : unit <= 2 ? 2 : unit <= 5 ? 5 : 10) * power;
     }
 
+    /**
+     * The frame {xMin, xMax, yMin, yMax} of a plot whose finite points span the given ranges
+     * (an empty range when there were none: xMin > xMax): x as it is (widened to 1 when a single
+     * value), y with 8% of its span added above and below so no point sits on the frame.
+     */
+    static double[] frame(double xMin, double xMax, double yMin, double yMax) {
+        if (xMin > xMax) { // no finite point at all: an empty frame
+            return new double[] {0, 1, 0, 1};
+        }
+        double pad = (yMax - yMin) * 0.08;
+        if (pad == 0) {
+            pad = Math.max(Math.abs(yMax) * 0.05, 0.01);
+        }
+        return new double[] {xMin, xMax == xMin ? xMin + 1 : xMax, yMin - pad, yMax + pad};
+    }
+
     /** The label of tick {@code v} on an axis of steps {@code step}: as many decimals as the step has. */
     static String label(double v, double step) {
         return LinePlot.tick(v, (int) Math.max(0, Math.min(12, -Math.floor(Math.log10(step) + 1e-9))));
