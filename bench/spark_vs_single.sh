@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Data-parallel training on Spark (inertia-spark) against one process: trains the mlp of
-# docs/DESIGN.md on Fashion-MNIST for one epoch with the plain Trainer on one thread, then on
-# Spark in local[2] (two task threads in this JVM) and local-cluster[2,1,1536] (two executor JVMs,
-# as a real cluster runs) with exact gradient averaging and local SGD at K = 1, 8 and 32, two
-# workers of one thread each, batch 64 per worker. Prints one JSON line per Spark run (mode,
-# workers, sync_every, rounds, samples_per_s, single_process_samples_per_s, scaling_efficiency,
-# test_acc, single_process_test_acc, bytes_per_round, sync_ms_p50, compute_ms_p50, ...); progress
-# and Spark's warnings go to stderr. Its duration is dominated by the exact and K = 1 rows (468
-# rounds each per master); under the load of the session that wrote it those rounds took ~1-3 s
-# each, so `--runs 'local:8,local:32,exact@64,local:1@64'` (the docs' table) is the short form.
+# docs/DESIGN.md on Fashion-MNIST for one epoch with the plain Trainer on one thread (an untimed
+# warm-up, then three timed runs: their median is the reference), then two such trainers at once
+# on two threads (what this machine gives two workers without Spark), then on Spark in local[2]
+# (two task threads in this JVM) and local-cluster[2,1,1536] (two executor JVMs, as a real cluster
+# runs), each after an untimed short fit, with exact gradient averaging and local SGD at K = 1, 8,
+# 32 and 128, two workers of one thread each, batch 64 per worker. Prints one JSON line per Spark
+# run (mode, workers, sync_every, rounds, samples_per_s, single_process_samples_per_s,
+# scaling_efficiency, concurrent_efficiency, test_acc, single_process_test_acc, bytes_per_round,
+# sync_ms_p50, compute_ms_p50, spark_conf, ...); progress and Spark's warnings go to stderr. The
+# sessions set spark.broadcast.compress=false and spark.task.maxDirectResultSize=128m
+# (--spark-defaults leaves Spark's defaults; docs/spark.md, "Spark settings"). The exact and K = 1
+# rows take 468 rounds per master and most of the ~12 minutes of the default run; `--runs
+# 'local:8,local:32,local:128,exact@64,local:1@64'` is the short form.
 #
 # Usage: bench/spark_vs_single.sh [SparkBench flags]      (no flags: the table of docs/spark.md)
-# SPARK_BENCH_JAVA_OPTS adds JVM flags, e.g. -Dspark.broadcast.compress=false (Spark reads spark.* properties).
+# SPARK_BENCH_JAVA_OPTS adds JVM flags (e.g. -Xmx8g); Spark settings go in --conf KEY=VALUE.
 #   e.g. bench/spark_vs_single.sh --csv ../shared/data/tabular/digits.csv --target digit --epochs 10
 #        bench/spark_vs_single.sh --masters 'local[2]' --runs local:16 --epochs 3
 # Data: the first of ../shared/data/fashion-mnist and /usr/share/datasets/fashion-mnist that exists,

@@ -264,6 +264,7 @@ public final class SparkTrainer {
         if (mode == Mode.LOCAL_SGD) {
             layout.packOptimizer(opt, state);
         }
+        suggestConf(sc, (long) state.length * Float.BYTES);
         Map<String, Tensor> modelState = model.stateDict();
         Map<String, Parameter> named = model.namedParameters();
         List<RoundReport> reports = new ArrayList<>();
@@ -342,6 +343,29 @@ public final class SparkTrainer {
             layout.unpackOptimizer(state, totalSteps, opt, opt.stateDict());
         }
         return new SparkHistory(reports, epochSummaries, seconds, setupSeconds);
+    }
+
+    /**
+     * One line when the session's settings cost every round time for nothing: a float state
+     * barely compresses, and a task result above {@code maxDirectResultSize} makes a second trip
+     * through the block manager (docs/spark.md measures both).
+     */
+    private static void suggestConf(JavaSparkContext sc, long stateBytes) {
+        List<String> settings = new ArrayList<>();
+        if (sc.getConf().getBoolean("spark.broadcast.compress", true)) {
+            settings.add("spark.broadcast.compress=false");
+        }
+        long direct = sc.getConf().getSizeAsBytes("spark.task.maxDirectResultSize", "1m");
+        long mib = (stateBytes + (1 << 20) - 1) >> 20;
+        if (stateBytes > direct && mib < 2048) { // an RPC message holds at most 2047 MiB
+            // the direct size is capped by the RPC message size, 128 MiB unless raised
+            settings.add("spark.task.maxDirectResultSize=" + mib + "m"
+                    + (mib > 128 ? " with spark.rpc.message.maxSize=" + mib : ""));
+        }
+        if (!settings.isEmpty()) {
+            LOG.info(String.format(Locale.ROOT, "each round moves a %.1f MB state; rounds are faster with %s"
+                    + " (docs/spark.md, \"Spark settings\")", stateBytes / 1e6, String.join(" and ", settings)));
+        }
     }
 
     /** Sums the partitions' results: Spark's tree, or (reproducible) a fixed pairwise tree by partition index. */
