@@ -55,6 +55,7 @@ sides=(inertia)
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   sides+=(torch)
   [ -n "${OPENBLAS_DIR:-}" ] || echo "# OPENBLAS_DIR is not set: PyTorch runs on the reference BLAS" >&2
+  . "$root/bench/openblas-core.sh"
 else
   echo "# no PyTorch for /usr/bin/python3 (apt-get install python3-torch): its column stays empty" >&2
 fi
@@ -81,11 +82,11 @@ measure() {
       "$root/inertia" bench predict --model "$model" --batch "$what" --threads "$threads" --iterations "$iterations" \
         --warmup "$predict_warmup" --warmup-ms "$inertia_warmup_ms" --json 2>/dev/null ;;
     torch:step)
-      env ${OPENBLAS_DIR:+LD_LIBRARY_PATH=$OPENBLAS_DIR} OMP_NUM_THREADS="$threads" /usr/bin/python3 \
+      env "${torch_blas_env[@]}" OMP_NUM_THREADS="$threads" /usr/bin/python3 \
         "$root/scripts/torch_reference.py" --models "$model" --optimizers "$what" --threads "$threads" \
         --steps "$steps" --warmup "$step_warmup" | tail -1 ;;
     torch:predict)
-      env ${OPENBLAS_DIR:+LD_LIBRARY_PATH=$OPENBLAS_DIR} OMP_NUM_THREADS="$threads" /usr/bin/python3 \
+      env "${torch_blas_env[@]}" OMP_NUM_THREADS="$threads" /usr/bin/python3 \
         "$root/bench/torch_predict.py" --model "$model" --batch "$what" --threads "$threads" \
         --iterations "$iterations" --warmup "$predict_warmup" ;;
     djl:step)

@@ -34,12 +34,13 @@ for d in "$root/../shared/data/fashion-mnist" /usr/share/datasets/fashion-mnist;
     break
   fi
 done
-torch_env=()
-if [ -n "${OPENBLAS_DIR:-}" ]; then
-  torch_env=(env "LD_LIBRARY_PATH=$OPENBLAS_DIR")
-fi
 have_torch=0
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then have_torch=1; fi
+torch_env=()
+if [ "$have_torch" = 1 ]; then
+  . "$root/bench/openblas-core.sh"
+  torch_env=(env "${torch_blas_env[@]}")
+fi
 
 # CPU time the hypervisor gave to other guests (steal, in jiffies of 10 ms), printed per run: a
 # run several times slower than its neighbours with steal > 0 was starved, not slow.
