@@ -65,6 +65,18 @@ final class BenchPeakCommand {
     }
 
     /**
+     * The FP32 FMA peak of {@code threads} threads running at once (GFLOP/s, the median round), as
+     * this command measures it: the denominator of another command's efficiency figures.
+     */
+    static double measure(int threads, int warmupMs, int measureMs) {
+        PeakKernels probe = Kernels.peak();
+        long iterations = calibrate(probe, warmupMs);
+        long[] sorted = timeRounds(probe, iterations, threads, measureMs);
+        Arrays.sort(sorted);
+        return (double) threads * iterations * probe.flopsPerIteration() / sorted[sorted.length / 2];
+    }
+
+    /**
      * Iterations for calls of about 50 ms of C2's code. Short calls first, many of them: C2 compiles
      * a method for its normal entry only after thousands of invocations, and until then each call
      * starts in code that boxes every vector (about 1 GFLOP/s). Then calls grow until they last
