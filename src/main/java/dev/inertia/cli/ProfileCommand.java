@@ -70,11 +70,19 @@ final class ProfileCommand {
         Footprint.check("profile --batch " + batch, "the input batch", batch * 784.0, batch * 784.0 * Float.BYTES);
         try (KernelPool kernels = CommandPool.of(args); KernelPool.Binding bound = kernels.bind()) {
             int threads = kernels.threads();
-            // Measured first, on the same threads, so the efficiency figures divide by this hour's peak.
-            double peak = peakMs == 0 ? Double.NaN : BenchPeakCommand.measure(threads, Math.min(peakMs, 1000), peakMs);
+            // Measured before and after the steps, on the same threads: on a shared machine the peak moves
+            // within minutes, so the efficiency figures divide by the mean of the two and show both.
+            double before = peak(threads, peakMs);
             Result r = measure(kind, optimizerName, batch, steps, warmup, seed);
-            print(args.has("json"), out, kind, optimizerName, batch, threads, steps, warmup, peak, r);
+            double after = peak(threads, peakMs);
+            print(args.has("json"), out, kind, optimizerName, batch, threads, steps, warmup, new double[] {before, after},
+                    r);
         }
+    }
+
+    /** The FP32 FMA peak of {@code threads} threads in GFLOP/s, or NaN when {@code peakMs} is 0. */
+    private static double peak(int threads, int peakMs) {
+        return peakMs == 0 ? Double.NaN : BenchPeakCommand.measure(threads, Math.min(peakMs, 1000), peakMs);
     }
 
     /** What the measured steps gave: the plain and profiled step times and the kernel counts. */
@@ -104,7 +112,9 @@ final class ProfileCommand {
             for (int i = 0; i < batch; i++) {
                 labels.setAtIndex(ValueLayout.JAVA_INT, i, random.nextInt(10));
             }
-            Step step = new Step(tape, model, optimizer, images, labels, optimizerName, parameters, optimizerBytes);
+            // The names made once: the profile tells its counters apart by the names' identity.
+            Step step = new Step(tape, model, optimizer, images, labels, optimizerName + " step", parameters + " params",
+                    optimizerBytes);
             for (int s = 0; s < warmup; s++) {
                 step.run(null, null);
             }
@@ -128,7 +138,7 @@ final class ProfileCommand {
 
     /** One training step, as the trainer runs it; times its sections into {@code sections} when profiled. */
     private record Step(Tape tape, Sequential model, Optimizer optimizer, Tensor images, MemorySegment labels,
-            String optimizerName, long parameters, long optimizerBytes) {
+            String optimizerKernel, String optimizerShape, long optimizerBytes) {
         long run(KernelProfile profile, long[] sections) {
             long t0 = System.nanoTime();
             if (profile != null) {
@@ -146,7 +156,7 @@ final class ProfileCommand {
             long t3 = System.nanoTime();
             if (profile != null) {
                 profile.section(OPTIMIZER);
-                profile.add(optimizerName + " step", parameters + " params", t3 - t2, 0, optimizerBytes);
+                profile.add(optimizerKernel, optimizerShape, t3 - t2, 0, optimizerBytes);
                 sections[0] += t1 - t0;
                 sections[1] += t2 - t1;
                 sections[2] += t3 - t2;
@@ -163,9 +173,11 @@ final class ProfileCommand {
     }
 
     private static void print(boolean json, PrintStream out, Models.Kind kind, String optimizerName, int batch,
-            int threads, int steps, int warmup, double peak, Result r) {
+            int threads, int steps, int warmup, double[] peaks, Result r) {
+        double peak = (peaks[0] + peaks[1]) / 2;
         int n = steps;
-        double step = r.profiledStepMs();
+        // Shares are of the profiled steps' mean, the sum of the sections' means, so that they add up to 1.
+        double step = Arrays.stream(r.sectionMs()).sum();
         // Rows: every kernel, then per section what its wall time holds beyond its kernels (the tape's bookkeeping).
         Map<String, Double> kernelMs = new LinkedHashMap<>();
         long productFlops = 0;
@@ -212,8 +224,11 @@ final class ProfileCommand {
                     .put("steps", steps)
                     .put("warmup_steps", warmup)
                     .put("peak_gflops", round(peak, 1))
+                    .put("peak_gflops_before", round(peaks[0], 1))
+                    .put("peak_gflops_after", round(peaks[1], 1))
                     .put("step_ms_p50", round(r.stepMs(), 3))
                     .put("profiled_step_ms_p50", round(r.profiledStepMs(), 3))
+                    .put("profiled_step_ms_mean", round(step, 3))
                     .put("step_gflop", round(stepGflop, 4))
                     .put("step_gflops", round(stepRate, 1))
                     .put("step_peak_fraction", round(stepRate / peak, 3))
@@ -221,10 +236,11 @@ final class ProfileCommand {
             return;
         }
         out.printf(Locale.ROOT, "profile %s %s, batch %d, %d thread(s), %d steps after %d warm-up; FP32 peak %.1f"
-                + " GFLOP/s on %d thread(s), measured now; load average %.2f%n", kind, optimizerName, batch, threads,
-                steps, warmup, peak, threads, load);
-        out.printf(Locale.ROOT, "step p50 %.3f ms (profiled %.3f ms); products %.4f GFLOP a step: %.1f GFLOP/s,"
-                + " %.1f%% of peak%n", r.stepMs(), r.profiledStepMs(), stepGflop, stepRate, 100 * stepRate / peak);
+                + " GFLOP/s on %d thread(s) (%.1f before the steps, %.1f after); load average %.2f%n", kind,
+                optimizerName, batch, threads, steps, warmup, peak, threads, peaks[0], peaks[1], load);
+        out.printf(Locale.ROOT, "step p50 %.3f ms (profiled: p50 %.3f, mean %.3f ms); products %.4f GFLOP a step: %.1f"
+                + " GFLOP/s at the p50, %.1f%% of peak%n", r.stepMs(), r.profiledStepMs(), step, stepGflop, stepRate,
+                100 * stepRate / peak);
         out.printf(Locale.ROOT, "  %-9s %-28s %-15s %5s %9s %7s %8s %6s %7s%n", "section", "kernel", "shape", "calls",
                 "ms/step", "share", "GFLOP/s", "%peak", "GB/s");
         for (Row row : rows) {
