@@ -65,15 +65,26 @@ final class BenchPeakCommand {
     }
 
     /**
-     * The FP32 FMA peak of {@code threads} threads running at once (GFLOP/s, the median round), as
-     * this command measures it: the denominator of another command's efficiency figures.
+     * This command's measurement for another command's efficiency figures: calibrated once, then
+     * probed as often as the caller wants (between its own timings, on a machine whose peak moves).
      */
-    static double measure(int threads, int warmupMs, int measureMs) {
-        PeakKernels probe = Kernels.peak();
-        long iterations = calibrate(probe, warmupMs);
-        long[] sorted = timeRounds(probe, iterations, threads, measureMs);
-        Arrays.sort(sorted);
-        return (double) threads * iterations * probe.flopsPerIteration() / sorted[sorted.length / 2];
+    static final class Probe {
+        private final PeakKernels kernels = Kernels.peak();
+        private final int threads;
+        private final long iterations;
+
+        /** Calibrates the loop for about {@code warmupMs} ms on this thread. */
+        Probe(int threads, int warmupMs) {
+            this.threads = threads;
+            this.iterations = calibrate(kernels, warmupMs);
+        }
+
+        /** The FP32 FMA peak of the threads running at once for about {@code ms} ms: GFLOP/s of the median round. */
+        double gflops(int ms) {
+            long[] sorted = timeRounds(kernels, iterations, threads, ms);
+            Arrays.sort(sorted);
+            return (double) threads * iterations * kernels.flopsPerIteration() / sorted[sorted.length / 2];
+        }
     }
 
     /**

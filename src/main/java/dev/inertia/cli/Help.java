@@ -135,13 +135,13 @@ final class Help {
             Where a training step's time goes: the built-in model's step (forward, reverse sweep, optimizer pass;
             default mlp, sgd, batch 128) on one batch of random inputs, each kernel call of the tape's ops timed
             by section (forward, backward, optimizer), kernel and shape: calls and ms per step, share of the
-            profiled step, GFLOP/s and share of the FP32 peak (bench peak's loop on the same threads for --peak-ms
-            ms before the steps and again after, default 2000; the mean divides; 0 skips it), GB/s of the
-            memory-bound passes, and "(tape and other)": a section's time beyond its kernels. After --warmup-steps
+            profiled step, GFLOP/s and share of the FP32 peak (bench peak's loop on the same threads, probed
+            between every 10 steps for --peak-ms ms in all, default 2000; the median divides; 0 skips it), GB/s of
+            the memory-bound passes, and "(tape and other)": a section's time beyond its kernels. After --warmup-steps
             untimed steps (default 150 mlp, 30 cnn), --steps plain and --steps profiled steps alternate (default
             100 mlp, 20 cnn); step_ms_p50 is the plain steps' median.
               --json   one line per row, then a summary line (step_ms_p50, step_gflops, step_peak_fraction,
-                       peak_gflops with _before and _after, load_average)
+                       peak_gflops with _min and _max, load_average)
             """;
 
     private static final String BIFURCATION = """

@@ -70,26 +70,23 @@ final class ProfileCommand {
         Footprint.check("profile --batch " + batch, "the input batch", batch * 784.0, batch * 784.0 * Float.BYTES);
         try (KernelPool kernels = CommandPool.of(args); KernelPool.Binding bound = kernels.bind()) {
             int threads = kernels.threads();
-            // Measured before and after the steps, on the same threads: on a shared machine the peak moves
-            // within minutes, so the efficiency figures divide by the mean of the two and show both.
-            double before = peak(threads, peakMs);
-            Result r = measure(kind, optimizerName, batch, steps, warmup, seed);
-            double after = peak(threads, peakMs);
-            print(args.has("json"), out, kind, optimizerName, batch, threads, steps, warmup, new double[] {before, after},
-                    r);
+            // On a shared machine the peak moves within minutes: it is probed between the blocks of steps,
+            // on the same threads, and the efficiency figures divide by the probes' median.
+            BenchPeakCommand.Probe probe = peakMs == 0 ? null : new BenchPeakCommand.Probe(threads, Math.min(peakMs, 1000));
+            Result r = measure(kind, optimizerName, batch, steps, warmup, seed, probe, peakMs);
+            print(args.has("json"), out, kind, optimizerName, batch, threads, steps, warmup, r);
         }
     }
 
-    /** The FP32 FMA peak of {@code threads} threads in GFLOP/s, or NaN when {@code peakMs} is 0. */
-    private static double peak(int threads, int peakMs) {
-        return peakMs == 0 ? Double.NaN : BenchPeakCommand.measure(threads, Math.min(peakMs, 1000), peakMs);
-    }
-
     /** What the measured steps gave: the plain and profiled step times and the kernel counts. */
-    private record Result(double stepMs, double profiledStepMs, double[] sectionMs, List<KernelProfile.Entry> entries) {}
+    private record Result(double stepMs, double profiledStepMs, double[] sectionMs, List<KernelProfile.Entry> entries,
+            double[] peaks) {}
+
+    /** Steps per block between two peak probes. */
+    private static final int BLOCK = 10;
 
     private static Result measure(Models.Kind kind, String optimizerName, int batch, int steps, int warmup,
-            long seed) {
+            long seed, BenchPeakCommand.Probe probe, int peakMs) {
         try (Scope scope = Scope.open(); Tape tape = new Tape(Kinks.defaults())) {
             Sequential model = Models.create(kind, scope, DType.F32, seed);
             List<Param> params = new ArrayList<>();
@@ -121,8 +118,15 @@ final class ProfileCommand {
             KernelProfile profile = new KernelProfile();
             long[] plain = new long[steps], profiled = new long[steps];
             long[] sections = new long[SECTIONS.length];
-            // Alternating, so that both see the same minutes of a shared machine.
+            int blocks = Math.ceilDiv(steps, BLOCK);
+            double[] peaks = new double[probe == null ? 0 : blocks + 1];
+            int probeMs = Math.max(100, peakMs / Math.max(1, peaks.length));
+            // Plain and profiled steps alternating, and the peak probed between blocks of them, so that all
+            // three see the same minutes of a shared machine.
             for (int s = 0; s < steps; s++) {
+                if (probe != null && s % BLOCK == 0) {
+                    peaks[s / BLOCK] = probe.gflops(probeMs);
+                }
                 plain[s] = step.run(null, null);
                 try (KernelProfile.Binding on = profile.bind()) {
                     profiled[s] = step.run(profile, sections);
@@ -132,7 +136,10 @@ final class ProfileCommand {
             for (int i = 0; i < sections.length; i++) {
                 sectionMs[i] = sections[i] / 1e6 / steps;
             }
-            return new Result(median(plain) / 1e6, median(profiled) / 1e6, sectionMs, profile.entries());
+            if (probe != null) {
+                peaks[blocks] = probe.gflops(probeMs);
+            }
+            return new Result(median(plain) / 1e6, median(profiled) / 1e6, sectionMs, profile.entries(), peaks);
         }
     }
 
@@ -166,15 +173,22 @@ final class ProfileCommand {
     }
 
     private static double median(long[] values) {
-        long[] sorted = values.clone();
+        return median(Arrays.stream(values).asDoubleStream().toArray());
+    }
+
+    /** The median, NaN for none. */
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
         Arrays.sort(sorted);
         int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
     }
 
     private static void print(boolean json, PrintStream out, Models.Kind kind, String optimizerName, int batch,
-            int threads, int steps, int warmup, double[] peaks, Result r) {
-        double peak = (peaks[0] + peaks[1]) / 2;
+            int threads, int steps, int warmup, Result r) {
+        double peak = median(r.peaks());
+        double peakMin = Arrays.stream(r.peaks()).min().orElse(Double.NaN);
+        double peakMax = Arrays.stream(r.peaks()).max().orElse(Double.NaN);
         int n = steps;
         // Shares are of the profiled steps' mean, the sum of the sections' means, so that they add up to 1.
         double step = Arrays.stream(r.sectionMs()).sum();
@@ -224,8 +238,9 @@ final class ProfileCommand {
                     .put("steps", steps)
                     .put("warmup_steps", warmup)
                     .put("peak_gflops", round(peak, 1))
-                    .put("peak_gflops_before", round(peaks[0], 1))
-                    .put("peak_gflops_after", round(peaks[1], 1))
+                    .put("peak_gflops_min", round(peakMin, 1))
+                    .put("peak_gflops_max", round(peakMax, 1))
+                    .put("peak_probes", r.peaks().length)
                     .put("step_ms_p50", round(r.stepMs(), 3))
                     .put("profiled_step_ms_p50", round(r.profiledStepMs(), 3))
                     .put("profiled_step_ms_mean", round(step, 3))
@@ -236,8 +251,9 @@ final class ProfileCommand {
             return;
         }
         out.printf(Locale.ROOT, "profile %s %s, batch %d, %d thread(s), %d steps after %d warm-up; FP32 peak %.1f"
-                + " GFLOP/s on %d thread(s) (%.1f before the steps, %.1f after); load average %.2f%n", kind,
-                optimizerName, batch, threads, steps, warmup, peak, threads, peaks[0], peaks[1], load);
+                + " GFLOP/s on %d thread(s) (median of %d probes between the steps, %.1f-%.1f); load average %.2f%n",
+                kind, optimizerName, batch, threads, steps, warmup, peak, threads, r.peaks().length, peakMin, peakMax,
+                load);
         out.printf(Locale.ROOT, "step p50 %.3f ms (profiled: p50 %.3f, mean %.3f ms); products %.4f GFLOP a step: %.1f"
                 + " GFLOP/s at the p50, %.1f%% of peak%n", r.stepMs(), r.profiledStepMs(), step, stepGflop, stepRate,
                 100 * stepRate / peak);

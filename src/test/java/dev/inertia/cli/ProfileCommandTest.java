@@ -38,6 +38,7 @@ class ProfileCommandTest extends CommandHarness {
         double flops = 2.0 * 4 * (2 * (784 * 1024 + 1024 * 1024 + 1024 * 10) + 1024 * 1024 + 10 * 1024);
         assertEquals(Math.round(flops / 1e5) / 1e4, field(summary, "step_gflop"), summary);
         assertTrue(field(summary, "step_ms_p50") > 0 && field(summary, "peak_gflops") > 0, summary);
+        assertEquals(2, field(summary, "peak_probes"), summary); // before the 2 steps and after them
     }
 
     @Test
