@@ -159,10 +159,12 @@ final class ProfileCommand {
             }
             tape.backward(loss);
             long t2 = System.nanoTime();
+            if (profile != null) {
+                profile.section(OPTIMIZER);
+            }
             optimizer.step();
             long t3 = System.nanoTime();
             if (profile != null) {
-                profile.section(OPTIMIZER);
                 profile.add(optimizerKernel, optimizerShape, t3 - t2, 0, optimizerBytes);
                 sections[0] += t1 - t0;
                 sections[1] += t2 - t1;
