@@ -123,9 +123,15 @@ final class Convolution {
             rule = new ConvRule();
         }
         rule.set(g, col, wide, sums, flipped, n, c, o, group, directForward, direct);
+        // Profiled as one call: its im2col, GEMM and direct pieces run in chunks on the pool's threads.
+        KernelProfile profile = KernelProfile.active();
+        long t0 = profile == null ? 0 : profile.begin();
         // The bias, per output channel (a row of the [O, N·P] product), goes in the GEMM's epilogue.
         rule.forward(x.value, w.value, bias == null ? null : bias.value, y,
                 directForward ? Epilogue.NONE : rule.epilogue(bias));
+        if (profile != null) {
+            profile.end(t0, "conv2d", n, o, ckk, 2L * n * o * ckk * p, 0);
+        }
         return x.tape.record(y, rule, x, w, bias);
     }
 
@@ -385,10 +391,17 @@ final class Convolution {
             Tensor dx = x.requiresGrad ? x.gradSink(0) : null;
             double betaW = w.requiresGrad && w.gradAccumulates() ? 1 : 0;
             Tensor dw = w.requiresGrad ? w.gradClaim() : null;
+            KernelProfile profile = KernelProfile.active();
+            long t0 = profile == null ? 0 : profile.begin();
             if (dx != null && flipped != null) {
                 flipWeights(w.value);
             }
             backwardGroups(x.value, w.value, dy, dx, dw, betaW);
+            if (profile != null) { // the weight gradient, and the input gradient when x needs one
+                long product = 2L * n * o * c * g.kh() * g.kw() * g.outH() * g.outW();
+                profile.end(t0, dx != null ? "conv2dBackward dW+dX" : "conv2dBackward dW", n, o, c * g.kh() * g.kw(),
+                        dx != null ? 2 * product : product, 0);
+            }
             if (dx != null) {
                 x.gradCommit(dx);
             }

@@ -27,15 +27,39 @@ final class Kern {
         return t == null ? null : t.segment();
     }
 
+    // ---- profiling ---------------------------------------------------------------------------
+    // The calls a training step makes on whole tensors are timed for a KernelProfile bound to the
+    // calling thread (none: one thread-local read). Flops and bytes are the kernel's own: GEMM
+    // 2mnk, an elementwise pass one operation and its operands' bytes per element.
+
+    private static final String[] GEMM = {"gemm NN", "gemm NT", "gemm TN", "gemm TT"};
+    private static final String[] GEMM_EPILOGUE = {"gemm NN+epilogue", "gemm NT+epilogue", "gemm TN+epilogue",
+        "gemm TT+epilogue"};
+
+    private static String gemmName(boolean ta, boolean tb, Epilogue e) {
+        int i = (ta ? 2 : 0) + (tb ? 1 : 0);
+        return e == null || e.isNone() ? GEMM[i] : GEMM_EPILOGUE[i];
+    }
+
+    /** Ends a profiled call of an elementwise pass over {@code n} elements touching {@code operands} tensors. */
+    private static void endPass(KernelProfile p, long t0, String kernel, Tensor t, long n, int operands) {
+        if (p != null) {
+            p.end(t0, kernel, (int) n, -1, -1, n, operands * n * t.dtype().byteSize());
+        }
+    }
+
     // ---- elementwise -------------------------------------------------------------------------
 
     static void add(Tensor a, Tensor b, Tensor out) {
+        KernelProfile p = KernelProfile.active();
+        long t0 = p == null ? 0 : p.begin();
         var k = Kernels.elementwise();
         if (f64(out)) {
             k.addF64(a.segment(), 0, b.segment(), 0, out.segment(), 0, n(out));
         } else {
             k.addF32(a.segment(), 0, b.segment(), 0, out.segment(), 0, n(out));
         }
+        endPass(p, t0, "add", out, n(out), 3);
     }
 
     static void sub(Tensor a, Tensor b, Tensor out) {
@@ -95,12 +119,15 @@ final class Kern {
     }
 
     static void fill(double v, Tensor out) {
+        KernelProfile p = KernelProfile.active();
+        long t0 = p == null ? 0 : p.begin();
         var k = Kernels.elementwise();
         if (f64(out)) {
             k.fillF64(v, out.segment(), 0, n(out));
         } else {
             k.fillF32((float) v, out.segment(), 0, n(out));
         }
+        endPass(p, t0, "fill", out, n(out), 1);
     }
 
     /** out[off, off + n) = v */
@@ -114,12 +141,15 @@ final class Kern {
     }
 
     static void copy(Tensor src, Tensor dst) {
+        KernelProfile p = KernelProfile.active();
+        long t0 = p == null ? 0 : p.begin();
         var k = Kernels.elementwise();
         if (f64(dst)) {
             k.copyF64(src.segment(), 0, dst.segment(), 0, n(dst));
         } else {
             k.copyF32(src.segment(), 0, dst.segment(), 0, n(dst));
         }
+        endPass(p, t0, "copy", dst, n(dst), 2);
     }
 
     static double sum(Tensor x) {
@@ -233,7 +263,10 @@ final class Kern {
 
     /** out = relu(x); large tensors are split over the pool's threads ({@link SplitCalls}). */
     static void relu(Tensor x, Tensor out) {
+        KernelProfile p = KernelProfile.active();
+        long t0 = p == null ? 0 : p.begin();
         SplitCalls.relu(x, out);
+        endPass(p, t0, "relu", out, out.size(), 2);
     }
 
     /** out = relu(x) over elements [from, from + n). */
@@ -248,7 +281,10 @@ final class Kern {
 
     /** dx = dy · relu'(x); large tensors are split over the pool's threads ({@link SplitCalls}). */
     static void reluBackward(Tensor x, Tensor dy, Tensor dx, double atZero, long[] kinks) {
+        KernelProfile p = KernelProfile.active();
+        long t0 = p == null ? 0 : p.begin();
         SplitCalls.reluBackward(x, dy, dx, atZero, kinks);
+        endPass(p, t0, "reluBackward", dx, dx.size(), 3);
     }
 
     /** dx = dy · relu'(x) over elements [from, from + n). */
@@ -343,11 +379,16 @@ final class Kern {
 
     /** db = alpha * (per-channel sum of dy) (+ db) */
     static void sumBias(Tensor dy, Tensor db, int outer, int channels, int inner, double alpha, boolean acc) {
+        KernelProfile p = KernelProfile.active();
+        long t0 = p == null ? 0 : p.begin();
         var k = Kernels.broadcast();
         if (f64(db)) {
             k.sumBiasF64(dy.segment(), 0, db.segment(), 0, outer, channels, inner, alpha, acc);
         } else {
             k.sumBiasF32(dy.segment(), 0, db.segment(), 0, outer, channels, inner, (float) alpha, acc);
+        }
+        if (p != null) {
+            p.end(t0, "sumBias", outer, channels, inner, dy.size(), dy.size() * dy.dtype().byteSize());
         }
     }
 
@@ -368,6 +409,8 @@ final class Kern {
     /** C = alpha * op(A) op(B) + beta * C on row-major storage. */
     static void gemm(boolean ta, boolean tb, int m, int n, int k, double alpha, Tensor a, long aOff, int lda,
             Tensor b, long bOff, int ldb, double beta, Tensor c, long cOff, int ldc) {
+        KernelProfile p = KernelProfile.active();
+        long t0 = p == null ? 0 : p.begin();
         var g = Kernels.gemm();
         if (f64(c)) {
             g.dgemm(ta, tb, m, n, k, alpha, a.segment(), aOff, lda, b.segment(), bOff, ldb, beta, c.segment(), cOff,
@@ -376,11 +419,16 @@ final class Kern {
             g.sgemm(ta, tb, m, n, k, (float) alpha, a.segment(), aOff, lda, b.segment(), bOff, ldb, (float) beta,
                     c.segment(), cOff, ldc);
         }
+        if (p != null) {
+            p.end(t0, gemmName(ta, tb, null), m, n, k, 2L * m * n * k, 0);
+        }
     }
 
     /** C = epilogue(alpha * op(A) op(B) + beta * C): a bias and an activation in the same pass. */
     static void gemm(boolean ta, boolean tb, int m, int n, int k, double alpha, Tensor a, long aOff, int lda,
             Tensor b, long bOff, int ldb, double beta, Tensor c, long cOff, int ldc, Epilogue epilogue) {
+        KernelProfile p = KernelProfile.active();
+        long t0 = p == null ? 0 : p.begin();
         var g = Kernels.gemm();
         if (f64(c)) {
             g.dgemm(ta, tb, m, n, k, alpha, a.segment(), aOff, lda, b.segment(), bOff, ldb, beta, c.segment(), cOff,
@@ -389,13 +437,21 @@ final class Kern {
             g.sgemm(ta, tb, m, n, k, (float) alpha, a.segment(), aOff, lda, b.segment(), bOff, ldb, (float) beta,
                     c.segment(), cOff, ldc, epilogue);
         }
+        if (p != null) {
+            p.end(t0, gemmName(ta, tb, epilogue), m, n, k, 2L * m * n * k, 0);
+        }
     }
 
     // ---- max over windows --------------------------------------------------------------------
 
     /** Max pooling; many planes are split over the pool's threads ({@link SplitCalls}). */
     static void maxPool(Tensor x, Tensor out, int planes, Window2d g) {
+        KernelProfile p = KernelProfile.active();
+        long t0 = p == null ? 0 : p.begin();
         SplitCalls.maxPool(x, out, planes, g);
+        if (p != null) {
+            p.end(t0, "maxPool", planes, g.h(), g.w(), x.size(), (x.size() + out.size()) * x.dtype().byteSize());
+        }
     }
 
     /** Max pooling of planes [first, first + planes). */
@@ -411,7 +467,13 @@ final class Kern {
 
     /** The reverse of max pooling; many planes are split over the pool's threads ({@link SplitCalls}). */
     static void maxPoolBackward(Tensor x, Tensor dy, Tensor dx, int planes, Window2d g, double beta, long[] kinks) {
+        KernelProfile p = KernelProfile.active();
+        long t0 = p == null ? 0 : p.begin();
         SplitCalls.maxPoolBackward(x, dy, dx, planes, g, beta, kinks);
+        if (p != null) {
+            p.end(t0, "maxPoolBackward", planes, g.h(), g.w(), x.size(),
+                    (2 * x.size() + dy.size()) * x.dtype().byteSize());
+        }
     }
 
     /** The reverse of max pooling over planes [first, first + planes). */
@@ -518,20 +580,33 @@ final class Kern {
     // ---- softmax cross-entropy ---------------------------------------------------------------
 
     static double softmaxCrossEntropy(Tensor logits, MemorySegment labels, Tensor probs, int rows, int classes) {
+        KernelProfile p = KernelProfile.active();
+        long t0 = p == null ? 0 : p.begin();
         var k = Kernels.softmax();
-        return f64(logits)
+        double loss = f64(logits)
                 ? k.softmaxCrossEntropyF64(logits.segment(), 0, labels, 0, probs.segment(), 0, rows, classes)
                 : k.softmaxCrossEntropyF32(logits.segment(), 0, labels, 0, probs.segment(), 0, rows, classes);
+        if (p != null) {
+            p.end(t0, "softmaxCrossEntropy", rows, classes, -1, 6L * rows * classes,
+                    2L * rows * classes * logits.dtype().byteSize());
+        }
+        return loss;
     }
 
     static void softmaxCrossEntropyBackward(Tensor probs, MemorySegment labels, double scale, Tensor dx, int rows,
             int classes) {
+        KernelProfile p = KernelProfile.active();
+        long t0 = p == null ? 0 : p.begin();
         var k = Kernels.softmax();
         if (f64(dx)) {
             k.softmaxCrossEntropyBackwardF64(probs.segment(), 0, labels, 0, scale, dx.segment(), 0, rows, classes);
         } else {
             k.softmaxCrossEntropyBackwardF32(probs.segment(), 0, labels, 0, (float) scale, dx.segment(), 0, rows,
                     classes);
+        }
+        if (p != null) {
+            p.end(t0, "softmaxCrossEntropyBackward", rows, classes, -1, 3L * rows * classes,
+                    2L * rows * classes * dx.dtype().byteSize());
         }
     }
 

@@ -65,6 +65,29 @@ final class BenchPeakCommand {
     }
 
     /**
+     * This command's measurement for another command's efficiency figures: calibrated once, then
+     * probed as often as the caller wants (between its own timings, on a machine whose peak moves).
+     */
+    static final class Probe {
+        private final PeakKernels kernels = Kernels.peak();
+        private final int threads;
+        private final long iterations;
+
+        /** Calibrates the loop for about {@code warmupMs} ms on this thread. */
+        Probe(int threads, int warmupMs) {
+            this.threads = threads;
+            this.iterations = calibrate(kernels, warmupMs);
+        }
+
+        /** The FP32 FMA peak of the threads running at once for about {@code ms} ms: GFLOP/s of the median round. */
+        double gflops(int ms) {
+            long[] sorted = timeRounds(kernels, iterations, threads, ms);
+            Arrays.sort(sorted);
+            return (double) threads * iterations * kernels.flopsPerIteration() / sorted[sorted.length / 2];
+        }
+    }
+
+    /**
      * Iterations for calls of about 50 ms of C2's code. Short calls first, many of them: C2 compiles
      * a method for its normal entry only after thousands of invocations, and until then each call
      * starts in code that boxes every vector (about 1 GFLOP/s). Then calls grow until they last

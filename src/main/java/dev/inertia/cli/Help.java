@@ -16,6 +16,7 @@ final class Help {
               info         the JVM, the SIMD path, the threads, the caches and the GEMM blocking
               cost         operation counts of forward, reverse and tangent passes
               bench        bench gemm | step | peak | predict: kernel speed, FMA peak, serving latency
+              profile      where the mlp's or cnn's training step spends its time: per kernel, ms, GFLOP/s, share of peak
               bifurcation  share of initializations where ReLU'(0) (or the max-pool Jacobian) changes the gradient
               relu0-sweep  test accuracy of training with ReLU'(0) = s, per s
               pool-sweep   test accuracy of training the cnn with max-pool ties split by beta, per beta
@@ -128,6 +129,21 @@ final class Help {
             ones (default 100): latency_ms_p50, latency_ms_p99, samples_per_s.
             """;
 
+    private static final String PROFILE = """
+            usage: inertia profile [--model mlp|cnn] [--optimizer NAME] [--batch B] [--threads T] [--steps N]
+                                   [--warmup-steps W] [--peak-ms M] [--seed S] [--json]
+            Where a training step's time goes: the built-in model's step (forward, reverse sweep, optimizer pass;
+            default mlp, sgd, batch 128) on one batch of random inputs, each kernel call of the tape's ops timed
+            by section (forward, backward, optimizer), kernel and shape: calls and ms per step, share of the
+            profiled step, GFLOP/s and share of the FP32 peak (bench peak's loop on the same threads, probed
+            between every 10 steps for --peak-ms ms in all, default 2000; the median divides; 0 skips it), GB/s of
+            the memory-bound passes, and "(tape and other)": a section's time beyond its kernels. After --warmup-steps
+            untimed steps (default 150 mlp, 30 cnn), --steps plain and --steps profiled steps alternate (default
+            100 mlp, 20 cnn); step_ms_p50 is the plain steps' median.
+              --json   one line per row, then a summary line (step_ms_p50, step_gflops, step_peak_fraction,
+                       peak_gflops with _min and _max, load_average)
+            """;
+
     private static final String BIFURCATION = """
             usage: inertia bifurcation [--precision fp16|bf16|fp32|fp64] [--hidden L] [--width W] [--inits N]
                                        [--batch B] [--lr X] [--max-batches M] [--data-dir DIR] [--seed S]
@@ -220,6 +236,7 @@ final class Help {
             Map.entry("info", INFO),
             Map.entry("cost", COST),
             Map.entry("bench", BENCH),
+            Map.entry("profile", PROFILE),
             Map.entry("bifurcation", BIFURCATION),
             Map.entry("relu0-sweep", RELU0_SWEEP),
             Map.entry("pool-sweep", POOL_SWEEP),

@@ -44,6 +44,7 @@ public final class Main {
                 case "optimizer-study" -> OptimizerStudyCommand.run(rest, out, err);
                 case "alpha-beta-grid" -> AlphaBetaGridCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
+                case "profile" -> ProfileCommand.run(rest, out, err);
                 case "warmup" -> WarmupCommand.run(rest, out, err);
                 default -> throw new UsageException("unknown command '" + argv[0] + "'; try 'inertia --help'");
             }
