@@ -53,16 +53,21 @@ public final class KernelWarmup {
     /** The environment variable that turns the default warm-up off ({@code off} or {@code 0}). */
     public static final String ENVIRONMENT = "INERTIA_WARMUP";
 
-    /** Examples a tiny step takes: several row panels of the GEMM (8 rows each), two per packing pair. */
+    /** Examples a tiny mlp step takes: several row panels of the GEMM (8 rows each), two per packing pair. */
     static final int BATCH = 32;
+    /** Examples a tiny cnn step takes: one full row panel; convolutions cost more per example. */
+    static final int CNN_BATCH = 8;
     /** Width of the tiny linear layers: two full 48-column panels and a 16-column remainder, as 784 and 1024. */
     static final int WIDTH = 112;
     /** Classes of the tiny models: as Fashion-MNIST's, so the last layer takes the same narrow kernel. */
     static final int CLASSES = 10;
     /** Image side of the tiny cnn: its second convolution's rows (side / 2) are wide enough to be direct. */
     static final int SIDE = 24;
-    /** Channels of the tiny cnn's convolutions: the first shallow, the second deep enough for the lane kernel. */
-    static final int CHANNELS1 = 8, CHANNELS2 = 16;
+    /**
+     * Channels of the tiny cnn's convolutions, multiples of the direct kernels' block of 4 output
+     * channels: the first layer's window shallow (25 taps), the second's deep enough (100) for the lane kernel.
+     */
+    static final int CHANNELS1 = 4, CHANNELS2 = 8;
     /** Steps per window of step times, whose median the stopping rule looks at. */
     static final int WINDOW = 10;
     /** Least and most steps of a warm-up (the most bounds its cost on a machine where it never settles). */
@@ -237,7 +242,8 @@ public final class KernelWarmup {
         try (Scope scope = Scope.open()) {
             int[] shape = convolutions ? new int[] {1, SIDE, SIDE} : new int[] {WIDTH};
             Sequential model = convolutions ? tinyCnn(scope, dtype, random) : tinyMlp(scope, dtype, random);
-            int examples = 4 * BATCH;
+            int batch = convolutions ? CNN_BATCH : BATCH;
+            int examples = 4 * batch;
             int perExample = Arrays.stream(shape).reduce(1, Math::multiplyExact);
             // native features, as the data sets of real runs are read into native batches
             MemorySegment features = scope.allocate((long) examples * perExample * Float.BYTES);
@@ -249,8 +255,8 @@ public final class KernelWarmup {
             Plateau plateau = new Plateau();
             try (Trainer trainer = Trainer.builder(model)
                     .optimizer(OptimizerRegistry.create(optimizer))
-                    .batchSize(BATCH)
-                    .epochs(Math.ceilDiv(MAX_STEPS, examples / BATCH))
+                    .batchSize(batch)
+                    .epochs(Math.ceilDiv(MAX_STEPS, examples / batch))
                     .maxSteps(MAX_STEPS)
                     .flattenInputs(!convolutions)
                     .threads(1) // its own pool: the caller's threads stay the caller's
