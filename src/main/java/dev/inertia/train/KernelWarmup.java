@@ -55,8 +55,8 @@ public final class KernelWarmup {
 
     /** Examples a tiny mlp step takes: several row panels of the GEMM (8 rows each), two per packing pair. */
     static final int BATCH = 32;
-    /** Examples a tiny cnn step takes: one full row panel; convolutions cost more per example. */
-    static final int CNN_BATCH = 8;
+    /** Images a tiny cnn step takes: its convolutions cost the most in the interpreter, per image. */
+    static final int CNN_BATCH = 2;
     /** Width of the tiny linear layers: two full 48-column panels and a 16-column remainder, as 784 and 1024. */
     static final int WIDTH = 112;
     /** Classes of the tiny models: as Fashion-MNIST's, so the last layer takes the same narrow kernel. */
@@ -64,10 +64,11 @@ public final class KernelWarmup {
     /** Image side of the tiny cnn: its second convolution's rows (side / 2) are wide enough to be direct. */
     static final int SIDE = 24;
     /**
-     * Channels of the tiny cnn's convolutions, multiples of the direct kernels' block of 4 output
-     * channels: the first layer's window shallow (25 taps), the second's deep enough (100) for the lane kernel.
+     * Channels of the tiny cnn's convolutions: the first layer's window shallow (25 taps) as the
+     * cnn's, the second's deep enough (100) for the lane kernel, with the cnn's 64 output channels
+     * (four vectors of 16 lanes: the weight gradient's widest tile).
      */
-    static final int CHANNELS1 = 4, CHANNELS2 = 8;
+    static final int CHANNELS1 = 4, CHANNELS2 = 64;
     /** Steps per window of step times, whose median the stopping rule looks at. */
     static final int WINDOW = 10;
     /** Least and most steps of a warm-up (the most bounds its cost on a machine where it never settles). */
@@ -236,8 +237,17 @@ public final class KernelWarmup {
         return false;
     }
 
-    /** Trains the tiny model until its steps run compiled (see {@link Plateau}); returns the steps taken. */
+    /**
+     * Trains the tiny mlp, then for {@code convolutions} the tiny cnn (whose two images a step leave
+     * the GEMM's full row panels to the mlp), each until its steps run compiled (see {@link
+     * Plateau}); returns the steps taken.
+     */
     static int train(DType dtype, boolean convolutions, String optimizer) throws Exception {
+        int steps = trainTiny(dtype, false, optimizer);
+        return convolutions ? steps + trainTiny(dtype, true, optimizer) : steps;
+    }
+
+    private static int trainTiny(DType dtype, boolean convolutions, String optimizer) throws Exception {
         SplittableRandom random = new SplittableRandom(SEED);
         try (Scope scope = Scope.open()) {
             int[] shape = convolutions ? new int[] {1, SIDE, SIDE} : new int[] {WIDTH};
