@@ -86,6 +86,10 @@ final class Help {
 
             A loss or gradient that becomes NaN or infinite stops the run with the step it happened at (exit 1);
             no checkpoint is written from such weights.
+
+            Kernel warm-up (opt-in: INERTIA_WARMUP=on or -Dinertia.warmup=true): a tiny model of the same layers
+            trains on a thread of its own, started while the data loads, until the JIT has compiled the kernels;
+            the first step waits for it (first_step_ms includes the wait). Results are the same with or without it.
             """;
 
     private static final String PREDICT = """

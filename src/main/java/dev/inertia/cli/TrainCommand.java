@@ -12,6 +12,7 @@ import dev.inertia.autodiff.Kinks;
 import dev.inertia.autodiff.Precision;
 import dev.inertia.numerics.LossScaler;
 import dev.inertia.train.EpochReport;
+import dev.inertia.train.KernelWarmup;
 import dev.inertia.train.Progress;
 import dev.inertia.train.TrainConfig;
 import dev.inertia.train.TrainListener;
@@ -119,6 +120,9 @@ final class TrainCommand {
             scaler = args.has("loss-scale") ? LossScaler.parse(args.string("loss-scale", "")) : null;
         } catch (IllegalArgumentException e) {
             throw new UsageException("--loss-scale: " + e.getMessage());
+        }
+        if (KernelWarmup.enabled()) { // compiles the kernels while the data loads; the first step waits for it
+            KernelWarmup.start(precision.storage(), kind == Models.Kind.CNN, optimizer);
         }
         try (KernelPool kernels = CommandPool.of(args); KernelPool.Binding bound = kernels.bind()) {
             Path checkpoint = args.has("checkpoint") ? Path.of(args.string("checkpoint", "")) : null;

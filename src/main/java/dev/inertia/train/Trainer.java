@@ -124,6 +124,8 @@ public final class Trainer implements AutoCloseable {
     private final KernelPool pool;
     /** Whether {@link #pool} was made for this trainer ({@link Builder#threads}), so closed with it. */
     private final boolean ownsPool;
+    /** The kernel warm-up the first step waits for, or null: none, or already waited for. */
+    private KernelWarmup warmup;
 
     private final Scope scope = Scope.open();
     private final Tape tape;
@@ -234,6 +236,8 @@ public final class Trainer implements AutoCloseable {
         // last, so that a constructor that throws leaves no pool behind
         this.ownsPool = b.pool == null && b.threads > 0;
         this.pool = ownsPool ? KernelPool.ofThreads(b.threads) : b.pool;
+        // started now, so that it overlaps whatever the caller does before fit
+        this.warmup = b.warmup ? KernelWarmup.startFor(model, optimizer.name(), dtype) : null;
     }
 
     /**
@@ -497,6 +501,10 @@ public final class Trainer implements AutoCloseable {
                         break;
                     }
                     long forwardAt = System.nanoTime();
+                    if (warmup != null) { // the wait counts in the first step's time: the caller waits for it
+                        warmup.await();
+                        warmup = null;
+                    }
                     double value = step();
                     long endAt = System.nanoTime();
                     timer.record(endAt - t0);
@@ -942,6 +950,7 @@ public final class Trainer implements AutoCloseable {
         private FeatureTransform transform = FeatureTransform.IDENTITY;
         private int threads;
         private KernelPool pool;
+        private boolean warmup = KernelWarmup.enabled();
 
         private Builder(Module model) {
             this.model = Objects.requireNonNull(model, "model");
@@ -1149,6 +1158,17 @@ public final class Trainer implements AutoCloseable {
         public Builder pool(KernelPool pool) {
             this.pool = Objects.requireNonNull(pool, "pool");
             this.threads = 0;
+            return this;
+        }
+
+        /**
+         * Whether the first step waits for a {@link KernelWarmup} (started when the trainer is
+         * built) instead of running its kernels in the interpreter; default {@link
+         * KernelWarmup#enabled()}: off unless turned on by {@code -Dinertia.warmup=true} or
+         * {@code INERTIA_WARMUP=on}. The results are the same either way.
+         */
+        public Builder warmup(boolean warmup) {
+            this.warmup = warmup;
             return this;
         }
 
