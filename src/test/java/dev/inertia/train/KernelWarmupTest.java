@@ -1,6 +1,5 @@
 package dev.inertia.train;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -10,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.inertia.data.Dataset;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
-import dev.inertia.memory.Tensor;
 import dev.inertia.nn.Conv2d;
 import dev.inertia.nn.Flatten;
 import dev.inertia.nn.Linear;
@@ -56,33 +54,17 @@ class KernelWarmupTest {
                         .optimizer(OptimizerRegistry.create("innaprop"))
                         .epochs(1).batchSize(32).seed(seed).threads(2)).build()) {
             t.fit(train, test);
-            List<long[]> bits = new ArrayList<>();
-            for (Tensor v : t.model().stateDict().values()) {
-                float[] f = v.toFloatArray();
-                long[] b = new long[f.length];
-                for (int i = 0; i < f.length; i++) {
-                    b[i] = Float.floatToRawIntBits(f[i]);
-                }
-                bits.add(b);
-            }
-            bits.add(new long[] {Double.doubleToRawLongBits(t.evaluate(test).get("loss"))});
-            return bits;
+            return TrainedBits.of(t, test);
         }
     }
 
-    private static void assertSameBits(List<long[]> expected, List<long[]> actual, String what) {
-        assertEquals(expected.size(), actual.size(), what);
-        for (int i = 0; i < expected.size(); i++) {
-            assertArrayEquals(expected.get(i), actual.get(i), what + ": tensor " + i + " differs");
-        }
-    }
 
     @Test
     void aRunWithTheWarmupEndsWithTheBitsOfOneWithout() throws Exception {
         long seed = 7;
         List<long[]> without = train(seed, b -> b.warmup(false));
         List<long[]> with = train(seed, b -> b.warmup(true));
-        assertSameBits(without, with, "seed " + seed + ", warm-up on vs off");
+        TrainedBits.assertSame(without, with, "seed " + seed + ", warm-up on vs off");
     }
 
     @Test
@@ -96,7 +78,7 @@ class KernelWarmupTest {
         beside.await();
         assertFalse(beside.failed(), "the warm-up beside failed: " + beside);
         assertTrue(beside.steps() > 0, beside.toString());
-        assertSameBits(alone, during, "seed " + seed + ", alone vs beside a warm-up");
+        TrainedBits.assertSame(alone, during, "seed " + seed + ", alone vs beside a warm-up");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.inertia.train;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,7 +8,6 @@ import dev.inertia.data.Dataset;
 import dev.inertia.kernels.KernelPool;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
-import dev.inertia.memory.Tensor;
 import dev.inertia.nn.Conv2d;
 import dev.inertia.nn.Flatten;
 import dev.inertia.nn.Linear;
@@ -17,7 +15,6 @@ import dev.inertia.nn.MaxPool2d;
 import dev.inertia.nn.ReLU;
 import dev.inertia.nn.Sequential;
 import dev.inertia.optim.AdamW;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CyclicBarrier;
@@ -52,26 +49,10 @@ class TrainerThreadsTest {
                         .optimizer(AdamW.builder().lr(1e-3).build())
                         .epochs(2).batchSize(32).seed(seed)).build()) {
             t.fit(train, test);
-            List<long[]> bits = new ArrayList<>();
-            for (Tensor v : t.model().stateDict().values()) {
-                float[] f = v.toFloatArray();
-                long[] b = new long[f.length];
-                for (int i = 0; i < f.length; i++) {
-                    b[i] = Float.floatToRawIntBits(f[i]);
-                }
-                bits.add(b);
-            }
-            bits.add(new long[] {Double.doubleToRawLongBits(t.evaluate(test).get("loss"))});
-            return bits;
+            return TrainedBits.of(t, test);
         }
     }
 
-    private static void assertSameBits(List<long[]> expected, List<long[]> actual, String what) {
-        assertEquals(expected.size(), actual.size(), what);
-        for (int i = 0; i < expected.size(); i++) {
-            assertArrayEquals(expected.get(i), actual.get(i), what + ": tensor " + i + " differs");
-        }
-    }
 
     /** The acceptance test: two trainers of one thread each, side by side, end as each does alone. */
     @Test
@@ -88,8 +69,8 @@ class TrainerThreadsTest {
                 together.await(60, TimeUnit.SECONDS);
                 return train(2, bl -> bl.threads(1));
             });
-            assertSameBits(aloneA, a.get(), "trainer A beside trainer B");
-            assertSameBits(aloneB, b.get(), "trainer B beside trainer A");
+            TrainedBits.assertSame(aloneA, a.get(), "trainer A beside trainer B");
+            TrainedBits.assertSame(aloneB, b.get(), "trainer B beside trainer A");
         } finally {
             callers.shutdownNow();
         }
@@ -98,9 +79,9 @@ class TrainerThreadsTest {
     @Test
     void sameBitsOnOneTwoAndThreeThreads() throws Exception {
         List<long[]> one = train(3, b -> b.threads(1));
-        assertSameBits(one, train(3, b -> b.threads(2)), "two threads");
-        assertSameBits(one, train(3, b -> b.threads(3)), "three threads");
-        assertSameBits(one, train(3, b -> b), "the caller's pool");
+        TrainedBits.assertSame(one, train(3, b -> b.threads(2)), "two threads");
+        TrainedBits.assertSame(one, train(3, b -> b.threads(3)), "three threads");
+        TrainedBits.assertSame(one, train(3, b -> b), "the caller's pool");
     }
 
     /** Trainers sharing a pool take its workers in turn; the caller keeps and closes the pool. */
@@ -112,8 +93,8 @@ class TrainerThreadsTest {
             try {
                 Future<List<long[]>> a = callers.submit(() -> train(4, b -> b.pool(pool)));
                 Future<List<long[]>> b = callers.submit(() -> train(4, bl -> bl.pool(pool)));
-                assertSameBits(alone, a.get(), "first trainer on the shared pool");
-                assertSameBits(alone, b.get(), "second trainer on the shared pool");
+                TrainedBits.assertSame(alone, a.get(), "first trainer on the shared pool");
+                TrainedBits.assertSame(alone, b.get(), "second trainer on the shared pool");
             } finally {
                 callers.shutdownNow();
             }
