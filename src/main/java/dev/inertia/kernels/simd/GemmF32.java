@@ -276,7 +276,7 @@ final class GemmF32 implements Parallel.ChunkTask {
             long b2 = bOff + (long) (j + Math.min(2, cols - 1)) * ldb, b3 = bOff + (long) (j + cols - 1) * ldb;
             // B's four rows stay in L1 while every row of A passes them.
             for (int i = 0; i < m; i++) {
-                dots4(i, j, cols, aOff + (long) i * lda, b0, b1, b2, b3);
+                kernelDots4(i, j, cols, aOff + (long) i * lda, b0, b1, b2, b3);
             }
         }
     }
@@ -286,9 +286,9 @@ final class GemmF32 implements Parallel.ChunkTask {
      * sums (DOT_VECTORS accumulators per column, lane q of the chunk in accumulator q / VL), the
      * tail of k added under a mask (blend keeps the other lanes' bits, -0 included), then the
      * halving tree; columns j .. j + cols - 1 of C get the epilogue. Self-contained: no vector
-     * crosses a call.
+     * crosses a call; named kernel* so that the JIT directive keeps C1 (which boxes vectors) away.
      */
-    private void dots4(int i, int j, int cols, long aRow, long b0, long b1, long b2, long b3) {
+    private void kernelDots4(int i, int j, int cols, long aRow, long b0, long b1, long b2, long b3) {
         MemorySegment a = this.a, b = this.b;
         int k = kc;
         FloatVector zero = FloatVector.zero(S);
@@ -326,30 +326,42 @@ final class GemmF32 implements Parallel.ChunkTask {
                 s33 = x.fma(FloatVector.fromMemorySegment(S, b, bb3 + o, NATIVE), s33);
             }
         }
+        // The tail: fewer than DOT_LANES values, lane q of accumulator v holding p + v·VL + q.
         if (p < k) {
-            // The tail: fewer than DOT_LANES values, lane q of accumulator v is p + v·VL + q.
-            for (int v = 0; v < DOT_VECTORS; v++) {
-                int from = p + v * VL;
-                if (from >= k) {
-                    break;
-                }
-                VectorMask<Float> mk = S.indexInRange(from, k);
-                long o = (long) from * 4;
-                FloatVector x = FloatVector.fromMemorySegment(S, a, ab + o, NATIVE, mk);
-                FloatVector y0 = x.fma(FloatVector.fromMemorySegment(S, b, bb0 + o, NATIVE, mk), v == 0 ? s00 : v == 1 ? s01 : v == 2 ? s02 : s03);
-                FloatVector y1 = x.fma(FloatVector.fromMemorySegment(S, b, bb1 + o, NATIVE, mk), v == 0 ? s10 : v == 1 ? s11 : v == 2 ? s12 : s13);
-                FloatVector y2 = x.fma(FloatVector.fromMemorySegment(S, b, bb2 + o, NATIVE, mk), v == 0 ? s20 : v == 1 ? s21 : v == 2 ? s22 : s23);
-                FloatVector y3 = x.fma(FloatVector.fromMemorySegment(S, b, bb3 + o, NATIVE, mk), v == 0 ? s30 : v == 1 ? s31 : v == 2 ? s32 : s33);
-                if (v == 0) {
-                    s00 = s00.blend(y0, mk); s10 = s10.blend(y1, mk); s20 = s20.blend(y2, mk); s30 = s30.blend(y3, mk);
-                } else if (v == 1) {
-                    s01 = s01.blend(y0, mk); s11 = s11.blend(y1, mk); s21 = s21.blend(y2, mk); s31 = s31.blend(y3, mk);
-                } else if (v == 2) {
-                    s02 = s02.blend(y0, mk); s12 = s12.blend(y1, mk); s22 = s22.blend(y2, mk); s32 = s32.blend(y3, mk);
-                } else {
-                    s03 = s03.blend(y0, mk); s13 = s13.blend(y1, mk); s23 = s23.blend(y2, mk); s33 = s33.blend(y3, mk);
-                }
-            }
+            VectorMask<Float> mk = S.indexInRange(p, k);
+            long o = (long) p * 4;
+            FloatVector x = FloatVector.fromMemorySegment(S, a, ab + o, NATIVE, mk);
+            s00 = s00.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb0 + o, NATIVE, mk), s00), mk);
+            s10 = s10.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb1 + o, NATIVE, mk), s10), mk);
+            s20 = s20.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb2 + o, NATIVE, mk), s20), mk);
+            s30 = s30.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb3 + o, NATIVE, mk), s30), mk);
+        }
+        if (DOT_VECTORS > 1 && p + VL < k) {
+            VectorMask<Float> mk = S.indexInRange(p + VL, k);
+            long o = (long) (p + VL) * 4;
+            FloatVector x = FloatVector.fromMemorySegment(S, a, ab + o, NATIVE, mk);
+            s01 = s01.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb0 + o, NATIVE, mk), s01), mk);
+            s11 = s11.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb1 + o, NATIVE, mk), s11), mk);
+            s21 = s21.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb2 + o, NATIVE, mk), s21), mk);
+            s31 = s31.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb3 + o, NATIVE, mk), s31), mk);
+        }
+        if (DOT_VECTORS > 2 && p + 2 * VL < k) {
+            VectorMask<Float> mk = S.indexInRange(p + 2 * VL, k);
+            long o = (long) (p + 2 * VL) * 4;
+            FloatVector x = FloatVector.fromMemorySegment(S, a, ab + o, NATIVE, mk);
+            s02 = s02.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb0 + o, NATIVE, mk), s02), mk);
+            s12 = s12.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb1 + o, NATIVE, mk), s12), mk);
+            s22 = s22.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb2 + o, NATIVE, mk), s22), mk);
+            s32 = s32.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb3 + o, NATIVE, mk), s32), mk);
+        }
+        if (DOT_VECTORS > 2 && p + 3 * VL < k) {
+            VectorMask<Float> mk = S.indexInRange(p + 3 * VL, k);
+            long o = (long) (p + 3 * VL) * 4;
+            FloatVector x = FloatVector.fromMemorySegment(S, a, ab + o, NATIVE, mk);
+            s03 = s03.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb0 + o, NATIVE, mk), s03), mk);
+            s13 = s13.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb1 + o, NATIVE, mk), s13), mk);
+            s23 = s23.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb2 + o, NATIVE, mk), s23), mk);
+            s33 = s33.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb3 + o, NATIVE, mk), s33), mk);
         }
         // The halving tree across accumulators: with 4, fold distance 2·VL then VL; with 2, VL.
         if (DOT_VECTORS > 2) {
