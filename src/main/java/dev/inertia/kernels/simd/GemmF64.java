@@ -371,25 +371,27 @@ final class GemmF64 implements Parallel.ChunkTask {
         if (DOT_VECTORS > 1) {
             s00 = s00.add(s01); s10 = s10.add(s11); s20 = s20.add(s21); s30 = s30.add(s31);
         }
-        // ... then within the vector: lane q += lane q + h for h = VL/2, .., 1.
+        // ... then within the vector: lane q += lane q + h for h = VL/2, .., 1. The two-source
+        // selectFrom, as the packing does: the one-source form loaded the heap segment class during
+        // predictor calls (StepAllocationTest), a vector reinterpretation on some path of its.
         if (VL > 8) {
             DoubleVector f = DoubleVector.fromArray(S, FOLD8, 0);
-            s00 = s00.add(f.selectFrom(s00)); s10 = s10.add(f.selectFrom(s10));
-            s20 = s20.add(f.selectFrom(s20)); s30 = s30.add(f.selectFrom(s30));
+            s00 = s00.add(f.selectFrom(s00, s00)); s10 = s10.add(f.selectFrom(s10, s10));
+            s20 = s20.add(f.selectFrom(s20, s20)); s30 = s30.add(f.selectFrom(s30, s30));
         }
         if (VL > 4) {
             DoubleVector f = DoubleVector.fromArray(S, FOLD4, 0);
-            s00 = s00.add(f.selectFrom(s00)); s10 = s10.add(f.selectFrom(s10));
-            s20 = s20.add(f.selectFrom(s20)); s30 = s30.add(f.selectFrom(s30));
+            s00 = s00.add(f.selectFrom(s00, s00)); s10 = s10.add(f.selectFrom(s10, s10));
+            s20 = s20.add(f.selectFrom(s20, s20)); s30 = s30.add(f.selectFrom(s30, s30));
         }
         if (VL > 2) {
             DoubleVector f = DoubleVector.fromArray(S, FOLD2, 0);
-            s00 = s00.add(f.selectFrom(s00)); s10 = s10.add(f.selectFrom(s10));
-            s20 = s20.add(f.selectFrom(s20)); s30 = s30.add(f.selectFrom(s30));
+            s00 = s00.add(f.selectFrom(s00, s00)); s10 = s10.add(f.selectFrom(s10, s10));
+            s20 = s20.add(f.selectFrom(s20, s20)); s30 = s30.add(f.selectFrom(s30, s30));
         }
         DoubleVector f = DoubleVector.fromArray(S, FOLD1, 0);
-        s00 = s00.add(f.selectFrom(s00)); s10 = s10.add(f.selectFrom(s10));
-        s20 = s20.add(f.selectFrom(s20)); s30 = s30.add(f.selectFrom(s30));
+        s00 = s00.add(f.selectFrom(s00, s00)); s10 = s10.add(f.selectFrom(s10, s10));
+        s20 = s20.add(f.selectFrom(s20, s20)); s30 = s30.add(f.selectFrom(s30, s30));
         storeDot(i, j, s00.lane(0));
         if (cols > 1) {
             storeDot(i, j + 1, s10.lane(0));
