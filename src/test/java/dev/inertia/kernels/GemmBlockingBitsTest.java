@@ -1,7 +1,5 @@
 package dev.inertia.kernels;
 
-import static dev.inertia.kernels.KernelFixtures.D;
-import static dev.inertia.kernels.KernelFixtures.F;
 import static dev.inertia.kernels.KernelFixtures.PAD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -10,7 +8,6 @@ import dev.inertia.kernels.GemmKernelsTest.Problem;
 import dev.inertia.kernels.scalar.ScalarKernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,8 +51,8 @@ class GemmBlockingBitsTest {
                             double[] ab = ALPHA_BETA[combo / 4 % ALPHA_BETA.length];
                             Problem pr = new Problem(arena, t[0], t[1], sh[0], sh[1], sh[2], ab[0], ab[1], f64,
                                     combo % 3, 31_000L + combo);
-                            MemorySegment bias = bias(arena, Math.max(sh[0], sh[1]) + 4, f64, 500L + combo);
-                            Epilogue e = epilogue(combo, bias);
+                            MemorySegment bias = GemmEpilogueCases.bias(arena, Math.max(sh[0], sh[1]) + 4, f64, 500L + combo);
+                            Epilogue e = GemmEpilogueCases.epilogue(combo, bias);
                             compare(gemm, blocking, pr, e, arena);
                         }
                     }
@@ -71,7 +68,7 @@ class GemmBlockingBitsTest {
         try (Arena arena = Arena.ofShared()) {
             GemmKernels gemm = Kernels.gemm(TINY);
             for (boolean f64 : new boolean[] {false, true}) {
-                MemorySegment bias = bias(arena, 40, f64, 7);
+                MemorySegment bias = GemmEpilogueCases.bias(arena, 40, f64, 7);
                 Problem zeroK = new Problem(arena, false, true, 17, 33, 0, 0.7, 1.3, f64, 1, 71);
                 compare(gemm, TINY, zeroK, Epilogue.NONE.withColumnBias(bias, 1).relu(), arena);
                 Problem zeroAlpha = new Problem(arena, true, false, 17, 33, 100, 0, 1.3, f64, 2, 72);
@@ -95,31 +92,6 @@ class GemmBlockingBitsTest {
                 assertEquals(-1, small.mismatch(pr.c), pr.describe() + ": the B block changed the result");
             }
         }
-    }
-
-    private static Epilogue epilogue(int combo, MemorySegment bias) {
-        return switch (combo % 6) {
-            case 0 -> Epilogue.NONE;
-            case 1 -> Epilogue.NONE.withColumnBias(bias, 3).relu();
-            case 2 -> Epilogue.NONE.withRowBias(bias, 1).leakyRelu(0.1);
-            case 3 -> Epilogue.NONE.relu6();
-            case 4 -> Epilogue.NONE.withColumnBias(bias, 0);
-            default -> Epilogue.NONE.withRowBias(bias, 2).clamp(-0.4, 0.3);
-        };
-    }
-
-    private static MemorySegment bias(Arena arena, int count, boolean f64, long seed) {
-        MemorySegment s = arena.allocate(8L * count, 64);
-        Random r = new Random(seed);
-        for (int i = 0; i < count; i++) {
-            double v = r.nextDouble() * 2 - 1;
-            if (f64) {
-                s.setAtIndex(D, i, v);
-            } else {
-                s.setAtIndex(F, i, (float) v);
-            }
-        }
-        return s;
     }
 
     private static void compare(GemmKernels gemm, GemmBlocking blocking, Problem pr, Epilogue e, Arena arena) {

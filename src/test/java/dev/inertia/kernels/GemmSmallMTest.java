@@ -1,7 +1,5 @@
 package dev.inertia.kernels;
 
-import static dev.inertia.kernels.KernelFixtures.D;
-import static dev.inertia.kernels.KernelFixtures.F;
 import static dev.inertia.kernels.KernelFixtures.PAD;
 import static dev.inertia.kernels.KernelFixtures.SENTINEL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,7 +11,6 @@ import dev.inertia.kernels.scalar.ScalarGemm;
 import dev.inertia.kernels.scalar.ScalarKernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +36,8 @@ class GemmSmallMTest {
     @Test
     void everySmallMEqualsTheTwinAndTheReference() {
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment biasF32 = bias(arena, 200, false, 91), biasF64 = bias(arena, 200, true, 92);
+            MemorySegment biasF32 = GemmEpilogueCases.bias(arena, 200, false, 91);
+            MemorySegment biasF64 = GemmEpilogueCases.bias(arena, 200, true, 92);
             int combo = 0;
             for (int m = 1; m <= 8; m++) {
                 for (int k : DEPTHS) {
@@ -55,7 +53,7 @@ class GemmSmallMTest {
                             double[] ab = ALPHA_BETA[combo % ALPHA_BETA.length];
                             Problem pr = new Problem(arena, t[0], t[1], m, n, k, ab[0], ab[1], f64, combo % 3,
                                     77_000L + combo);
-                            compare(pr, epilogue(combo, f64 ? biasF64 : biasF32), arena);
+                            compare(pr, GemmEpilogueCases.epilogue(combo, f64 ? biasF64 : biasF32), arena);
                         }
                     }
                 }
@@ -67,7 +65,7 @@ class GemmSmallMTest {
     @Test
     void mlpLayersAtSmallBatches() {
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment bias = bias(arena, 1024, false, 93);
+            MemorySegment bias = GemmEpilogueCases.bias(arena, 1024, false, 93);
             int[][] layers = {{1024, 784}, {1024, 1024}, {10, 1024}};
             for (int m = 1; m <= ScalarGemm.SMALL_M; m++) {
                 for (int[] layer : layers) {
@@ -156,28 +154,4 @@ class GemmSmallMTest {
         }
     }
 
-    private static Epilogue epilogue(int combo, MemorySegment bias) {
-        return switch (combo % 6) {
-            case 0 -> Epilogue.NONE;
-            case 1 -> Epilogue.NONE.withColumnBias(bias, 3).relu();
-            case 2 -> Epilogue.NONE.withRowBias(bias, 1).leakyRelu(0.1);
-            case 3 -> Epilogue.NONE.relu6();
-            case 4 -> Epilogue.NONE.withColumnBias(bias, 0);
-            default -> Epilogue.NONE.withRowBias(bias, 2).clamp(-0.4, 0.3);
-        };
-    }
-
-    private static MemorySegment bias(Arena arena, int count, boolean f64, long seed) {
-        MemorySegment s = arena.allocate(8L * count, 64);
-        Random r = new Random(seed);
-        for (int i = 0; i < count; i++) {
-            double v = r.nextDouble() * 2 - 1;
-            if (f64) {
-                s.setAtIndex(D, i, v);
-            } else {
-                s.setAtIndex(F, i, (float) v);
-            }
-        }
-        return s;
-    }
 }
