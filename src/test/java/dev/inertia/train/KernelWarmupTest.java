@@ -9,10 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.inertia.data.Dataset;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
-import dev.inertia.nn.Conv2d;
-import dev.inertia.nn.Flatten;
-import dev.inertia.nn.Linear;
-import dev.inertia.nn.MaxPool2d;
 import dev.inertia.nn.ReLU;
 import dev.inertia.nn.Sequential;
 import dev.inertia.optim.OptimizerRegistry;
@@ -22,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,25 +34,17 @@ import org.junit.jupiter.api.Test;
 class KernelWarmupTest {
     private static final int SIDE = 16;
 
-    private static Sequential model(Scope scope, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        return new Sequential(new Conv2d(scope, DType.F32, 1, 8, 5, 2, r), new ReLU(), new MaxPool2d(2), new Flatten(),
-                new Linear(scope, DType.F32, 8 * (SIDE / 2) * (SIDE / 2), 64, r), new ReLU(),
-                new Linear(scope, DType.F32, 64, 10, r));
-    }
-
     /** The bits of every parameter after an epoch, then the validation loss's. */
     private static List<long[]> train(long seed, UnaryOperator<Trainer.Builder> warmup) throws Exception {
         Dataset train = TinyData.dataset("train", 128, SIDE, seed), test = TinyData.dataset("test", 64, SIDE, seed + 1);
         try (Scope scope = Scope.open();
-                Trainer t = warmup.apply(Trainer.builder(model(scope, seed))
+                Trainer t = warmup.apply(Trainer.builder(TinyData.cnn(scope, SIDE, seed))
                         .optimizer(OptimizerRegistry.create("innaprop"))
                         .epochs(1).batchSize(32).seed(seed).threads(2)).build()) {
             t.fit(train, test);
             return TrainedBits.of(t, test);
         }
     }
-
 
     @Test
     void aRunWithTheWarmupEndsWithTheBitsOfOneWithout() throws Exception {

@@ -4,6 +4,14 @@ import dev.inertia.data.Dataset;
 import dev.inertia.data.IdxArray;
 import dev.inertia.data.IdxFormatException;
 import dev.inertia.io.JsonParser;
+import dev.inertia.memory.DType;
+import dev.inertia.memory.Scope;
+import dev.inertia.nn.Conv2d;
+import dev.inertia.nn.Flatten;
+import dev.inertia.nn.Linear;
+import dev.inertia.nn.MaxPool2d;
+import dev.inertia.nn.ReLU;
+import dev.inertia.nn.Sequential;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -21,6 +29,17 @@ public final class TinyData {
     public static Dataset dataset(String name, int count, int side, long seed) throws IdxFormatException {
         return Dataset.of(name, new IdxArray(name + " images", new int[] {count, side, side}, images(count, side, seed)),
                 new IdxArray(name + " labels", new int[] {count}, labels(count)), 10);
+    }
+
+    /**
+     * A small cnn for {@code side x side} images of {@link #dataset}: convolution, pooling and
+     * linear layers, every kernel that splits work over threads in a step; weights from {@code seed}.
+     */
+    public static Sequential cnn(Scope scope, int side, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        return new Sequential(new Conv2d(scope, DType.F32, 1, 8, 5, 2, r), new ReLU(), new MaxPool2d(2), new Flatten(),
+                new Linear(scope, DType.F32, 8 * (side / 2) * (side / 2), 64, r), new ReLU(),
+                new Linear(scope, DType.F32, 64, 10, r));
     }
 
     static byte[] images(int count, int side, long seed) {

@@ -6,17 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.inertia.data.Dataset;
 import dev.inertia.kernels.KernelPool;
-import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
-import dev.inertia.nn.Conv2d;
-import dev.inertia.nn.Flatten;
-import dev.inertia.nn.Linear;
-import dev.inertia.nn.MaxPool2d;
-import dev.inertia.nn.ReLU;
-import dev.inertia.nn.Sequential;
 import dev.inertia.optim.AdamW;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,26 +25,17 @@ import org.junit.jupiter.api.Test;
 class TrainerThreadsTest {
     private static final int SIDE = 16;
 
-    /** Convolution, pooling and linear layers: every kernel that splits work over threads in a step. */
-    private static Sequential model(Scope scope, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        return new Sequential(new Conv2d(scope, DType.F32, 1, 8, 5, 2, r), new ReLU(), new MaxPool2d(2), new Flatten(),
-                new Linear(scope, DType.F32, 8 * (SIDE / 2) * (SIDE / 2), 64, r), new ReLU(),
-                new Linear(scope, DType.F32, 64, 10, r));
-    }
-
     /** The bits of every parameter after two epochs, then the validation loss's. */
     private static List<long[]> train(long seed, UnaryOperator<Trainer.Builder> threads) throws Exception {
         Dataset train = TinyData.dataset("train", 256, SIDE, seed), test = TinyData.dataset("test", 64, SIDE, seed + 1);
         try (Scope scope = Scope.open();
-                Trainer t = threads.apply(Trainer.builder(model(scope, seed))
+                Trainer t = threads.apply(Trainer.builder(TinyData.cnn(scope, SIDE, seed))
                         .optimizer(AdamW.builder().lr(1e-3).build())
                         .epochs(2).batchSize(32).seed(seed)).build()) {
             t.fit(train, test);
             return TrainedBits.of(t, test);
         }
     }
-
 
     /** The acceptance test: two trainers of one thread each, side by side, end as each does alone. */
     @Test
