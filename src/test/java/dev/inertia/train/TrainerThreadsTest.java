@@ -94,7 +94,7 @@ class TrainerThreadsTest {
         assertThrows(IllegalStateException.class, () -> train(5, b -> b.pool(closed)));
         assertSame(KernelPool.shared(), KernelPool.current());
         try (Scope scope = Scope.open()) {
-            assertThrows(IllegalArgumentException.class, () -> Trainer.builder(model(scope, 1)).threads(0));
+            assertThrows(IllegalArgumentException.class, () -> Trainer.builder(TinyData.cnn(scope, SIDE, 1)).threads(0));
         }
     }
 }
