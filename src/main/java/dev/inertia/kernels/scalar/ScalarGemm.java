@@ -11,10 +11,34 @@ import java.lang.foreign.ValueLayout;
  * {@code alpha * sum + beta * C}, the bias and the activation of the {@link Epilogue}.
  * As in the reference BLAS, {@code alpha == 0} reads neither A nor B and {@code beta == 0}
  * does not read C.
+ *
+ * <p>The sum's order is part of the definition. In general it runs along k, one term after the
+ * other. A product of at most {@link #SMALL_M} rows with B stored n×k and A not transposed (the
+ * NT case of a Linear layer's forward pass on a small batch, which the SIMD GEMM computes as dot
+ * products of contiguous rows) sums in {@link #DOT_LANES_F32} (F32) or {@link #DOT_LANES_F64}
+ * (F64) interleaved partial sums, partial q taking the terms p ≡ q (mod lanes) in the order of
+ * k, then adds them in a halving tree (partial q + partial q + h for h = lanes/2, .., 1): the
+ * order a vector of any width up to that many lanes can follow, so every width gives the same
+ * bits. Such rows can therefore differ in their last bits from the same rows in a larger batch.
  */
 public final class ScalarGemm implements GemmKernels {
+    /**
+     * Rows up to which an NT product (A not transposed, B transposed) takes the dot-product order.
+     * Measured on the Intel Xeon (docs/PERFORMANCE.md, "Small batches"): the packed GEMM, built for
+     * 8-row register tiles, wins from here on.
+     */
+    public static final int SMALL_M = 4;
+    /** Interleaved partial sums of a small-m F32 dot product: one 64-byte cache line of floats. */
+    public static final int DOT_LANES_F32 = 16;
+    /** Interleaved partial sums of a small-m F64 dot product: one 64-byte cache line of doubles. */
+    public static final int DOT_LANES_F64 = 8;
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE_UNALIGNED;
+
+    /** Whether a product of these transposes and m rows sums in the dot-product order. */
+    public static boolean smallNT(boolean transA, boolean transB, int m) {
+        return !transA && transB && m <= SMALL_M;
+    }
 
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, long aOff,
@@ -23,10 +47,13 @@ public final class ScalarGemm implements GemmKernels {
         GemmKernels.checkArguments(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, 4, epilogue);
         MemorySegment bias = epilogue.biasSegment();
         long biasOff = epilogue.biasOffset();
+        boolean dots = smallNT(transA, transB, m);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 float result = 0;
-                if (alpha != 0) {
+                if (alpha != 0 && dots) {
+                    result = alpha * dotF32(a, aOff + (long) i * lda, b, bOff + (long) j * ldb, k, 0, 1);
+                } else if (alpha != 0) {
                     float sum = 0;
                     for (int p = 0; p < k; p++) {
                         float av = a.getAtIndex(F, aOff + (transA ? (long) p * lda + i : (long) i * lda + p));
@@ -49,6 +76,23 @@ public final class ScalarGemm implements GemmKernels {
         }
     }
 
+    /**
+     * The node of the halving tree over the small-m dot product of {@code a[aRow ..]} and
+     * {@code b[bRow ..]} (k terms) that holds partial q after the fold of distance h: a leaf
+     * (h = lanes) is the sum of terms p ≡ q in the order of k, one fused multiply-add each; a node
+     * adds its two children, q and q + h, of the fold of distance 2h. The root is (0, 1).
+     */
+    static float dotF32(MemorySegment a, long aRow, MemorySegment b, long bRow, int k, int q, int h) {
+        if (h == DOT_LANES_F32) {
+            float sum = 0;
+            for (int p = q; p < k; p += DOT_LANES_F32) {
+                sum = Math.fma(a.getAtIndex(F, aRow + p), b.getAtIndex(F, bRow + p), sum);
+            }
+            return sum;
+        }
+        return dotF32(a, aRow, b, bRow, k, q, 2 * h) + dotF32(a, aRow, b, bRow, k, q + h, 2 * h);
+    }
+
     @Override
     public void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha, MemorySegment a, long aOff,
             int lda, MemorySegment b, long bOff, int ldb, double beta, MemorySegment c, long cOff, int ldc,
@@ -56,10 +100,13 @@ public final class ScalarGemm implements GemmKernels {
         GemmKernels.checkArguments(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, 8, epilogue);
         MemorySegment bias = epilogue.biasSegment();
         long biasOff = epilogue.biasOffset();
+        boolean dots = smallNT(transA, transB, m);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double result = 0;
-                if (alpha != 0) {
+                if (alpha != 0 && dots) {
+                    result = alpha * dotF64(a, aOff + (long) i * lda, b, bOff + (long) j * ldb, k, 0, 1);
+                } else if (alpha != 0) {
                     double sum = 0;
                     for (int p = 0; p < k; p++) {
                         double av = a.getAtIndex(D, aOff + (transA ? (long) p * lda + i : (long) i * lda + p));
@@ -80,5 +127,22 @@ public final class ScalarGemm implements GemmKernels {
                 c.setAtIndex(D, at, epilogue.activateF64(result));
             }
         }
+    }
+
+    /**
+     * The node of the halving tree over the small-m dot product of {@code a[aRow ..]} and
+     * {@code b[bRow ..]} (k terms) that holds partial q after the fold of distance h: a leaf
+     * (h = lanes) is the sum of terms p ≡ q in the order of k, one fused multiply-add each; a node
+     * adds its two children, q and q + h, of the fold of distance 2h. The root is (0, 1).
+     */
+    static double dotF64(MemorySegment a, long aRow, MemorySegment b, long bRow, int k, int q, int h) {
+        if (h == DOT_LANES_F64) {
+            double sum = 0;
+            for (int p = q; p < k; p += DOT_LANES_F64) {
+                sum = Math.fma(a.getAtIndex(D, aRow + p), b.getAtIndex(D, bRow + p), sum);
+            }
+            return sum;
+        }
+        return dotF64(a, aRow, b, bRow, k, q, 2 * h) + dotF64(a, aRow, b, bRow, k, q + h, 2 * h);
     }
 }

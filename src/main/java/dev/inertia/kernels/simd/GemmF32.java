@@ -4,6 +4,7 @@ package dev.inertia.kernels.simd;
 import dev.inertia.kernels.Epilogue;
 import dev.inertia.kernels.GemmBlocking;
 import dev.inertia.kernels.Parallel;
+import dev.inertia.kernels.scalar.ScalarGemm;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -22,6 +23,12 @@ import jdk.incubator.vector.VectorSpecies;
  * panels and masked vectors handle the edges. The epilogue (alpha, beta, bias, activation) is
  * fused into the single store pass of each tile (accumulators → an L1-resident tile buffer →
  * C), so C is read and written once per k block.
+ *
+ * <p>A product of at most {@link ScalarGemm#SMALL_M} rows with B stored n×k (the NT case: a
+ * Linear layer's forward pass on a small batch) takes another path: nothing is packed, each
+ * element of C is a dot product of a row of A with a contiguous row of B, summed in the order
+ * {@link ScalarGemm} defines for it (DOT_LANES interleaved partial sums, then a halving tree),
+ * four columns at a time so that four FMA chains are in flight; threads split the columns.
  *
  * <p>An instance belongs to the calling thread's {@link GemmWorkspace} and is reused from call
  * to call; its fields describe the running call so that chunks need no captured lambdas.
@@ -79,8 +86,26 @@ final class GemmF32 implements Parallel.ChunkTask {
         }
     }
 
+    /**
+     * Partial sums of a small-m dot product: one cache line of them, as the scalar twin defines,
+     * DOT_VECTORS vectors of this width (1, 2 or 4).
+     */
+    private static final int DOT_LANES = ScalarGemm.DOT_LANES_F32;
+    private static final int DOT_VECTORS = DOT_LANES / VL;
+    /** Columns of C per chunk of the small-m path (a multiple of its four-column step). */
+    private static final int SMALL_CHUNK_COLUMNS = 64;
+    /**
+     * Elements of B from which the small-m path splits its columns over the pool's threads: below
+     * it, one thread streams B faster than a fork-join costs.
+     */
+    static final long SMALL_PARALLEL_ELEMENTS = 1L << 18;
+    /** Index vectors that bring lane q + h to lane q (h = 8, 4, 2, 1), for the halving tree. */
+    private static final float[] FOLD8 = foldIndexes(8), FOLD4 = foldIndexes(4), FOLD2 = foldIndexes(2),
+            FOLD1 = foldIndexes(1);
+
     private final GemmWorkspace owner;
     private final Parallel.ChunkTask packTask = this::packAChunk;
+    private final Parallel.ChunkTask smallTask = this::smallChunk;
 
     // The running call.
     private boolean transA, transB;
@@ -91,6 +116,7 @@ final class GemmF32 implements Parallel.ChunkTask {
     private int lda, ldb, ldc;
     private int biasKind, act;
     private float lo, hi, slope;
+    private Epilogue epilogue;
     // Blocking of the running call.
     private MemorySegment packedA;
     private int mPanels, colBlockWidth, colBlocks, panelsPerGroup;
@@ -118,6 +144,14 @@ final class GemmF32 implements Parallel.ChunkTask {
                 boolean upper = (lane & h) != 0;
                 idx[s][lane] = high ? (upper ? VL + lane : lane + h) : (upper ? VL + lane - h : lane);
             }
+        }
+        return idx;
+    }
+
+    private static float[] foldIndexes(int h) {
+        float[] idx = new float[Math.max(VL, 16)];
+        for (int lane = 0; lane < VL; lane++) {
+            idx[lane] = (lane + h) % VL;
         }
         return idx;
     }
@@ -169,14 +203,18 @@ final class GemmF32 implements Parallel.ChunkTask {
         this.lo = (float) epilogue.lo();
         this.hi = (float) epilogue.hi();
         this.slope = (float) epilogue.slope();
+        this.epilogue = epilogue;
         try {
             if (alpha == 0 || k == 0) {
                 scaleOnly(epilogue);
+            } else if (ScalarGemm.smallNT(transA, transB, m)) {
+                smallNT(k);
             } else {
                 product(k);
             }
         } finally {
             this.a = this.b = this.c = this.bias = null;
+            this.epilogue = null;
         }
     }
 
@@ -214,6 +252,171 @@ final class GemmF32 implements Parallel.ChunkTask {
             p += kc;
         }
         packedA = null;
+    }
+
+    /**
+     * The small-m NT product: no packing and no k blocks; columns in chunks of
+     * SMALL_CHUNK_COLUMNS, over the pool's threads when B is large and the segments are shared.
+     */
+    private void smallNT(int k) {
+        kc = k;
+        boolean shareable = a.isAccessibleBy(ANOTHER_THREAD) && b.isAccessibleBy(ANOTHER_THREAD)
+                && c.isAccessibleBy(ANOTHER_THREAD) && (bias == null || bias.isAccessibleBy(ANOTHER_THREAD));
+        int threads = shareable && (long) n * k >= SMALL_PARALLEL_ELEMENTS ? Parallel.threads() : 1;
+        Parallel.forEach((n + SMALL_CHUNK_COLUMNS - 1) / SMALL_CHUNK_COLUMNS, threads, smallTask);
+    }
+
+    /** Columns [chunk · SMALL_CHUNK_COLUMNS, ...) of every row of the small-m product, four at a time. */
+    private void smallChunk(int chunk) {
+        int j0 = chunk * SMALL_CHUNK_COLUMNS, j1 = Math.min(n, j0 + SMALL_CHUNK_COLUMNS);
+        for (int j = j0; j < j1; j += 4) {
+            // The last group of a row repeats its last column in place of missing ones (computed, not stored).
+            int cols = Math.min(4, j1 - j);
+            long b0 = bOff + (long) j * ldb, b1 = bOff + (long) (j + Math.min(1, cols - 1)) * ldb;
+            long b2 = bOff + (long) (j + Math.min(2, cols - 1)) * ldb, b3 = bOff + (long) (j + cols - 1) * ldb;
+            // B's four rows stay in L1 while every row of A passes them.
+            for (int i = 0; i < m; i++) {
+                kernelDots4(i, j, cols, aOff + (long) i * lda, b0, b1, b2, b3);
+            }
+        }
+    }
+
+    /**
+     * Row i of A times rows b0..b3 of B (element offsets), in the twin's order: DOT_LANES partial
+     * sums (DOT_VECTORS accumulators per column, lane q of the chunk in accumulator q / VL), the
+     * tail of k added under a mask (blend keeps the other lanes' bits, -0 included), then the
+     * halving tree; columns j .. j + cols - 1 of C get the epilogue. Self-contained: no vector
+     * crosses a call; named kernel* so that the JIT directive keeps C1 (which boxes vectors) away.
+     */
+    private void kernelDots4(int i, int j, int cols, long aRow, long b0, long b1, long b2, long b3) {
+        MemorySegment a = this.a, b = this.b;
+        int k = kc;
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector s00 = zero, s01 = zero, s02 = zero, s03 = zero, s10 = zero, s11 = zero, s12 = zero, s13 = zero;
+        FloatVector s20 = zero, s21 = zero, s22 = zero, s23 = zero, s30 = zero, s31 = zero, s32 = zero, s33 = zero;
+        long ab = aRow * 4, bb0 = b0 * 4, bb1 = b1 * 4, bb2 = b2 * 4, bb3 = b3 * 4;
+        int p = 0;
+        for (; p + DOT_LANES <= k; p += DOT_LANES) {
+            long o = (long) p * 4;
+            FloatVector x = FloatVector.fromMemorySegment(S, a, ab + o, NATIVE);
+            s00 = x.fma(FloatVector.fromMemorySegment(S, b, bb0 + o, NATIVE), s00);
+            s10 = x.fma(FloatVector.fromMemorySegment(S, b, bb1 + o, NATIVE), s10);
+            s20 = x.fma(FloatVector.fromMemorySegment(S, b, bb2 + o, NATIVE), s20);
+            s30 = x.fma(FloatVector.fromMemorySegment(S, b, bb3 + o, NATIVE), s30);
+            if (DOT_VECTORS > 1) {
+                o += VB;
+                x = FloatVector.fromMemorySegment(S, a, ab + o, NATIVE);
+                s01 = x.fma(FloatVector.fromMemorySegment(S, b, bb0 + o, NATIVE), s01);
+                s11 = x.fma(FloatVector.fromMemorySegment(S, b, bb1 + o, NATIVE), s11);
+                s21 = x.fma(FloatVector.fromMemorySegment(S, b, bb2 + o, NATIVE), s21);
+                s31 = x.fma(FloatVector.fromMemorySegment(S, b, bb3 + o, NATIVE), s31);
+            }
+            if (DOT_VECTORS > 2) {
+                o += VB;
+                x = FloatVector.fromMemorySegment(S, a, ab + o, NATIVE);
+                s02 = x.fma(FloatVector.fromMemorySegment(S, b, bb0 + o, NATIVE), s02);
+                s12 = x.fma(FloatVector.fromMemorySegment(S, b, bb1 + o, NATIVE), s12);
+                s22 = x.fma(FloatVector.fromMemorySegment(S, b, bb2 + o, NATIVE), s22);
+                s32 = x.fma(FloatVector.fromMemorySegment(S, b, bb3 + o, NATIVE), s32);
+                o += VB;
+                x = FloatVector.fromMemorySegment(S, a, ab + o, NATIVE);
+                s03 = x.fma(FloatVector.fromMemorySegment(S, b, bb0 + o, NATIVE), s03);
+                s13 = x.fma(FloatVector.fromMemorySegment(S, b, bb1 + o, NATIVE), s13);
+                s23 = x.fma(FloatVector.fromMemorySegment(S, b, bb2 + o, NATIVE), s23);
+                s33 = x.fma(FloatVector.fromMemorySegment(S, b, bb3 + o, NATIVE), s33);
+            }
+        }
+        // The tail: fewer than DOT_LANES values, lane q of accumulator v holding p + v·VL + q.
+        if (p < k) {
+            VectorMask<Float> mk = S.indexInRange(p, k);
+            long o = (long) p * 4;
+            FloatVector x = FloatVector.fromMemorySegment(S, a, ab + o, NATIVE, mk);
+            s00 = s00.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb0 + o, NATIVE, mk), s00), mk);
+            s10 = s10.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb1 + o, NATIVE, mk), s10), mk);
+            s20 = s20.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb2 + o, NATIVE, mk), s20), mk);
+            s30 = s30.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb3 + o, NATIVE, mk), s30), mk);
+        }
+        if (DOT_VECTORS > 1 && p + VL < k) {
+            VectorMask<Float> mk = S.indexInRange(p + VL, k);
+            long o = (long) (p + VL) * 4;
+            FloatVector x = FloatVector.fromMemorySegment(S, a, ab + o, NATIVE, mk);
+            s01 = s01.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb0 + o, NATIVE, mk), s01), mk);
+            s11 = s11.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb1 + o, NATIVE, mk), s11), mk);
+            s21 = s21.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb2 + o, NATIVE, mk), s21), mk);
+            s31 = s31.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb3 + o, NATIVE, mk), s31), mk);
+        }
+        if (DOT_VECTORS > 2 && p + 2 * VL < k) {
+            VectorMask<Float> mk = S.indexInRange(p + 2 * VL, k);
+            long o = (long) (p + 2 * VL) * 4;
+            FloatVector x = FloatVector.fromMemorySegment(S, a, ab + o, NATIVE, mk);
+            s02 = s02.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb0 + o, NATIVE, mk), s02), mk);
+            s12 = s12.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb1 + o, NATIVE, mk), s12), mk);
+            s22 = s22.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb2 + o, NATIVE, mk), s22), mk);
+            s32 = s32.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb3 + o, NATIVE, mk), s32), mk);
+        }
+        if (DOT_VECTORS > 2 && p + 3 * VL < k) {
+            VectorMask<Float> mk = S.indexInRange(p + 3 * VL, k);
+            long o = (long) (p + 3 * VL) * 4;
+            FloatVector x = FloatVector.fromMemorySegment(S, a, ab + o, NATIVE, mk);
+            s03 = s03.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb0 + o, NATIVE, mk), s03), mk);
+            s13 = s13.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb1 + o, NATIVE, mk), s13), mk);
+            s23 = s23.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb2 + o, NATIVE, mk), s23), mk);
+            s33 = s33.blend(x.fma(FloatVector.fromMemorySegment(S, b, bb3 + o, NATIVE, mk), s33), mk);
+        }
+        // The halving tree across accumulators: with 4, fold distance 2·VL then VL; with 2, VL.
+        if (DOT_VECTORS > 2) {
+            s00 = s00.add(s02); s01 = s01.add(s03); s10 = s10.add(s12); s11 = s11.add(s13);
+            s20 = s20.add(s22); s21 = s21.add(s23); s30 = s30.add(s32); s31 = s31.add(s33);
+        }
+        if (DOT_VECTORS > 1) {
+            s00 = s00.add(s01); s10 = s10.add(s11); s20 = s20.add(s21); s30 = s30.add(s31);
+        }
+        // ... then within the vector: lane q += lane q + h for h = VL/2, .., 1. The two-source
+        // selectFrom, as the packing does: the one-source form loaded the heap segment class during
+        // predictor calls (StepAllocationTest), a vector reinterpretation on some path of its.
+        if (VL > 8) {
+            FloatVector f = FloatVector.fromArray(S, FOLD8, 0);
+            s00 = s00.add(f.selectFrom(s00, s00)); s10 = s10.add(f.selectFrom(s10, s10));
+            s20 = s20.add(f.selectFrom(s20, s20)); s30 = s30.add(f.selectFrom(s30, s30));
+        }
+        if (VL > 4) {
+            FloatVector f = FloatVector.fromArray(S, FOLD4, 0);
+            s00 = s00.add(f.selectFrom(s00, s00)); s10 = s10.add(f.selectFrom(s10, s10));
+            s20 = s20.add(f.selectFrom(s20, s20)); s30 = s30.add(f.selectFrom(s30, s30));
+        }
+        if (VL > 2) {
+            FloatVector f = FloatVector.fromArray(S, FOLD2, 0);
+            s00 = s00.add(f.selectFrom(s00, s00)); s10 = s10.add(f.selectFrom(s10, s10));
+            s20 = s20.add(f.selectFrom(s20, s20)); s30 = s30.add(f.selectFrom(s30, s30));
+        }
+        FloatVector f = FloatVector.fromArray(S, FOLD1, 0);
+        s00 = s00.add(f.selectFrom(s00, s00)); s10 = s10.add(f.selectFrom(s10, s10));
+        s20 = s20.add(f.selectFrom(s20, s20)); s30 = s30.add(f.selectFrom(s30, s30));
+        storeDot(i, j, s00.lane(0));
+        if (cols > 1) {
+            storeDot(i, j + 1, s10.lane(0));
+        }
+        if (cols > 2) {
+            storeDot(i, j + 2, s20.lane(0));
+        }
+        if (cols > 3) {
+            storeDot(i, j + 3, s30.lane(0));
+        }
+    }
+
+    /** C[i][j] = act(alpha · sum + beta · C[i][j] + bias), exactly as the scalar twin. */
+    private void storeDot(int i, int j, float sum) {
+        long at = cOff + (long) i * ldc + j;
+        float r = alpha * sum;
+        if (beta != 0) {
+            r = Math.fma(beta, c.getAtIndex(USER, at), r);
+        }
+        if (biasKind == BIAS_COLUMN) {
+            r += bias.getAtIndex(USER, biasOff + j);
+        } else if (biasKind == BIAS_ROW) {
+            r += bias.getAtIndex(USER, biasOff + i);
+        }
+        c.setAtIndex(USER, at, epilogue.activateF32(r));
     }
 
     /** One chunk of C: a group of row panels × a block of columns, for the running k block. */
