@@ -4,6 +4,7 @@ import dev.inertia.autodiff.Tape;
 import dev.inertia.autodiff.Var;
 import dev.inertia.data.FeatureTransform;
 import dev.inertia.kernels.KernelPool;
+import dev.inertia.kernels.ServingOrder;
 import dev.inertia.memory.DType;
 import dev.inertia.memory.Scope;
 import dev.inertia.memory.Tensor;
@@ -41,6 +42,12 @@ import java.util.Objects;
  * predictor whose pool has 2 threads, a job of the second call that finds the pool busy runs on
  * that caller's thread alone, so concurrent callers compute side by side rather than queue.
  * Results do not depend on which thread runs what.
+ *
+ * <p><b>Bits.</b> The forward pass runs under {@link ServingOrder}: a batch of at most
+ * {@link dev.inertia.kernels.scalar.ScalarGemm#SMALL_M} examples goes through a Linear layer as dot
+ * products, much faster than the training GEMM at batch 1 but summed in another order, so an
+ * example's outputs can differ in their last bits between a batch of 1-4 and a larger one (never
+ * between calls with the same batch). The SIMD kernels and their scalar twins agree either way.
  *
  * <p><b>Memory.</b> Examples go through in batches of at most {@link #maxBatch()}; each thread
  * keeps one tape per batch size it has seen, so once a thread has predicted batches of some size
@@ -235,7 +242,11 @@ public final class Predictor implements AutoCloseable {
                 }
             }
             tape.reset();
-            Tensor y = model.forward(tape.constant(input)).value();
+            Tensor y;
+            // Served rows may take the small-batch GEMM order: batch-dependent last bits, ~2.5x less latency.
+            try (ServingOrder.Binding serving = ServingOrder.bind()) {
+                y = model.forward(tape.constant(input)).value();
+            }
             MemorySegment ys = y.segment();
             int values = m * outputs;
             if (y.dtype() == DType.F32) {

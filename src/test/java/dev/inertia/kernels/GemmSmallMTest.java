@@ -3,6 +3,8 @@ package dev.inertia.kernels;
 import static dev.inertia.kernels.KernelFixtures.PAD;
 import static dev.inertia.kernels.KernelFixtures.SENTINEL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -14,11 +16,12 @@ import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
 
 /**
- * Products of 1 to 8 rows, the batch sizes of serving, around the small-m path (NT with at most
- * {@link ScalarGemm#SMALL_M} rows: dot products of contiguous rows in the twin's order): the SIMD
- * GEMM equals its scalar twin bit for bit, sentinels included, and both stay within a BLAS-style
- * error bound of a reference computed in double, for every transpose pair, odd n and k, every
- * epilogue, alpha and beta, element offsets and padded leading dimensions.
+ * Products of 1 to 8 rows, the batch sizes of serving, with and without a {@link ServingOrder}
+ * binding, around the small-m path (bound, NT with at most {@link ScalarGemm#SMALL_M} rows: dot
+ * products of contiguous rows in the twin's order): the SIMD GEMM equals its scalar twin bit for
+ * bit, sentinels included, and both stay within a BLAS-style error bound of a reference computed
+ * in double, for every transpose pair, odd n and k, every epilogue, alpha and beta, element
+ * offsets and padded leading dimensions. Unbound, a row's bits do not depend on the batch.
  */
 class GemmSmallMTest {
     private static final boolean[][] TRANSPOSES = {{false, true}, {false, false}, {true, false}, {true, true}};
@@ -27,7 +30,7 @@ class GemmSmallMTest {
     /** Widths: fewer than, exactly and more than the four columns of a step, odd ones. */
     private static final int[] WIDTHS = {1, 2, 3, 4, 5, 7, 13, 64, 65, 131};
     private static final double[][] ALPHA_BETA = {{1, 0}, {0.7, 1.3}, {1, 1}, {-1.5, 0}, {0, 1.3}};
-    /** Above this depth the packed GEMM (m > SMALL_M) splits k into blocks on some machines: no twin then. */
+    /** Above this depth the packed GEMM (unbound, or m > SMALL_M) splits k into blocks on some machines: no twin then. */
     private static final int ONE_K_BLOCK = 300;
 
     private final GemmKernels gemm = Kernels.gemm();
@@ -35,13 +38,21 @@ class GemmSmallMTest {
 
     @Test
     void everySmallMEqualsTheTwinAndTheReference() {
+        for (boolean serving : new boolean[] {false, true}) {
+            try (ServingOrder.Binding bound = serving ? ServingOrder.bind() : null) {
+                everySmallM();
+            }
+        }
+    }
+
+    private void everySmallM() {
         try (Arena arena = Arena.ofShared()) {
             MemorySegment biasF32 = GemmEpilogueCases.bias(arena, 200, false, 91);
             MemorySegment biasF64 = GemmEpilogueCases.bias(arena, 200, true, 92);
             int combo = 0;
             for (int m = 1; m <= 8; m++) {
                 for (int k : DEPTHS) {
-                    if (m > ScalarGemm.SMALL_M && k > ONE_K_BLOCK) {
+                    if (!ScalarGemm.smallNT(false, true, m) && k > ONE_K_BLOCK) {
                         continue;
                     }
                     for (boolean f64 : new boolean[] {false, true}) {
@@ -64,7 +75,7 @@ class GemmSmallMTest {
     /** The serving shapes of the mlp at batch 1 to 4, NT with each epilogue the layers use. */
     @Test
     void mlpLayersAtSmallBatches() {
-        try (Arena arena = Arena.ofShared()) {
+        try (Arena arena = Arena.ofShared(); ServingOrder.Binding bound = ServingOrder.bind()) {
             MemorySegment bias = GemmEpilogueCases.bias(arena, 1024, false, 93);
             int[][] layers = {{1024, 784}, {1024, 1024}, {10, 1024}};
             for (int m = 1; m <= ScalarGemm.SMALL_M; m++) {
@@ -87,14 +98,77 @@ class GemmSmallMTest {
                     // n·k = 1021 · 523 > 2^18: large enough to be split.
                     Problem pr = new Problem(arena, false, true, m, 1021, 523, 0.7, 1.3, f64, 1, 600L + m);
                     MemorySegment original = pr.copyOfC(arena);
-                    one.run(() -> pr.run(gemm, Epilogue.NONE));
+                    one.run(() -> runServing(pr));
                     MemorySegment single = pr.copyOfC(arena);
                     pr.c.copyFrom(original);
-                    two.run(() -> pr.run(gemm, Epilogue.NONE));
+                    two.run(() -> runServing(pr));
                     assertEquals(-1, single.mismatch(pr.c), pr.describe() + ": 2 threads differ from 1");
                 }
             }
         }
+    }
+
+    private void runServing(Problem pr) {
+        try (ServingOrder.Binding bound = ServingOrder.bind()) {
+            pr.run(gemm, Epilogue.NONE);
+        }
+    }
+
+    /**
+     * Unbound (training, the AD), the first rows of an 8-row NT product equal the same rows
+     * computed alone, bit for bit, SIMD and twin: what AD.jvps' tangent blocks rely on. Bound, the
+     * rows of a batch of 1-4 still equal the twin's (checked above) but may differ from the 8-row ones.
+     */
+    @Test
+    void unboundRowsDoNotDependOnTheBatch() {
+        try (Arena arena = Arena.ofShared()) {
+            for (GemmKernels g : new GemmKernels[] {gemm, twin}) {
+                for (boolean f64 : new boolean[] {false, true}) {
+                    Problem eight = new Problem(arena, false, true, 8, 131, 257, 1, 0, f64, 1, 700L);
+                    MemorySegment original = eight.copyOfC(arena);
+                    eight.run(g, Epilogue.NONE);
+                    MemorySegment all = eight.copyOfC(arena);
+                    for (int m = 1; m <= ScalarGemm.SMALL_M; m++) {
+                        eight.c.copyFrom(original);
+                        runRows(g, eight, m);
+                        long rowBytes = (long) eight.ldc * (f64 ? 8 : 4);
+                        MemorySegment head = eight.c.asSlice(0, PAD * (f64 ? 8 : 4) + m * rowBytes);
+                        assertEquals(-1, head.mismatch(all.asSlice(0, head.byteSize())), g.getClass().getSimpleName()
+                                + " " + eight.describe() + ": the first " + m + " rows alone differ from the 8-row product");
+                    }
+                }
+            }
+        }
+    }
+
+    /** The problem's product restricted to its first m rows (A and C share their leading rows). */
+    private static void runRows(GemmKernels g, Problem pr, int m) {
+        if (pr.f64) {
+            g.dgemm(false, true, m, pr.n, pr.k, pr.alpha, pr.a, PAD, pr.lda, pr.b, PAD, pr.ldb, pr.beta, pr.c, PAD,
+                    pr.ldc, Epilogue.NONE);
+        } else {
+            g.sgemm(false, true, m, pr.n, pr.k, (float) pr.alpha, pr.a, PAD, pr.lda, pr.b, PAD, pr.ldb,
+                    (float) pr.beta, pr.c, PAD, pr.ldc, Epilogue.NONE);
+        }
+    }
+
+    /** Bindings are per thread, nest, and restore what was bound before. */
+    @Test
+    void bindingsNestAndStayOnTheirThread() throws Exception {
+        assertFalse(ServingOrder.active());
+        try (ServingOrder.Binding outer = ServingOrder.bind()) {
+            assertTrue(ServingOrder.active());
+            try (ServingOrder.Binding inner = ServingOrder.bind()) {
+                assertTrue(ServingOrder.active());
+            }
+            assertTrue(ServingOrder.active(), "closing the inner binding keeps the outer one");
+            boolean[] elsewhere = new boolean[1];
+            Thread t = new Thread(() -> elsewhere[0] = ServingOrder.active());
+            t.start();
+            t.join();
+            assertFalse(elsewhere[0], "another thread sees its own (unbound) state");
+        }
+        assertFalse(ServingOrder.active());
     }
 
     /** SIMD and twin from the same C: bitwise equal, and each within the bound of the double reference. */

@@ -3,6 +3,7 @@ package dev.inertia.kernels.scalar;
 
 import dev.inertia.kernels.Epilogue;
 import dev.inertia.kernels.GemmKernels;
+import dev.inertia.kernels.ServingOrder;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -12,10 +13,10 @@ import java.lang.foreign.ValueLayout;
  * As in the reference BLAS, {@code alpha == 0} reads neither A nor B and {@code beta == 0}
  * does not read C.
  *
- * <p>The sum's order is part of the definition. In general it runs along k, one term after the
- * other. A product of at most {@link #SMALL_M} rows with B stored n×k and A not transposed (the
- * NT case of a Linear layer's forward pass on a small batch, which the SIMD GEMM computes as dot
- * products of contiguous rows) sums in {@link #DOT_LANES_F32} (F32) or {@link #DOT_LANES_F64}
+ * <p>The sum's order is part of the definition. It runs along k, one term after the other, except
+ * under a {@link ServingOrder} binding (a predictor's forward pass): there a product of at most
+ * {@link #SMALL_M} rows with B stored n×k and A not transposed (the NT case of a Linear layer on
+ * a served batch, which the SIMD GEMM computes as dot products of contiguous rows) sums in {@link #DOT_LANES_F32} (F32) or {@link #DOT_LANES_F64}
  * (F64) interleaved partial sums, partial q taking the terms p ≡ q (mod lanes) in the order of
  * k, then adds them in a halving tree (partial q + partial q + h for h = lanes/2, .., 1): the
  * order a vector of any width up to that many lanes can follow, so every width gives the same
@@ -35,9 +36,12 @@ public final class ScalarGemm implements GemmKernels {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE_UNALIGNED;
 
-    /** Whether a product of these transposes and m rows sums in the dot-product order. */
+    /**
+     * Whether a product of these transposes and m rows, called on this thread, sums in the
+     * dot-product order: only under a {@link ServingOrder} binding.
+     */
     public static boolean smallNT(boolean transA, boolean transB, int m) {
-        return !transA && transB && m <= SMALL_M;
+        return !transA && transB && m <= SMALL_M && ServingOrder.active();
     }
 
     @Override

@@ -24,8 +24,9 @@ import jdk.incubator.vector.VectorSpecies;
  * fused into the single store pass of each tile (accumulators → an L1-resident tile buffer →
  * C), so C is read and written once per k block.
  *
- * <p>A product of at most {@link ScalarGemm#SMALL_M} rows with B stored n×k (the NT case: a
- * Linear layer's forward pass on a small batch) takes another path: nothing is packed, each
+ * <p>Under a {@link dev.inertia.kernels.ServingOrder} binding (a predictor's forward pass), a
+ * product of at most {@link ScalarGemm#SMALL_M} rows with B stored n×k (the NT case: a Linear
+ * layer on a served batch) takes another path: nothing is packed, each
  * element of C is a dot product of a row of A with a contiguous row of B, summed in the order
  * {@link ScalarGemm} defines for it (DOT_LANES interleaved partial sums, then a halving tree),
  * four columns at a time so that four FMA chains are in flight; threads split the columns.
