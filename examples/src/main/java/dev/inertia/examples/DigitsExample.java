@@ -1,5 +1,6 @@
 package dev.inertia.examples;
 
+import dev.inertia.autodiff.KernelProfile;
 import dev.inertia.autodiff.Var;
 import dev.inertia.data.ArrayDataset;
 import dev.inertia.data.CsvDataset;
@@ -21,6 +22,7 @@ import dev.inertia.train.*;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -113,12 +115,21 @@ public final class DigitsExample {
 
         try (Scope scope = Scope.open()) {
             Sequential mlp = Models.mlp(scope, DType.F32, 2, new int[] {32, 32}, 2, "relu", 5);
+            KernelProfile profile = new KernelProfile(); // where the kernels' time goes, on this thread
             try (Trainer trainer = Trainer.builder(mlp).optimizer(INNAprop.builder().lr(1e-2).build())
-                    .epochs(5).batchSize(32).build()) {
+                    .epochs(5).batchSize(32)
+                    .warmup(true) // the JIT compiles the kernels on a tiny model first: same bits, less CPU
+                    .build();
+                 KernelProfile.Binding profiling = profile.bind()) {
                 History history = trainer.fit(splits.train(), splits.validation());
                 System.out.printf("circle mlp: %d epochs, validation accuracy %.3f%n", history.epochs().size(),
                         history.last().metric("accuracy"));
             }
+            KernelProfile.Entry top = profile.entries().stream()
+                    .max(Comparator.comparingLong(KernelProfile.Entry::nanos))
+                    .orElseThrow(() -> new IllegalStateException("the profile saw no kernel call"));
+            System.out.printf("most kernel time: %s %s in %s, %d calls, %.1f ms%n", top.kernel(), top.shape(),
+                    top.section().isEmpty() ? "the run" : top.section(), top.calls(), top.nanos() / 1e6);
             ModelFile.save(file, mlp, ModelInfo.of(data, FeatureTransform.IDENTITY));
             float[][] probe = {{0, 0}, {0.9f, 0.9f}, {1.4f, -0.2f}};
             try (LoadedModel loaded = ModelFile.load(file); // rebuilt from the saved architecture
