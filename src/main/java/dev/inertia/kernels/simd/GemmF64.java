@@ -810,27 +810,26 @@ final class GemmF64 implements Parallel.ChunkTask {
             int act, double lo, double hi, double slope, MemorySegment tile) {
         DoubleVector zero = DoubleVector.zero(S);
         DoubleVector c0_0 = zero, c0_1 = zero, c0_2 = zero, c1_0 = zero, c1_1 = zero, c1_2 = zero, c2_0 = zero, c2_1 = zero, c2_2 = zero, c3_0 = zero, c3_1 = zero, c3_2 = zero, c4_0 = zero, c4_1 = zero, c4_2 = zero, c5_0 = zero, c5_1 = zero, c5_2 = zero, c6_0 = zero, c6_1 = zero, c6_2 = zero, c7_0 = zero, c7_1 = zero, c7_2 = zero;
-        long ab = aIdx * 8, bb = bIdx * 8;
-        for (int p = 0; p < kc; p++) {
-            long ao = ab + (long) p * (MR * 8), bo = bb + (long) p * (NR * 8);
+        long ao = aIdx * 8, bo = bIdx * 8, aEnd = ao + (long) kc * (MR * 8);
+        for (; ao < aEnd; ao += MR * 8, bo += NR * 8) {
             DoubleVector b0 = DoubleVector.fromMemorySegment(S, bp, bo + 0L * VB, NATIVE);
             DoubleVector b1 = DoubleVector.fromMemorySegment(S, bp, bo + 1L * VB, NATIVE);
             DoubleVector b2 = DoubleVector.fromMemorySegment(S, bp, bo + 2L * VB, NATIVE);
-            DoubleVector a = DoubleVector.broadcast(S, ap.get(PACKED, ao + 0L * 8));
+            DoubleVector a = DoubleVector.broadcast(S, ap.get(USER, ao + 0L * 8));
             c0_0 = a.fma(b0, c0_0); c0_1 = a.fma(b1, c0_1); c0_2 = a.fma(b2, c0_2);
-            a = DoubleVector.broadcast(S, ap.get(PACKED, ao + 1L * 8));
+            a = DoubleVector.broadcast(S, ap.get(USER, ao + 1L * 8));
             c1_0 = a.fma(b0, c1_0); c1_1 = a.fma(b1, c1_1); c1_2 = a.fma(b2, c1_2);
-            a = DoubleVector.broadcast(S, ap.get(PACKED, ao + 2L * 8));
+            a = DoubleVector.broadcast(S, ap.get(USER, ao + 2L * 8));
             c2_0 = a.fma(b0, c2_0); c2_1 = a.fma(b1, c2_1); c2_2 = a.fma(b2, c2_2);
-            a = DoubleVector.broadcast(S, ap.get(PACKED, ao + 3L * 8));
+            a = DoubleVector.broadcast(S, ap.get(USER, ao + 3L * 8));
             c3_0 = a.fma(b0, c3_0); c3_1 = a.fma(b1, c3_1); c3_2 = a.fma(b2, c3_2);
-            a = DoubleVector.broadcast(S, ap.get(PACKED, ao + 4L * 8));
+            a = DoubleVector.broadcast(S, ap.get(USER, ao + 4L * 8));
             c4_0 = a.fma(b0, c4_0); c4_1 = a.fma(b1, c4_1); c4_2 = a.fma(b2, c4_2);
-            a = DoubleVector.broadcast(S, ap.get(PACKED, ao + 5L * 8));
+            a = DoubleVector.broadcast(S, ap.get(USER, ao + 5L * 8));
             c5_0 = a.fma(b0, c5_0); c5_1 = a.fma(b1, c5_1); c5_2 = a.fma(b2, c5_2);
-            a = DoubleVector.broadcast(S, ap.get(PACKED, ao + 6L * 8));
+            a = DoubleVector.broadcast(S, ap.get(USER, ao + 6L * 8));
             c6_0 = a.fma(b0, c6_0); c6_1 = a.fma(b1, c6_1); c6_2 = a.fma(b2, c6_2);
-            a = DoubleVector.broadcast(S, ap.get(PACKED, ao + 7L * 8));
+            a = DoubleVector.broadcast(S, ap.get(USER, ao + 7L * 8));
             c7_0 = a.fma(b0, c7_0); c7_1 = a.fma(b1, c7_1); c7_2 = a.fma(b2, c7_2);
         }
         // Park the accumulators in the tile buffer; storeTile applies the epilogue on the way to C.
@@ -857,26 +856,25 @@ final class GemmF64 implements Parallel.ChunkTask {
             int act, double lo, double hi, double slope, MemorySegment tile) {
         DoubleVector zero = DoubleVector.zero(S);
         DoubleVector c0_0 = zero, c0_1 = zero, c1_0 = zero, c1_1 = zero, c2_0 = zero, c2_1 = zero, c3_0 = zero, c3_1 = zero, c4_0 = zero, c4_1 = zero, c5_0 = zero, c5_1 = zero, c6_0 = zero, c6_1 = zero, c7_0 = zero, c7_1 = zero;
-        long ab = aIdx * 8, bb = bIdx * 8;
-        for (int p = 0; p < kc; p++) {
-            long ao = ab + (long) p * (MR * 8), bo = bb + (long) p * (NR * 8);
+        long ao = aIdx * 8, bo = bIdx * 8, aEnd = ao + (long) kc * (MR * 8);
+        for (; ao < aEnd; ao += MR * 8, bo += NR * 8) {
             DoubleVector b0 = DoubleVector.fromMemorySegment(S, bp, bo + 0L * VB, NATIVE);
             DoubleVector b1 = DoubleVector.fromMemorySegment(S, bp, bo + 1L * VB, NATIVE);
-            DoubleVector a = DoubleVector.broadcast(S, ap.get(PACKED, ao + 0L * 8));
+            DoubleVector a = DoubleVector.broadcast(S, ap.get(USER, ao + 0L * 8));
             c0_0 = a.fma(b0, c0_0); c0_1 = a.fma(b1, c0_1);
-            a = DoubleVector.broadcast(S, ap.get(PACKED, ao + 1L * 8));
+            a = DoubleVector.broadcast(S, ap.get(USER, ao + 1L * 8));
             c1_0 = a.fma(b0, c1_0); c1_1 = a.fma(b1, c1_1);
-            a = DoubleVector.broadcast(S, ap.get(PACKED, ao + 2L * 8));
+            a = DoubleVector.broadcast(S, ap.get(USER, ao + 2L * 8));
             c2_0 = a.fma(b0, c2_0); c2_1 = a.fma(b1, c2_1);
-            a = DoubleVector.broadcast(S, ap.get(PACKED, ao + 3L * 8));
+            a = DoubleVector.broadcast(S, ap.get(USER, ao + 3L * 8));
             c3_0 = a.fma(b0, c3_0); c3_1 = a.fma(b1, c3_1);
-            a = DoubleVector.broadcast(S, ap.get(PACKED, ao + 4L * 8));
+            a = DoubleVector.broadcast(S, ap.get(USER, ao + 4L * 8));
             c4_0 = a.fma(b0, c4_0); c4_1 = a.fma(b1, c4_1);
-            a = DoubleVector.broadcast(S, ap.get(PACKED, ao + 5L * 8));
+            a = DoubleVector.broadcast(S, ap.get(USER, ao + 5L * 8));
             c5_0 = a.fma(b0, c5_0); c5_1 = a.fma(b1, c5_1);
-            a = DoubleVector.broadcast(S, ap.get(PACKED, ao + 6L * 8));
+            a = DoubleVector.broadcast(S, ap.get(USER, ao + 6L * 8));
             c6_0 = a.fma(b0, c6_0); c6_1 = a.fma(b1, c6_1);
-            a = DoubleVector.broadcast(S, ap.get(PACKED, ao + 7L * 8));
+            a = DoubleVector.broadcast(S, ap.get(USER, ao + 7L * 8));
             c7_0 = a.fma(b0, c7_0); c7_1 = a.fma(b1, c7_1);
         }
         // Park the accumulators in the tile buffer; storeTile applies the epilogue on the way to C.
@@ -903,25 +901,24 @@ final class GemmF64 implements Parallel.ChunkTask {
             int act, double lo, double hi, double slope, MemorySegment tile) {
         DoubleVector zero = DoubleVector.zero(S);
         DoubleVector c0_0 = zero, c1_0 = zero, c2_0 = zero, c3_0 = zero, c4_0 = zero, c5_0 = zero, c6_0 = zero, c7_0 = zero;
-        long ab = aIdx * 8, bb = bIdx * 8;
-        for (int p = 0; p < kc; p++) {
-            long ao = ab + (long) p * (MR * 8), bo = bb + (long) p * (NR * 8);
+        long ao = aIdx * 8, bo = bIdx * 8, aEnd = ao + (long) kc * (MR * 8);
+        for (; ao < aEnd; ao += MR * 8, bo += NR * 8) {
             DoubleVector b0 = DoubleVector.fromMemorySegment(S, bp, bo + 0L * VB, NATIVE);
-            DoubleVector a = DoubleVector.broadcast(S, ap.get(PACKED, ao + 0L * 8));
+            DoubleVector a = DoubleVector.broadcast(S, ap.get(USER, ao + 0L * 8));
             c0_0 = a.fma(b0, c0_0);
-            a = DoubleVector.broadcast(S, ap.get(PACKED, ao + 1L * 8));
+            a = DoubleVector.broadcast(S, ap.get(USER, ao + 1L * 8));
             c1_0 = a.fma(b0, c1_0);
-            a = DoubleVector.broadcast(S, ap.get(PACKED, ao + 2L * 8));
+            a = DoubleVector.broadcast(S, ap.get(USER, ao + 2L * 8));
             c2_0 = a.fma(b0, c2_0);
-            a = DoubleVector.broadcast(S, ap.get(PACKED, ao + 3L * 8));
+            a = DoubleVector.broadcast(S, ap.get(USER, ao + 3L * 8));
             c3_0 = a.fma(b0, c3_0);
-            a = DoubleVector.broadcast(S, ap.get(PACKED, ao + 4L * 8));
+            a = DoubleVector.broadcast(S, ap.get(USER, ao + 4L * 8));
             c4_0 = a.fma(b0, c4_0);
-            a = DoubleVector.broadcast(S, ap.get(PACKED, ao + 5L * 8));
+            a = DoubleVector.broadcast(S, ap.get(USER, ao + 5L * 8));
             c5_0 = a.fma(b0, c5_0);
-            a = DoubleVector.broadcast(S, ap.get(PACKED, ao + 6L * 8));
+            a = DoubleVector.broadcast(S, ap.get(USER, ao + 6L * 8));
             c6_0 = a.fma(b0, c6_0);
-            a = DoubleVector.broadcast(S, ap.get(PACKED, ao + 7L * 8));
+            a = DoubleVector.broadcast(S, ap.get(USER, ao + 7L * 8));
             c7_0 = a.fma(b0, c7_0);
         }
         // Park the accumulators in the tile buffer; storeTile applies the epilogue on the way to C.
