@@ -54,18 +54,20 @@ public final class GemmInterleaved {
         int threads = 1;
         double warmup = 8, seconds = 4;
         int rounds = 1, i = 0;
-        MethodHandle numpy = null;
+        Path numpyLibrary = null;
         for (; i < args.length && args[i].startsWith("--"); i += 2) {
             switch (args[i]) {
                 case "--threads" -> threads = Integer.parseInt(args[i + 1]);
                 case "--warmup-s" -> warmup = Double.parseDouble(args[i + 1]);
                 case "--seconds" -> seconds = Double.parseDouble(args[i + 1]);
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
-                case "--numpy-openblas" -> numpy = numpyOpenblas(Path.of(args[i + 1]), threads);
+                case "--numpy-openblas" -> numpyLibrary = Path.of(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown flag " + args[i]);
             }
         }
         String[] shapes = i < args.length ? Arrays.copyOfRange(args, i, args.length) : SHAPES;
+        // Opened after every flag is read: its thread count must be --threads wherever that flag stands.
+        MethodHandle numpy = numpyLibrary == null ? null : numpyOpenblas(numpyLibrary, threads);
         KernelPool.ofThreads(threads).bind(); // held for the run: this thread's kernels use it
         openblas_nolapack.blas_set_num_threads(threads);
         GemmKernels gemm = Kernels.gemm();
