@@ -16,8 +16,8 @@ import java.lang.foreign.ValueLayout;
  * <p>The sum's order is part of the definition. It runs along k, one term after the other, except
  * under a {@link ServingOrder} binding (a predictor's forward pass): there a product of at most
  * {@link #SMALL_M} rows with B stored n×k and A not transposed (the NT case of a Linear layer on
- * a served batch, which the SIMD GEMM computes as dot products of contiguous rows) sums in {@link #DOT_LANES_F32} (F32) or {@link #DOT_LANES_F64}
- * (F64) interleaved partial sums, partial q taking the terms p ≡ q (mod lanes) in the order of
+ * a served batch, which the SIMD GEMM computes as dot products of contiguous rows) sums in
+ * {@link #DOT_LANES_F32} (F32) or {@link #DOT_LANES_F64} (F64) interleaved partial sums, partial q taking the terms p ≡ q (mod lanes) in the order of
  * k, then adds them in a halving tree (partial q + partial q + h for h = lanes/2, .., 1): the
  * order a vector of any width up to that many lanes can follow, so every width gives the same
  * bits. Such rows can therefore differ in their last bits from the same rows in a larger batch.
